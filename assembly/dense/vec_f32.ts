@@ -1,0 +1,64 @@
+// Elementwise f32 vector kernels used by optimizers and by the fixed-order gradient reduction.
+// n must be a multiple of 4 for the SIMD variants (the host pads tensors to 8 floats).
+
+/** dst[i] += src[i] */
+export function f32_add_simd(dst: usize, src: usize, n: i32): void {
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+}
+export function f32_add_ref(dst: usize, src: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
+
+/** SGD step with coupled L2 decay, in S4NN's order: w -= lr * g; w -= (lr * decay) * w. */
+export function f32_sgd_step_simd(w: usize, g: usize, n: i32, lr: f32, decay: f32): void {
+  const lrV = f32x4.splat(lr);
+  const dV = f32x4.splat(lr * decay);
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    let x = f32x4.sub(v128.load(w + o), f32x4.mul(lrV, v128.load(g + o)));
+    x = f32x4.sub(x, f32x4.mul(dV, x));
+    v128.store(w + o, x);
+  }
+}
+export function f32_sgd_step_ref(w: usize, g: usize, n: i32, lr: f32, decay: f32): void {
+  const d = lr * decay;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    let x = load<f32>(w + o) - lr * load<f32>(g + o);
+    x = x - d * x;
+    store<f32>(w + o, x);
+  }
+}
+
+/** dst[i] = sign(src[i]) as i16 in {-1, 0, +1}. */
+export function f32_sign_i16_simd(src: usize, dst: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  for (let i = 0; i < n; i += 8) {
+    const a = v128.load(src + (<usize>i << 2));
+    const b = v128.load(src + (<usize>i << 2), 16);
+    const sa = i32x4.sub(f32x4.lt(a, z), f32x4.gt(a, z));
+    const sb = i32x4.sub(f32x4.lt(b, z), f32x4.gt(b, z));
+    v128.store(dst + (<usize>i << 1), i16x8.narrow_i32x4_s(sa, sb));
+  }
+}
+export function f32_sign_i16_ref(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const x = load<f32>(src + (<usize>i << 2));
+    store<i16>(dst + (<usize>i << 1), x > 0 ? 1 : (x < 0 ? -1 : 0));
+  }
+}
+
+/** Returns 1 if any element is NaN or +-Inf, else 0 (numerical fault detection). */
+export function f32_nonfinite_any(src: usize, n: i32): i32 {
+  for (let i = 0; i < n; i++) {
+    const x = load<f32>(src + (<usize>i << 2));
+    if (!isFinite<f32>(x)) return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,40 @@
+// Error propagation through one time-to-first-spike layer (algorithms.md 1.2, step 4):
+//   deltaIn_i = sum_j delta_j [t_i < t_j] w_ij
+// with the layer's (already updated, real-valued) weights, input-major with stride >= nOut.
+// Each row's sum is taken as four lane partial sums added lane 0+1+2+3: a fixed order, so the
+// SIMD kernel and its scalar twin agree bit for bit.
+
+export function ttfs_backprop_f32_simd(
+  w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, delta: usize, deltaIn: usize,
+): void {
+  for (let i = 0; i < nIn; i++) {
+    const tiV = i32x4.splat(load<i32>(tIn + (<usize>i << 2)));
+    const row = w + ((<usize>i * <usize>stride) << 2);
+    let acc = f32x4.splat(0);
+    for (let j = 0; j < stride; j += 4) {
+      const o = <usize>j << 2;
+      const m = i32x4.lt_s(tiV, v128.load(tOut + o));
+      acc = f32x4.add(acc, v128.and(f32x4.mul(v128.load(delta + o), v128.load(row + o)), m));
+    }
+    store<f32>(deltaIn + (<usize>i << 2),
+      f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+  }
+}
+
+export function ttfs_backprop_f32_ref(
+  w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, delta: usize, deltaIn: usize,
+): void {
+  for (let i = 0; i < nIn; i++) {
+    const ti = load<i32>(tIn + (<usize>i << 2));
+    let l0: f32 = 0, l1: f32 = 0, l2: f32 = 0, l3: f32 = 0;
+    for (let j = 0; j < stride; j += 4) {
+      const b = (<usize>i * <usize>stride + <usize>j) << 2;
+      const c0: f32 = ti < load<i32>(tOut + (<usize>j << 2)) ? load<f32>(delta + (<usize>j << 2)) * load<f32>(w + b) : 0;
+      const c1: f32 = ti < load<i32>(tOut + (<usize>(j + 1) << 2)) ? load<f32>(delta + (<usize>(j + 1) << 2)) * load<f32>(w + b + 4) : 0;
+      const c2: f32 = ti < load<i32>(tOut + (<usize>(j + 2) << 2)) ? load<f32>(delta + (<usize>(j + 2) << 2)) * load<f32>(w + b + 8) : 0;
+      const c3: f32 = ti < load<i32>(tOut + (<usize>(j + 3) << 2)) ? load<f32>(delta + (<usize>(j + 3) << 2)) * load<f32>(w + b + 12) : 0;
+      l0 = l0 + c0; l1 = l1 + c1; l2 = l2 + c2; l3 = l3 + c3;
+    }
+    store<f32>(deltaIn + (<usize>i << 2), l0 + l1 + l2 + l3);
+  }
+}

@@ -1,0 +1,144 @@
+// Event-driven forward pass of a time-to-first-spike IF layer with binary weights sign(w) in
+// {-1, 0, +1} (BS4NN, algorithms.md 2.1). The potential is an integer count
+//   c_j[k] = sum_i sign(w_ij) [t_i <= k],
+// and the neuron fires at 1 + the first k with alpha * c_j[k] > theta. Since c is an integer,
+// c > theta/alpha  <=>  c >= floor(theta/alpha) + 1 =: thr, so the kernel takes the integer `thr`.
+//
+// Two variants, measured against each other in bench/ (see docs/benchmarks.md):
+//  * _i16: integer accumulation. Signs stored input-major as i16 (sgn[i * stride + j]); an event
+//    adds one row with i16x8 lanes (8 neurons per op, twice f32's 4). Needs |c| <= nIn < 32767.
+//  * _popc: time-stepped AND-popcount. Signs as two bit planes (w > 0, w < 0), neuron-major,
+//    `words` u64 per neuron; per distinct event time, c_j += popc(P_j & E) - popc(N_j & E)
+//    with E the bit set of inputs spiking at that time.
+// Inputs come from ttfs_sort_events with tLast = tmax - 2. `cRec` (i32, optional) receives c at kRec.
+
+/** Integer-accumulation SIMD kernel. `c` is i16 scratch of `stride` lanes. Returns #fired real neurons. */
+export function ttfs_forward_bin_i16_simd(
+  sgn: usize, nOut: i32, stride: i32, tIn: usize, order: usize, nEv: i32,
+  thr: i32, tmax: i32, kRec: i32, c: usize, tOut: usize, cRec: usize,
+): i32 {
+  memory.fill(c, 0, <usize>stride << 1);
+  const tmaxV = i32x4.splat(tmax);
+  for (let j = 0; j < stride; j += 4) v128.store(tOut + (<usize>j << 2), tmaxV);
+  // c >= thr  <=>  c > thr - 1; thr is clamped to the i16 range by the host
+  const thV = i16x8.splat(<i16>(thr - 1));
+  let unfired = nOut;
+  let recorded = cRec == 0;
+  let p = 0;
+  while (p < nEv) {
+    const k = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
+    if (!recorded && k > kRec) { widen_i16_to_i32(c, cRec, stride); recorded = true; }
+    while (p < nEv) {
+      const i = load<i32>(order + (<usize>p << 2));
+      if (load<i32>(tIn + (<usize>i << 2)) != k) break;
+      const row = sgn + ((<usize>i * <usize>stride) << 1);
+      for (let j = 0; j < stride; j += 8) {
+        const o = <usize>j << 1;
+        v128.store(c + o, i16x8.add(v128.load(c + o), v128.load(row + o)));
+      }
+      p++;
+    }
+    const kV = i32x4.splat(k + 1);
+    let newly = 0;
+    for (let j = 0; j < stride; j += 8) {
+      const above = i16x8.gt_s(v128.load(c + (<usize>j << 1)), thV);
+      const o = <usize>j << 2;
+      const t0 = v128.load(tOut + o);
+      const t1 = v128.load(tOut + o, 16);
+      const f0 = v128.and(i32x4.extend_low_i16x8_s(above), i32x4.eq(t0, tmaxV));
+      const f1 = v128.and(i32x4.extend_high_i16x8_s(above), i32x4.eq(t1, tmaxV));
+      v128.store(tOut + o, v128.bitselect(kV, t0, f0));
+      v128.store(tOut + o, v128.bitselect(kV, t1, f1), 16);
+      newly += popcnt<i32>(i32x4.bitmask(f0)) + popcnt<i32>(i32x4.bitmask(f1));
+    }
+    unfired -= newly;
+    if (unfired == 0 && recorded) break;
+  }
+  if (!recorded) widen_i16_to_i32(c, cRec, stride);
+  return nOut - unfired;
+}
+
+function widen_i16_to_i32(src: usize, dst: usize, n: i32): void {
+  for (let j = 0; j < n; j++) store<i32>(dst + (<usize>j << 2), <i32>load<i16>(src + (<usize>j << 1)));
+}
+
+/** Scalar twin of the integer kernel. */
+export function ttfs_forward_bin_i16_ref(
+  sgn: usize, nOut: i32, stride: i32, tIn: usize, order: usize, nEv: i32,
+  thr: i32, tmax: i32, kRec: i32, c: usize, tOut: usize, cRec: usize,
+): i32 {
+  for (let j = 0; j < stride; j++) {
+    store<i16>(c + (<usize>j << 1), 0);
+    store<i32>(tOut + (<usize>j << 2), tmax);
+  }
+  let recorded = cRec == 0;
+  let fired = 0;
+  let p = 0;
+  while (p < nEv) {
+    const k = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
+    if (!recorded && k > kRec) { widen_i16_to_i32(c, cRec, stride); recorded = true; }
+    while (p < nEv) {
+      const i = load<i32>(order + (<usize>p << 2));
+      if (load<i32>(tIn + (<usize>i << 2)) != k) break;
+      for (let j = 0; j < stride; j++) {
+        const a = c + (<usize>j << 1);
+        store<i16>(a, load<i16>(a) + load<i16>(sgn + ((<usize>i * <usize>stride + <usize>j) << 1)));
+      }
+      p++;
+    }
+    for (let j = 0; j < stride; j++) {
+      const a = tOut + (<usize>j << 2);
+      if (load<i32>(a) == tmax && <i32>load<i16>(c + (<usize>j << 1)) >= thr) {
+        store<i32>(a, k + 1);
+        if (j < nOut) fired++;
+      }
+    }
+  }
+  if (!recorded) widen_i16_to_i32(c, cRec, stride);
+  return fired;
+}
+
+/**
+ * AND-popcount time-stepped kernel. pos/neg: bit planes, neuron-major, `words` u64 per neuron,
+ * bit (i & 63) of word (i >> 6) set when sign(w_ij) is +1 (pos) or -1 (neg). `ev` is u64 scratch of
+ * `words`; `c` is i32 scratch of nOut. Same outputs as the _i16 kernel (tOut over nOut neurons).
+ */
+export function ttfs_forward_bin_popc(
+  pos: usize, neg: usize, words: i32, nOut: i32, tIn: usize, order: usize, nEv: i32,
+  thr: i32, tmax: i32, kRec: i32, ev: usize, c: usize, tOut: usize, cRec: usize,
+): i32 {
+  const wbytes = <usize>words << 3;
+  memory.fill(c, 0, <usize>nOut << 2);
+  for (let j = 0; j < nOut; j++) store<i32>(tOut + (<usize>j << 2), tmax);
+  let recorded = cRec == 0;
+  let unfired = nOut;
+  let p = 0;
+  while (p < nEv) {
+    const k = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
+    if (!recorded && k > kRec) { memory.copy(cRec, c, <usize>nOut << 2); recorded = true; }
+    memory.fill(ev, 0, wbytes);
+    while (p < nEv) {
+      const i = load<i32>(order + (<usize>p << 2));
+      if (load<i32>(tIn + (<usize>i << 2)) != k) break;
+      const a = ev + (<usize>(i >> 6) << 3);
+      store<u64>(a, load<u64>(a) | (<u64>1 << <u64>(i & 63)));
+      p++;
+    }
+    for (let j = 0; j < nOut; j++) {
+      const pj = pos + ((<usize>j * <usize>words) << 3);
+      const nj = neg + ((<usize>j * <usize>words) << 3);
+      let s: i64 = 0;
+      for (let w = 0; w < words; w++) {
+        const e = load<u64>(ev + (<usize>w << 3));
+        s += popcnt<i64>(load<u64>(pj + (<usize>w << 3)) & e) - popcnt<i64>(load<u64>(nj + (<usize>w << 3)) & e);
+      }
+      const cj = load<i32>(c + (<usize>j << 2)) + <i32>s;
+      store<i32>(c + (<usize>j << 2), cj);
+      const a = tOut + (<usize>j << 2);
+      if (load<i32>(a) == tmax && cj >= thr) { store<i32>(a, k + 1); unfired--; }
+    }
+    if (unfired == 0 && recorded) break;
+  }
+  if (!recorded) memory.copy(cRec, c, <usize>nOut << 2);
+  return nOut - unfired;
+}

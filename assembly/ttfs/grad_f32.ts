@@ -1,0 +1,50 @@
+// Minibatch form of the S4NN update: accumulate the per-sample gradient instead of applying it,
+// so a batch's gradient can be summed over shards in a fixed order and applied once.
+//   g_ij += delta_j [t_i < t_j]
+// and return S = sum_ij delta_j [t_i < t_j] sign(w_ij) (BS4NN's scale gradient, current weights).
+
+export function ttfs_grad_accum_f32_simd(
+  g: usize, w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, delta: usize,
+): f64 {
+  const one = f32x4.splat(1);
+  const z = f32x4.splat(0);
+  let total: f64 = 0;
+  for (let i = 0; i < nIn; i++) {
+    const tiV = i32x4.splat(load<i32>(tIn + (<usize>i << 2)));
+    const off = (<usize>i * <usize>stride) << 2;
+    let acc = f32x4.splat(0);
+    for (let j = 0; j < stride; j += 4) {
+      const o = <usize>j << 2;
+      const m = i32x4.lt_s(tiV, v128.load(tOut + o));
+      const d = v128.and(v128.load(delta + o), m);
+      v128.store(g + off + o, f32x4.add(v128.load(g + off + o), d));
+      const x = v128.load(w + off + o);
+      const s = f32x4.sub(v128.and(f32x4.gt(x, z), one), v128.and(f32x4.lt(x, z), one));
+      acc = f32x4.add(acc, f32x4.mul(d, s));
+    }
+    total += <f64>(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+  }
+  return total;
+}
+
+export function ttfs_grad_accum_f32_ref(
+  g: usize, w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, delta: usize,
+): f64 {
+  let total: f64 = 0;
+  for (let i = 0; i < nIn; i++) {
+    const ti = load<i32>(tIn + (<usize>i << 2));
+    let l0: f32 = 0, l1: f32 = 0, l2: f32 = 0, l3: f32 = 0;
+    for (let j = 0; j < stride; j++) {
+      const a = (<usize>i * <usize>stride + <usize>j) << 2;
+      const d: f32 = ti < load<i32>(tOut + (<usize>j << 2)) ? load<f32>(delta + (<usize>j << 2)) : 0;
+      store<f32>(g + a, load<f32>(g + a) + d);
+      const x = load<f32>(w + a);
+      const sx: f32 = x > 0 ? 1 : (x < 0 ? -1 : 0);
+      const c = d * sx;
+      const lane = j & 3;
+      if (lane == 0) l0 = l0 + c; else if (lane == 1) l1 = l1 + c; else if (lane == 2) l2 = l2 + c; else l3 = l3 + c;
+    }
+    total += <f64>(l0 + l1 + l2 + l3);
+  }
+  return total;
+}

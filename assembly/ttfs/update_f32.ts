@@ -1,0 +1,127 @@
+// S4NN's weight update for one time-to-first-spike layer (algorithms.md 1.2), fused with the
+// pieces that read the freshly updated weights, in the reference order:
+//   1. w_ij -= (eta * delta_j) * [t_i < t_j]        (delta already normalised by the host)
+//   2. w_ij -= (eta * lambda) * w_ij                 (L2 decay every sample; skipped when lambda = 0)
+//   3. returns S = sum_ij delta_j [t_i < t_j] sign(w_ij)  with the updated w (BS4NN's scale gradient
+//      is -S / (nIn * nOut), "mean" in the reference)
+//   4. optionally rewrites the i16 sign rows that the binary forward kernel reads.
+// Layout as the forward kernel: input-major, stride = nOut rounded up to 8, pad lanes hold
+// delta = 0 and t = tmax. A row whose input spiked no earlier than the latest output time with
+// a non-zero delta has an all-false mask: steps 1, 3 and 4 skip it (most background pixels).
+
+/** Latest output time with a non-zero delta: rows with t_i >= this have no update. */
+function latest_active_time(tOut: usize, delta: usize, nOut: i32): i32 {
+  let cut = -1;
+  for (let j = 0; j < nOut; j++) {
+    if (load<f32>(delta + (<usize>j << 2)) != 0) {
+      const t = load<i32>(tOut + (<usize>j << 2));
+      if (t > cut) cut = t;
+    }
+  }
+  return cut;
+}
+
+export function ttfs_update_f32_simd(
+  w: usize, nIn: i32, nOut: i32, stride: i32, tIn: usize, tOut: usize, delta: usize,
+  eta: f32, lambda: f32, sgn: usize,
+): f64 {
+  const cut = latest_active_time(tOut, delta, nOut);
+  const decay = eta * lambda;
+  const decayV = f32x4.splat(decay);
+  const etaV = f32x4.splat(eta);
+  const one = f32x4.splat(1);
+  let total: f64 = 0;
+  for (let i = 0; i < nIn; i++) {
+    const ti = load<i32>(tIn + (<usize>i << 2));
+    const row = w + ((<usize>i * <usize>stride) << 2);
+    if (ti >= cut) {
+      if (decay != 0) {
+        for (let j = 0; j < stride; j += 4) {
+          const o = <usize>j << 2;
+          const x = v128.load(row + o);
+          v128.store(row + o, f32x4.sub(x, f32x4.mul(decayV, x)));
+        }
+      }
+      continue;
+    }
+    const tiV = i32x4.splat(ti);
+    let acc = f32x4.splat(0);
+    for (let j = 0; j < stride; j += 8) {
+      const o = <usize>j << 2;
+      const s0 = update4(row + o, tOut + o, delta + o, tiV, etaV, decayV, decay != 0, one);
+      const s1 = update4(row + o + 16, tOut + o + 16, delta + o + 16, tiV, etaV, decayV, decay != 0, one);
+      acc = f32x4.add(acc, f32x4.add(s0, s1));
+      if (sgn != 0) {
+        const sg = i16x8.narrow_i32x4_s(sign_i32x4(v128.load(row + o)), sign_i32x4(v128.load(row + o, 16)));
+        v128.store(sgn + ((<usize>i * <usize>stride + <usize>j) << 1), sg);
+      }
+    }
+    total += <f64>(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+  }
+  return total;
+}
+
+// Updates 4 weights in place, returns delta * mask * sign(w_new) per lane.
+// @ts-ignore: decorator
+@inline function update4(a: usize, tp: usize, dp: usize, tiV: v128, etaV: v128, decayV: v128, doDecay: bool, one: v128): v128 {
+  const m = i32x4.lt_s(tiV, v128.load(tp));
+  const d = v128.load(dp);
+  let x = f32x4.sub(v128.load(a), v128.and(f32x4.mul(etaV, d), m));
+  if (doDecay) x = f32x4.sub(x, f32x4.mul(decayV, x));
+  v128.store(a, x);
+  const sgn = f32x4.sub(v128.and(f32x4.gt(x, f32x4.splat(0)), one), v128.and(f32x4.lt(x, f32x4.splat(0)), one));
+  return v128.and(f32x4.mul(d, sgn), m);
+}
+
+// @ts-ignore: decorator
+@inline function sign_i32x4(x: v128): v128 {
+  const z = f32x4.splat(0);
+  // gt gives -1 (all ones) where x > 0; (x < 0) - (x > 0) as integers = sign(x)
+  return i32x4.sub(f32x4.lt(x, z), f32x4.gt(x, z));
+}
+
+/** Scalar twin. */
+export function ttfs_update_f32_ref(
+  w: usize, nIn: i32, nOut: i32, stride: i32, tIn: usize, tOut: usize, delta: usize,
+  eta: f32, lambda: f32, sgn: usize,
+): f64 {
+  const cut = latest_active_time(tOut, delta, nOut);
+  const decay = eta * lambda;
+  let total: f64 = 0;
+  for (let i = 0; i < nIn; i++) {
+    const ti = load<i32>(tIn + (<usize>i << 2));
+    const row = w + ((<usize>i * <usize>stride) << 2);
+    if (ti >= cut) {
+      if (decay != 0) {
+        for (let j = 0; j < stride; j++) {
+          const x = load<f32>(row + (<usize>j << 2));
+          store<f32>(row + (<usize>j << 2), x - decay * x);
+        }
+      }
+      continue;
+    }
+    // four lane sums, added in the SIMD kernel's order
+    let l0: f32 = 0, l1: f32 = 0, l2: f32 = 0, l3: f32 = 0;
+    for (let j = 0; j < stride; j += 8) {
+      let r0: f32 = 0, r1: f32 = 0, r2: f32 = 0, r3: f32 = 0;
+      for (let h = 0; h < 8; h++) {
+        const jj = j + h;
+        const a = row + (<usize>jj << 2);
+        const m = ti < load<i32>(tOut + (<usize>jj << 2));
+        const d = load<f32>(delta + (<usize>jj << 2));
+        let x = load<f32>(a) - (m ? eta * d : <f32>0);
+        if (decay != 0) x = x - decay * x;
+        store<f32>(a, x);
+        const sx: f32 = x > 0 ? 1 : (x < 0 ? -1 : 0);
+        const contrib: f32 = m ? d * sx : <f32>0;
+        if (sgn != 0) store<i16>(sgn + ((<usize>i * <usize>stride + <usize>jj) << 1), <i16>(<i32>sx));
+        // lane h & 3, first half then second half (s0 + s1 per lane)
+        if (h == 0) r0 = contrib; else if (h == 1) r1 = contrib; else if (h == 2) r2 = contrib; else if (h == 3) r3 = contrib;
+        else if (h == 4) r0 = r0 + contrib; else if (h == 5) r1 = r1 + contrib; else if (h == 6) r2 = r2 + contrib; else r3 = r3 + contrib;
+      }
+      l0 = l0 + r0; l1 = l1 + r1; l2 = l2 + r2; l3 = l3 + r3;
+    }
+    total += <f64>(l0 + l1 + l2 + l3);
+  }
+  return total;
+}

@@ -1,0 +1,24 @@
+// S4NN (Kheradpisheh & Masquelier 2020): real-valued weights, exact spike-time backprop with
+// relative targets. Defaults are the reference code's (SRKH/S4NN S4NN.py, algorithms.md 1.3).
+import type { AlgorithmEntry } from './types.js';
+import type { TtfsConfig } from './ttfs/config.js';
+import { TtfsModel } from './ttfs/model.js';
+import { TTFS_OPTIONS, resolveTtfsConfig } from './ttfs/options.js';
+
+export const S4NN_DEFAULTS: TtfsConfig = {
+  hidden: [400], theta: [100, 100], eta: [0.2, 0.2], lambda: [1e-6, 1e-6], init: [[0, 5], [0, 48]],
+  gamma: 3, tmax: 256, binary: false, alphaInit: [1, 1], alphaLr: [0, 0], encoding: 's4nn',
+  noSpikeTarget: 'pull-label', deadNeuronReinit: true, deadFraction: 0.001,
+};
+
+export const s4nn: AlgorithmEntry<TtfsConfig> = {
+  name: 's4nn',
+  summary: 'S4NN: time-to-first-spike IF network, real weights, exact spike-time backprop',
+  defaults: S4NN_DEFAULTS,
+  options: TTFS_OPTIONS,
+  sampling: 'permutation',
+  defaultEpochs: 40,
+  defaultBatchSize: 1,
+  validate: (cfg) => { resolveTtfsConfig(cfg, {}); },
+  create: (ctx, cfg) => new TtfsModel(ctx, cfg),
+};

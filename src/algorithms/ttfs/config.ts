@@ -1,0 +1,35 @@
+// Hyper-parameters of the time-to-first-spike family (S4NN, BS4NN). Defaults follow the authors'
+// reference code (algorithms.md 1.3 and 2.2); the registry in src/algorithms/registry.ts holds them.
+import type { TtfsEncoding } from './encode.js';
+import type { NoSpikeTarget } from './targets.js';
+
+export interface TtfsConfig {
+  /** hidden layer sizes, e.g. [600] */
+  hidden: number[];
+  /** thresholds per layer (hidden..., output) */
+  theta: number[];
+  /** learning rates per layer */
+  eta: number[];
+  /** L2 decay per layer, applied every update */
+  lambda: number[];
+  /** init U[lo, hi] per layer */
+  init: [number, number][];
+  gamma: number;
+  tmax: number;
+  /** forward with sign(w) and a learned per-layer scale alpha (BS4NN) */
+  binary: boolean;
+  alphaInit: number[];
+  alphaLr: number[];
+  encoding: TtfsEncoding;
+  noSpikeTarget: NoSpikeTarget;
+  /** S4NN: re-initialise hidden neurons that fired on < deadFraction of an epoch's samples */
+  deadNeuronReinit: boolean;
+  deadFraction: number;
+}
+
+/** Per-layer arrays may be given with one value for all layers; expand them to nLayers. */
+export function perLayer(values: number[], nLayers: number, name: string): number[] {
+  if (values.length === nLayers) return values;
+  if (values.length === 1) return Array(nLayers).fill(values[0]);
+  throw new Error(`${name} needs 1 or ${nLayers} values, got ${values.length}`);
+}

@@ -1,0 +1,41 @@
+// S4NN's relative target times and output error (algorithms.md 1.2), a pure function of the
+// output spike times so it can be tested against the reference's cases one by one.
+//
+//  tau = min_k t_k. If tau == tmax (no output fired):
+//    'pull-label' (S4NN): T_k = tmax, T_label = tmax - gamma
+//    'none' (BS4NN):      T = t, no error, no update
+//  else: T_k = t_k; T_k = min(tau + gamma, tmax) where t_k - tau < gamma; T_label = tau.
+//  e_k = (T_k - t_k) / tmax, then delta = e / ||e|| (unless ||e|| = 0).
+export type NoSpikeTarget = 'pull-label' | 'none';
+
+export function relativeTargets(t: ArrayLike<number>, n: number, label: number, gamma: number, tmax: number,
+  noSpike: NoSpikeTarget, out: Float64Array): void {
+  let tau = tmax;
+  for (let k = 0; k < n; k++) if (t[k] < tau) tau = t[k];
+  if (tau === tmax) {
+    for (let k = 0; k < n; k++) out[k] = tmax;
+    out[label] = noSpike === 'pull-label' ? tmax - gamma : tmax;
+    return;
+  }
+  for (let k = 0; k < n; k++) out[k] = t[k] - tau < gamma ? Math.min(tau + gamma, tmax) : t[k];
+  out[label] = tau;
+}
+
+/** Output error e_k = (T_k - t_k)/tmax, normalised to unit L2 norm; returns the norm before. */
+export function normalisedError(t: ArrayLike<number>, target: Float64Array, n: number, tmax: number, out: Float32Array): number {
+  let ss = 0;
+  const e = new Float64Array(n);
+  for (let k = 0; k < n; k++) { e[k] = (target[k] - t[k]) / tmax; ss += e[k] * e[k]; }
+  const norm = Math.sqrt(ss);
+  for (let k = 0; k < n; k++) out[k] = norm !== 0 ? e[k] / norm : 0;
+  return norm;
+}
+
+/** In-place L2 normalisation of the first n entries (f64 accumulation, fixed order). */
+export function normaliseInPlace(d: Float32Array, n: number): number {
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += d[i] * d[i];
+  const norm = Math.sqrt(ss);
+  if (norm !== 0) for (let i = 0; i < n; i++) d[i] = d[i] / norm;
+  return norm;
+}

@@ -1,0 +1,89 @@
+// What every algorithm provides to the trainer, the CLI and checkpoints. An algorithm is a
+// registry entry (registry.ts) whose create() returns a Model.
+import type { DecisionRule } from '../train/decision.js';
+import type { Arena } from '../wasm/arena.js';
+import type { KernelSet } from '../wasm/kernels.js';
+
+export type Sampling = 'permutation' | 'replacement';
+
+export interface SampleResult {
+  correct: Record<DecisionRule, boolean>;
+  /** time-to-first-spike models: the winner's spike time (tmax if none) */
+  winnerTime?: number;
+  noSpike?: boolean;
+}
+
+export interface EvalStats {
+  /** mean winner spike time over samples where an output fired */
+  meanWinnerTime?: number;
+  /** mean share of hidden neurons that fire per sample */
+  hiddenFiringShare?: number;
+  /** samples with no output spike */
+  noOutputSpike?: number;
+}
+
+/** Named weight tensors as [rows = n_out][cols = n_in] matrices (the .npy interchange layout). */
+export interface WeightMatrix { name: string; rows: number; cols: number; data: Float32Array }
+
+export interface ModelState {
+  /** scalars and small arrays (alpha, thresholds, optimizer step...), JSON-serialisable */
+  scalars: Record<string, number | number[]>;
+  tensors: Record<string, Float32Array>;
+}
+
+export interface Model {
+  readonly nInput: number;
+  readonly nClasses: number;
+  initialise(seed: number): void;
+  /** one online step (batch size 1) on image `index` of `images` */
+  trainSample(images: Uint8Array, offset: number, label: number): SampleResult;
+  /** minibatch: accumulate one sample's gradient with the current weights */
+  accumulate(images: Uint8Array, offset: number, label: number): SampleResult;
+  /** apply the accumulated gradient of a batch of `batch` samples, then clear it */
+  applyBatch(batch: number): void;
+  evaluate(images: Uint8Array, offset: number, label: number): SampleResult;
+  /** begin collecting evaluation statistics; evalStats() reads them */
+  resetStats(): void;
+  evalStats(): EvalStats;
+  /** end-of-epoch housekeeping; returns a few named figures for the log */
+  endEpoch(seed: number, epoch: number, samples: number): Record<string, number>;
+  /** throws NumericalError naming the layer on NaN/Inf */
+  checkFinite(step: number): void;
+  state(): ModelState;
+  loadState(s: ModelState): void;
+  weights(): WeightMatrix[];
+  setWeights(layer: number, m: Float32Array): void;
+  /** per-layer scalars the CLI may set for interop (thresholds, scales) */
+  setLayerScalars(opts: { theta?: number[]; alpha?: number[] }): void;
+  describe(): Record<string, unknown>;
+}
+
+export interface ModelContext { arena: Arena; kernels: KernelSet; nInput: number; nClasses: number }
+
+/** One hyper-parameter the CLI exposes for an algorithm. */
+export interface OptionSpec {
+  flag: string;
+  key: string;
+  kind: 'int' | 'float' | 'ints' | 'floats' | 'choice' | 'bool';
+  help: string;
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
+}
+
+export interface AlgorithmEntry<C = any> {
+  name: string;
+  summary: string;
+  defaults: C;
+  /** dataset-specific overrides of the defaults */
+  datasetDefaults?: Record<string, Partial<C>>;
+  options: OptionSpec[];
+  sampling: Sampling;
+  defaultEpochs: number;
+  defaultBatchSize: number;
+  /** checks a resolved config; throws UsageError naming the flag */
+  validate(cfg: C): void;
+  create(ctx: ModelContext, cfg: C): Model;
+}
+
+export type { DecisionRule };

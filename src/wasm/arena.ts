@@ -1,0 +1,60 @@
+// The host owns wasm memory: a bump allocator over one shared WebAssembly.Memory. Offsets are what
+// kernels receive; typed views are made on demand from the current buffer. Because the memory is
+// shared, growing it never detaches old views, so a view stays valid for the tensor's lifetime.
+import { MAX_PAGES } from './module.js';
+
+export type DType = 'f32' | 'i32' | 'i16' | 'u8' | 'u64';
+const BYTES: Record<DType, number> = { f32: 4, i32: 4, i16: 2, u8: 1, u64: 8 };
+
+export interface Tensor<T extends DType = DType> {
+  readonly dtype: T;
+  readonly offset: number;
+  readonly length: number;
+}
+
+type ViewOf<T extends DType> = T extends 'f32' ? Float32Array : T extends 'i32' ? Int32Array
+  : T extends 'i16' ? Int16Array : T extends 'u8' ? Uint8Array : BigUint64Array;
+
+export class Arena {
+  private top: number;
+  constructor(readonly memory: WebAssembly.Memory, base = 1024) {
+    // keep the first KiB free: offset 0 means "no buffer" to the kernels
+    this.top = base;
+  }
+
+  get used(): number { return this.top; }
+
+  alloc<T extends DType>(dtype: T, length: number): Tensor<T> {
+    if (!Number.isInteger(length) || length < 0) throw new Error(`bad tensor length ${length}`);
+    const offset = (this.top + 63) & ~63; // 64-byte alignment: whole cache lines, any v128
+    const end = offset + length * BYTES[dtype];
+    this.ensure(end);
+    this.top = end;
+    return { dtype, offset, length };
+  }
+
+  private ensure(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    const pages = Math.ceil((end - have) / 65536);
+    const current = have / 65536;
+    if (current + pages > MAX_PAGES) {
+      throw new Error(`model and data need ${(end / 2 ** 30).toFixed(2)} GiB of wasm memory, over the 1 GiB limit`);
+    }
+    this.memory.grow(Math.max(pages, Math.min(current, MAX_PAGES - current)));
+  }
+
+  view<T extends DType>(t: Tensor<T>): ViewOf<T> {
+    const buf = this.memory.buffer;
+    switch (t.dtype) {
+      case 'f32': return new Float32Array(buf, t.offset, t.length) as ViewOf<T>;
+      case 'i32': return new Int32Array(buf, t.offset, t.length) as ViewOf<T>;
+      case 'i16': return new Int16Array(buf, t.offset, t.length) as ViewOf<T>;
+      case 'u8': return new Uint8Array(buf, t.offset, t.length) as ViewOf<T>;
+      default: return new BigUint64Array(buf, t.offset, t.length) as ViewOf<T>;
+    }
+  }
+}
+
+/** Rounds a neuron count up to the 8-lane stride the kernels require. */
+export function padTo8(n: number): number { return (n + 7) & ~7; }

@@ -1,0 +1,69 @@
+// The kernel registry (after tfjs): one table naming every kernel the host may call, with its fast
+// (SIMD / popcount) export and, where one exists, its plain reference twin. The host, the tests and
+// the benchmarks all select kernels from here; the conformance suite runs every pair.
+// Pointers are byte offsets into the shared wasm memory (see arena.ts).
+
+type P = number; // byte offset
+export interface KernelSet {
+  ttfs_sort_events(times: P, n: number, tLast: number, counts: P, order: P): number;
+  ttfs_forward_f32(wt: P, nOut: number, stride: number, tIn: P, order: P, nEv: number,
+    theta: number, tmax: number, kRec: number, v: P, tOut: P, vRec: P): number;
+  ttfs_forward_bin_i16(sgn: P, nOut: number, stride: number, tIn: P, order: P, nEv: number,
+    thr: number, tmax: number, kRec: number, c: P, tOut: P, cRec: P): number;
+  ttfs_forward_bin_popc(pos: P, neg: P, words: number, nOut: number, tIn: P, order: P, nEv: number,
+    thr: number, tmax: number, kRec: number, ev: P, c: P, tOut: P, cRec: P): number;
+  ttfs_update_f32(w: P, nIn: number, nOut: number, stride: number, tIn: P, tOut: P, delta: P,
+    eta: number, lambda: number, sgn: P): number;
+  ttfs_backprop_f32(w: P, nIn: number, stride: number, tIn: P, tOut: P, delta: P, deltaIn: P): void;
+  ttfs_grad_accum_f32(g: P, w: P, nIn: number, stride: number, tIn: P, tOut: P, delta: P): number;
+  f32_add(dst: P, src: P, n: number): void;
+  f32_sgd_step(w: P, g: P, n: number, lr: number, decay: number): void;
+  f32_sign_i16(src: P, dst: P, n: number): void;
+  f32_nonfinite_any(src: P, n: number): number;
+  f32_outer_acc(g: P, rows: number, cols: number, a: P, x: P): void;
+  f32_adam_step(w: P, g: P, m: P, v: P, n: number, lr: number, b1: number, b2: number, eps: number,
+    bc1: number, bc2: number, wd: number, clip: number): void;
+  bin_pack_signs(src: P, rows: number, cols: number, rs: number, cs: number, words: number, pos: P, neg: P): void;
+  bin_pack_u8_planes(src: P, n: number, words: number, planes: P): void;
+  bin_xnor_gemv(w: P, x: P, rows: number, words: number, nValid: number, out: P): void;
+  bin_andpopc_planes_gemv(w: P, planes: P, rows: number, words: number, out: P): void;
+}
+
+export type KernelName = keyof KernelSet;
+export type KernelVariant = 'fast' | 'ref';
+
+/** fast: the optimised export; ref: its scalar twin (absent for kernels that are already scalar). */
+export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
+  ttfs_sort_events: { fast: 'ttfs_sort_events' },
+  ttfs_forward_f32: { fast: 'ttfs_forward_f32_simd', ref: 'ttfs_forward_f32_ref' },
+  ttfs_forward_bin_i16: { fast: 'ttfs_forward_bin_i16_simd', ref: 'ttfs_forward_bin_i16_ref' },
+  ttfs_forward_bin_popc: { fast: 'ttfs_forward_bin_popc' },
+  ttfs_update_f32: { fast: 'ttfs_update_f32_simd', ref: 'ttfs_update_f32_ref' },
+  ttfs_backprop_f32: { fast: 'ttfs_backprop_f32_simd', ref: 'ttfs_backprop_f32_ref' },
+  ttfs_grad_accum_f32: { fast: 'ttfs_grad_accum_f32_simd', ref: 'ttfs_grad_accum_f32_ref' },
+  f32_add: { fast: 'f32_add_simd', ref: 'f32_add_ref' },
+  f32_sgd_step: { fast: 'f32_sgd_step_simd', ref: 'f32_sgd_step_ref' },
+  f32_sign_i16: { fast: 'f32_sign_i16_simd', ref: 'f32_sign_i16_ref' },
+  f32_nonfinite_any: { fast: 'f32_nonfinite_any' },
+  f32_outer_acc: { fast: 'f32_outer_acc_simd', ref: 'f32_outer_acc_ref' },
+  f32_adam_step: { fast: 'f32_adam_step_simd', ref: 'f32_adam_step_ref' },
+  bin_pack_signs: { fast: 'bin_pack_signs' },
+  bin_pack_u8_planes: { fast: 'bin_pack_u8_planes' },
+  bin_xnor_gemv: { fast: 'bin_xnor_gemv_popc', ref: 'bin_xnor_gemv_ref' },
+  bin_andpopc_planes_gemv: { fast: 'bin_andpopc_planes_gemv_popc', ref: 'bin_andpopc_planes_gemv_ref' },
+};
+
+/** Binds the registry's kernels of one variant (ref falls back to fast where no twin exists). */
+export function selectKernels(exports: WebAssembly.Exports, variant: KernelVariant = 'fast'): KernelSet {
+  const out: Record<string, unknown> = {};
+  for (const [name, entry] of Object.entries(KERNELS)) {
+    const exportName = variant === 'ref' ? entry.ref ?? entry.fast : entry.fast;
+    const fn = exports[exportName];
+    if (typeof fn !== 'function') throw new Error(`wasm module lacks export ${exportName} (rebuild with npm run build)`);
+    out[name] = fn;
+  }
+  return out as unknown as KernelSet;
+}
+
+/** The kernels that have a reference twin: the conformance suite iterates these. */
+export const PAIRED_KERNELS = (Object.keys(KERNELS) as KernelName[]).filter((k) => KERNELS[k].ref !== undefined);
