@@ -22,6 +22,6 @@ export const bs4nn: AlgorithmEntry<TtfsConfig> = {
   sampling: 'replacement',
   defaultEpochs: 200,
   defaultBatchSize: 1,
-  validate: (cfg) => { resolveTtfsConfig(cfg, {}); },
+  resolve: (flags, dataset) => resolveTtfsConfig({ ...bs4nn.defaults, ...bs4nn.datasetDefaults?.[dataset] }, flags),
   create: (ctx, cfg) => new TtfsModel(ctx, cfg),
 };

@@ -19,6 +19,6 @@ export const s4nn: AlgorithmEntry<TtfsConfig> = {
   sampling: 'permutation',
   defaultEpochs: 40,
   defaultBatchSize: 1,
-  validate: (cfg) => { resolveTtfsConfig(cfg, {}); },
+  resolve: (flags, dataset) => resolveTtfsConfig({ ...s4nn.defaults, ...s4nn.datasetDefaults?.[dataset] }, flags),
   create: (ctx, cfg) => new TtfsModel(ctx, cfg),
 };

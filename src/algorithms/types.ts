@@ -81,8 +81,8 @@ export interface AlgorithmEntry<C = any> {
   sampling: Sampling;
   defaultEpochs: number;
   defaultBatchSize: number;
-  /** checks a resolved config; throws UsageError naming the flag */
-  validate(cfg: C): void;
+  /** defaults (+ dataset overrides) + parsed flags -> a checked config; throws UsageError naming the flag */
+  resolve(flags: Record<string, unknown>, dataset: string): C;
   create(ctx: ModelContext, cfg: C): Model;
 }
 

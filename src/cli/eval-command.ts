@@ -1,0 +1,78 @@
+// snnwasm eval: evaluate a checkpoint, or .npy weights (e.g. the authors' published ones), on a
+// dataset split under every decision rule, with the spike statistics.
+import { Command } from 'commander';
+import { loadDataset, DATASETS } from '../data/index.js';
+import { createSession } from '../session.js';
+import { loadCheckpoint, readNpyMatrix } from '../io/index.js';
+import { evaluateModel } from '../train/evaluate.js';
+import { UsageError, FileFormatError } from '../errors.js';
+import { addModelOptions, algorithmFlags, chooseAlgorithm, chooseDataset, labelMap } from './common.js';
+import { parseInt_, parseList } from './values.js';
+
+export function evalCommand(): Command {
+  const cmd = new Command('eval').description('evaluate trained weights');
+  addModelOptions(cmd)
+    .option('--checkpoint <file>', 'a checkpoint written by snnwasm train')
+    .option('--weights <files>', 'comma-separated .npy files, one [n_out, n_in] matrix per layer')
+    .option('--alpha <values>', 'binary: per-layer scales (the reference keeps them outside the weight files)')
+    .option('--split <name>', 'train or test', 'test')
+    .option('--limit-test <n>', 'evaluate on the first n images')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: Record<string, unknown>) => {
+      const algo = chooseAlgorithm(opts);
+      const dataset = chooseDataset(opts);
+      if ((opts.checkpoint === undefined) === (opts.weights === undefined)) {
+        throw new UsageError('--checkpoint/--weights', 'give exactly one of --checkpoint or --weights');
+      }
+      const split = String(opts.split);
+      if (split !== 'train' && split !== 'test') throw new UsageError('--split', `must be train or test, got "${split}"`);
+      const flags = algorithmFlags(algo, opts);
+      let matrices: { rows: number; cols: number; data: Float32Array; file: string }[] = [];
+      if (opts.weights !== undefined) {
+        const files = String(opts.weights).split(',');
+        matrices = files.map((file) => ({ ...readNpyMatrix(file), file }));
+        // the hidden sizes follow from the matrices, unless given
+        if (flags.hidden === undefined) flags.hidden = matrices.slice(0, -1).map((m) => m.rows);
+      } else {
+        const ck = loadCheckpoint(String(opts.checkpoint));
+        const m = ck.meta as Record<string, any>;
+        if (m.algorithm !== algo.name) throw new UsageError('--algo', `checkpoint ${opts.checkpoint} holds a ${m.algorithm} model`);
+        Object.assign(flags, { ...m.config, ...flags });
+      }
+      const s = createSession(algo, dataset, flags);
+      if (opts.weights !== undefined) {
+        const want = [DATASETS[dataset].channels * DATASETS[dataset].height * DATASETS[dataset].width, ...(flags.hidden as number[]), DATASETS[dataset].classes];
+        if (matrices.length !== want.length - 1) throw new UsageError('--weights', `expected ${want.length - 1} weight files for layers ${want.join('-')}, got ${matrices.length}`);
+        matrices.forEach((m, l) => {
+          if (m.rows !== want[l + 1] || m.cols !== want[l]) throw new FileFormatError(m.file, `expected shape [${want[l + 1]}, ${want[l]}] for layer ${l}, got [${m.rows}, ${m.cols}]`);
+          s.model.setWeights(l, m.data);
+        });
+      } else {
+        const ck = loadCheckpoint(String(opts.checkpoint));
+        const m = ck.meta as Record<string, any>;
+        s.model.loadState({ scalars: m.scalars, tensors: ck.tensors as Record<string, Float32Array> });
+      }
+      const nLayers = s.model.weights().length;
+      const theta = flags.theta as number[] | undefined;
+      const alpha = opts.alpha !== undefined ? parseList('--alpha', String(opts.alpha), false, 1e-12) : undefined;
+      if (alpha && alpha.length !== nLayers) throw new UsageError('--alpha', `needs ${nLayers} values, got ${alpha.length}`);
+      s.model.setLayerScalars({ theta: opts.theta !== undefined ? theta : undefined, alpha });
+      const data = loadDataset(dataset, split, { dataDir: opts.dataDir as string | undefined });
+      const map = labelMap(opts, DATASETS[dataset].classes);
+      const limit = opts.limitTest !== undefined ? parseInt_('--limit-test', String(opts.limitTest), 1) : data.count;
+      const t0 = performance.now();
+      const r = evaluateModel(s.model, { images: data.images, labels: data.labels, count: data.count, pixels: data.channels * data.height * data.width }, limit, map);
+      const seconds = (performance.now() - t0) / 1000;
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ algorithm: algo.name, dataset, split, ...r, seconds, model: s.model.describe() }, null, 2) + '\n');
+      } else {
+        const a = r.accuracy;
+        process.stdout.write(`${algo.name} on ${dataset} ${split} (${r.n} images, ${seconds.toFixed(2)} s)\n` +
+          `  accuracy strict ${(a.strict * 100).toFixed(2)}%  first-index ${(a['first-index'] * 100).toFixed(2)}%  reference rule ${(a.reference * 100).toFixed(2)}%\n` +
+          (r.stats.meanWinnerTime !== undefined ? `  mean winner spike time ${r.stats.meanWinnerTime.toFixed(2)}\n` : '') +
+          (r.stats.hiddenFiringShare !== undefined ? `  hidden neurons firing ${(r.stats.hiddenFiringShare * 100).toFixed(2)}%\n` : '') +
+          (r.stats.noOutputSpike !== undefined ? `  samples with no output spike ${r.stats.noOutputSpike}\n` : ''));
+      }
+    });
+  return cmd;
+}
