@@ -13,8 +13,8 @@ export function createSession(algorithm: AlgorithmEntry, dataset: DatasetName, f
   const info = DATASETS[dataset];
   const config = algorithm.resolve(flags, dataset);
   const memory = createSharedMemory();
-  const { kernels } = instantiateKernels(memory, variant);
-  const arena = new Arena(memory);
+  const { kernels, heapBase } = instantiateKernels(memory, variant);
+  const arena = new Arena(memory, heapBase);
   const model = algorithm.create({ arena, kernels, nInput: info.channels * info.height * info.width, nClasses: info.classes }, config);
   return { arena, kernels, model, config };
 }

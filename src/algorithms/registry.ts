@@ -3,8 +3,9 @@
 import type { AlgorithmEntry, OptionSpec } from './types.js';
 import { s4nn } from './s4nn.js';
 import { bs4nn } from './bs4nn.js';
+import { bnn } from './bnn.js';
 
-export const ALGORITHMS: Record<string, AlgorithmEntry> = { s4nn, bs4nn };
+export const ALGORITHMS: Record<string, AlgorithmEntry> = { s4nn, bs4nn, bnn };
 export const ALGORITHM_NAMES = Object.keys(ALGORITHMS);
 
 export function getAlgorithm(name: string): AlgorithmEntry | undefined { return ALGORITHMS[name]; }

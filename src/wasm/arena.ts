@@ -17,8 +17,10 @@ type ViewOf<T extends DType> = T extends 'f32' ? Float32Array : T extends 'i32' 
 
 export class Arena {
   private top: number;
-  constructor(readonly memory: WebAssembly.Memory, base = 1024) {
-    // keep the first KiB free: offset 0 means "no buffer" to the kernels
+  /** `base` is the instance's heapBase: below it lies the module's static data (and offset 0,
+   *  which kernels read as "no buffer"). */
+  constructor(readonly memory: WebAssembly.Memory, base: number) {
+    if (!(base >= 1024)) throw new Error(`arena base ${base} would overlap the module's static data`);
     this.top = base;
   }
 

@@ -23,6 +23,7 @@ export interface KernelSet {
   f32_outer_acc(g: P, rows: number, cols: number, a: P, x: P): void;
   f32_adam_step(w: P, g: P, m: P, v: P, n: number, lr: number, b1: number, b2: number, eps: number,
     bc1: number, bc2: number, wd: number, clip: number): void;
+  f32_softmax_xent_grad(z: P, n: number, label: number, dz: P): number;
   bin_pack_signs(src: P, rows: number, cols: number, rs: number, cs: number, words: number, pos: P, neg: P): void;
   bin_pack_u8_planes(src: P, n: number, words: number, planes: P): void;
   bin_xnor_gemv(w: P, x: P, rows: number, words: number, nValid: number, out: P): void;
@@ -47,6 +48,7 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   f32_nonfinite_any: { fast: 'f32_nonfinite_any' },
   f32_outer_acc: { fast: 'f32_outer_acc_simd', ref: 'f32_outer_acc_ref' },
   f32_adam_step: { fast: 'f32_adam_step_simd', ref: 'f32_adam_step_ref' },
+  f32_softmax_xent_grad: { fast: 'f32_softmax_xent_grad' },
   bin_pack_signs: { fast: 'bin_pack_signs' },
   bin_pack_u8_planes: { fast: 'bin_pack_u8_planes' },
   bin_xnor_gemv: { fast: 'bin_xnor_gemv_popc', ref: 'bin_xnor_gemv_ref' },

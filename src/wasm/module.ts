@@ -34,6 +34,8 @@ export function createSharedMemory(initialPages = 64): WebAssembly.Memory {
 
 export interface KernelInstance {
   memory: WebAssembly.Memory;
+  /** first byte the host may use: above the module's static data, rounded up to 64 KiB */
+  heapBase: number;
   kernels: KernelSet;
   exports: WebAssembly.Exports;
 }
@@ -41,5 +43,6 @@ export interface KernelInstance {
 export function instantiateKernels(memory: WebAssembly.Memory, variant: KernelVariant = 'fast',
   module: WebAssembly.Module = compileKernelModule()): KernelInstance {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  return { memory, kernels: selectKernels(instance.exports, variant), exports: instance.exports };
+  const dataEnd = (instance.exports.module_data_end as () => number)();
+  return { memory, heapBase: Math.ceil((dataEnd + 1) / 65536) * 65536, kernels: selectKernels(instance.exports, variant), exports: instance.exports };
 }
