@@ -28,7 +28,8 @@ export interface WeightMatrix { name: string; rows: number; cols: number; data: 
 export interface ModelState {
   /** scalars and small arrays (alpha, thresholds, optimizer step...), JSON-serialisable */
   scalars: Record<string, number | number[]>;
-  tensors: Record<string, Float32Array>;
+  /** f64 where the host keeps f64 state (running means): resume must be exact */
+  tensors: Record<string, Float32Array | Float64Array>;
 }
 
 export interface Model {

@@ -50,7 +50,7 @@ export function evalCommand(): Command {
       } else {
         const ck = loadCheckpoint(String(opts.checkpoint));
         const m = ck.meta as Record<string, any>;
-        s.model.loadState({ scalars: m.scalars, tensors: ck.tensors as Record<string, Float32Array> });
+        s.model.loadState({ scalars: m.scalars, tensors: ck.tensors as Record<string, Float32Array | Float64Array> });
       }
       const nLayers = s.model.weights().length;
       const theta = flags.theta as number[] | undefined;

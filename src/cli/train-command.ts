@@ -33,11 +33,12 @@ export function trainCommand(): Command {
       const limitTest = opts.limitTest !== undefined ? parseInt_('--limit-test', String(opts.limitTest), 1) : undefined;
       const outDir = opts.out !== undefined ? String(opts.out) : join('runs', `${algo.name}-${dataset}-seed${seed}`);
       if (outDir.trim() === '') throw new UsageError('--out', 'must not be empty');
+      // every flag is checked before any data is read
+      const map = labelMap(opts, DATASETS[dataset].classes);
       const session = createSession(algo, dataset, flags);
       const dataDir = opts.dataDir as string | undefined;
       const tr = loadDataset(dataset, 'train', { dataDir });
       const te = loadDataset(dataset, 'test', { dataDir });
-      const map = labelMap(opts, DATASETS[dataset].classes);
       const relabel = (y: Uint8Array) => (map ? y.map((c) => map[c]) : y);
       const px = tr.channels * tr.height * tr.width;
       const summary = await train({

@@ -90,7 +90,7 @@ export async function train(o: TrainOptions, data: TrainData, model: Model): Pro
   const resumed = o.resume ? openResume(o, data.dataset) : null;
   if (resumed) {
     const m = resumed.meta as Record<string, any>;
-    model.loadState({ scalars: m.scalars, tensors: resumed.tensors as Record<string, Float32Array> });
+    model.loadState({ scalars: m.scalars, tensors: resumed.tensors as Record<string, Float32Array | Float64Array> });
     startEpoch = m.epoch; step = m.step; history = m.history; best = m.best;
     log(`resumed from ${ckptPath} at epoch ${startEpoch} (step ${step})`);
   } else {

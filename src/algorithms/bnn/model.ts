@@ -41,7 +41,7 @@ export class BnnModel implements Model {
 
   state(): ModelState {
     const a = this.ctx.arena;
-    const tensors: Record<string, Float32Array> = {};
+    const tensors: Record<string, Float32Array | Float64Array> = {};
     this.net.layers.forEach((L, l) => {
       for (const [n, p] of [['w', L.w], ['b', L.b], ['s', L.s]] as const) {
         tensors[`${n}${l}`] = a.view(p.t).slice();
@@ -49,7 +49,7 @@ export class BnnModel implements Model {
         tensors[`${n}${l}.adam_v`] = a.view(p.v).slice();
       }
     });
-    this.net.layers.forEach((L, l) => { tensors[`mu${l}`] = Float32Array.from(L.mu); });
+    this.net.layers.forEach((L, l) => { tensors[`mu${l}`] = L.mu.slice(); });
     return { scalars: { adam: this.net.adamState, lrScale: this.net.lrScale, muCount: this.net.layers.map((L) => L.muCount) }, tensors };
   }
   loadState(s: ModelState): void {

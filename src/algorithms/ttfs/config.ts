@@ -28,8 +28,8 @@ export interface TtfsConfig {
 }
 
 /** Per-layer arrays may be given with one value for all layers; expand them to nLayers. */
-export function perLayer(values: number[], nLayers: number, name: string): number[] {
+export function perLayer(values: number[], nLayers: number): number[] {
   if (values.length === nLayers) return values;
   if (values.length === 1) return Array(nLayers).fill(values[0]);
-  throw new Error(`${name} needs 1 or ${nLayers} values, got ${values.length}`);
+  throw new Error(`needs 1 or ${nLayers} values (one per layer), got ${values.length}`);
 }

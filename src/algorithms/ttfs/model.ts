@@ -77,7 +77,7 @@ export class TtfsModel implements Model {
   checkFinite(step: number): void { this.net.checkFinite(step); }
 
   state(): ModelState {
-    const tensors: Record<string, Float32Array> = {};
+    const tensors: Record<string, Float32Array | Float64Array> = {};
     this.net.layers.forEach((L, l) => { tensors[`w${l}`] = this.ctx.arena.view(L.w).slice(); });
     return { scalars: { alpha: this.net.layers.map((L) => L.alpha), theta: this.net.layers.map((L) => L.theta) }, tensors };
   }

@@ -24,7 +24,7 @@ export function resolveTtfsConfig(base: TtfsConfig, flags: TtfsFlags): TtfsConfi
   const cfg: TtfsConfig = { ...base, ...stripUndefined(flags) } as TtfsConfig;
   const n = cfg.hidden.length + 1;
   const expand = (key: 'theta' | 'eta' | 'lambda' | 'alphaInit' | 'alphaLr', flag: string): number[] => {
-    try { return perLayer(cfg[key], n, flag); } catch (e) { throw new UsageError(flag, (e as Error).message); }
+    try { return perLayer(cfg[key], n); } catch (e) { throw new UsageError(flag, (e as Error).message); }
   };
   cfg.theta = expand('theta', '--theta');
   cfg.eta = expand('eta', '--eta');

@@ -1,0 +1,53 @@
+// The target rule and the decision rules, case by case against algorithms.md 1.1-1.2.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { relativeTargets, normalisedError } from '../../src/algorithms/ttfs/targets.js';
+import { judgeTtfs, judgeCounts } from '../../src/train/decision.js';
+
+const T = (t: number[], label: number, gamma: number, mode: 'pull-label' | 'none') => {
+  const out = new Float64Array(t.length); relativeTargets(t, t.length, label, gamma, 256, mode, out); return [...out];
+};
+
+test('relative targets: winner pulled to tau, close competitors pushed to tau + gamma, others untouched', () => {
+  // tau = 10 (unit 2); label 0 fired at 30; unit 1 at 12 is within gamma=3 of tau
+  assert.deepEqual(T([30, 12, 10, 40], 0, 3, 'pull-label'), [10, 13, 13, 40]);
+  // label is the winner: it keeps tau, a tie partner is pushed to tau + gamma
+  assert.deepEqual(T([10, 10, 50], 0, 1, 'none'), [10, 11, 50]);
+  // tau + gamma is capped at tmax
+  assert.deepEqual(T([255, 256, 256], 1, 3, 'pull-label'), [256, 255, 256]);
+});
+
+test('no output spike: S4NN pulls the label to tmax - gamma, BS4NN learns nothing', () => {
+  assert.deepEqual(T([256, 256, 256], 2, 3, 'pull-label'), [256, 256, 253]);
+  assert.deepEqual(T([256, 256, 256], 2, 1, 'none'), [256, 256, 256]);
+});
+
+test('output error is (T - t)/tmax normalised to unit length; zero stays zero', () => {
+  const d = new Float32Array(3);
+  const n = normalisedError([30, 12, 10], new Float64Array([10, 13, 13]), 3, 256, d);
+  assert.ok(Math.abs(n - Math.hypot(-20, 1, 3) / 256) < 1e-12);
+  assert.ok(Math.abs(Math.hypot(...d) - 1) < 1e-6);
+  assert.ok(d[0] < 0, 'a late label gets a negative error, which raises its weights');
+  normalisedError([5, 9], new Float64Array([5, 9]), 2, 256, d);
+  assert.deepEqual([...d.slice(0, 2)], [0, 0]);
+});
+
+test('decision rules: strict needs a unique earliest label; reference counts label ties as correct', () => {
+  const v = [0, 0, 0];
+  assert.deepEqual(judgeTtfs([5, 9, 7], v, 3, 0, 256).correct, { strict: true, 'first-index': true, reference: true });
+  assert.deepEqual(judgeTtfs([5, 5, 7], v, 3, 1, 256).correct, { strict: false, 'first-index': false, reference: true });
+  assert.deepEqual(judgeTtfs([5, 5, 7], v, 3, 0, 256).correct, { strict: false, 'first-index': true, reference: true });
+  assert.deepEqual(judgeTtfs([5, 9, 7], v, 3, 2, 256).correct, { strict: false, 'first-index': false, reference: false });
+});
+
+test('no output spike: fallback argmax of V[tmax-3] for first-index and reference, always wrong for strict', () => {
+  const r = judgeTtfs([256, 256, 256], [1, 4, 2], 3, 1, 256);
+  assert.deepEqual(r.correct, { strict: false, 'first-index': true, reference: true });
+  assert.equal(r.noSpike, true);
+  assert.equal(judgeTtfs([256, 256, 256], [1, 4, 2], 3, 0, 256).correct.reference, false);
+});
+
+test('count rules: all-zero output is wrong under strict, right under the reference rule', () => {
+  assert.deepEqual(judgeCounts([0, 0, 0], 3, 1), { strict: false, 'first-index': false, reference: true });
+  assert.deepEqual(judgeCounts([1, 3, 2], 3, 1), { strict: true, 'first-index': true, reference: true });
+});
