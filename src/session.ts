@@ -1,20 +1,52 @@
 // Library entry for building a model: one shared wasm memory, the kernels bound to it, an arena,
-// and the algorithm's model for a dataset's input size. The CLI and the tests start here.
-import { createSharedMemory, instantiateKernels } from './wasm/module.js';
+// the algorithm's model for a dataset's input size with its micro-shard workspaces, and an executor
+// (inline or a worker pool over the same memory). The CLI and the tests start here.
+import { compileKernelModule, createSharedMemory, instantiateKernels } from './wasm/module.js';
 import { Arena } from './wasm/arena.js';
 import type { KernelVariant, KernelSet } from './wasm/kernels.js';
-import type { AlgorithmEntry, Model } from './algorithms/types.js';
+import type { AlgorithmEntry, ImageSource, Model } from './algorithms/types.js';
 import { DATASETS, type DatasetName } from './data/index.js';
+import { InlineExecutor, PoolExecutor, type Executor } from './pool/executor.js';
 
-export interface Session { arena: Arena; kernels: KernelSet; model: Model; config: unknown }
+export const DEFAULT_SHARDS = 8;
+
+export interface Session { arena: Arena; kernels: KernelSet; model: Model; config: unknown; shards: number;
+  memory: WebAssembly.Memory; arenaUsed: number; nInput: number; nClasses: number; algorithm: AlgorithmEntry }
 
 export function createSession(algorithm: AlgorithmEntry, dataset: DatasetName, flags: Record<string, unknown> = {},
-  variant: KernelVariant = 'fast'): Session {
+  opts: { variant?: KernelVariant; shards?: number } = {}): Session {
   const info = DATASETS[dataset];
   const config = algorithm.resolve(flags, dataset);
   const memory = createSharedMemory();
-  const { kernels, heapBase } = instantiateKernels(memory, variant);
+  const { kernels, heapBase } = instantiateKernels(memory, opts.variant ?? 'fast');
   const arena = new Arena(memory, heapBase);
-  const model = algorithm.create({ arena, kernels, nInput: info.channels * info.height * info.width, nClasses: info.classes }, config);
-  return { arena, kernels, model, config };
+  const nInput = info.channels * info.height * info.width, nClasses = info.classes;
+  const model = algorithm.create({ arena, kernels, nInput, nClasses }, config);
+  const shards = opts.shards ?? DEFAULT_SHARDS;
+  model.createShards(shards);
+  return { arena, kernels, model, config, shards, memory, arenaUsed: arena.used, nInput, nClasses, algorithm };
+}
+
+/** Copies images and labels into SharedArrayBuffers once, so every worker reads the same bytes. */
+export function sharedImages(images: Uint8Array, labels: Uint8Array, pixels: number): ImageSource {
+  const im = new Uint8Array(new SharedArrayBuffer(images.length)); im.set(images);
+  const lb = new Uint8Array(new SharedArrayBuffer(labels.length)); lb.set(labels);
+  return { images: im, labels: lb, pixels };
+}
+
+/** workers <= 1: run shards inline on this thread; otherwise a piscina pool sharing the memory. */
+export function createExecutor(s: Session, data: { train: ImageSource; test: ImageSource }, workers: number,
+  faults?: [number, number]): Executor {
+  if (workers <= 1 && !faults) return new InlineExecutor(s.model, data);
+  const shared = (x: Uint8Array) => {
+    if (!(x.buffer instanceof SharedArrayBuffer)) throw new Error('pool data must live in SharedArrayBuffers (use sharedImages)');
+    return x.buffer;
+  };
+  return new PoolExecutor({
+    workers: Math.max(1, workers), maxAttempts: 4, faults,
+    init: { module: compileKernelModule(), memory: s.memory, algorithm: s.algorithm.name, config: s.config, nInput: s.nInput,
+      nClasses: s.nClasses, shards: s.shards, arenaUsed: s.arenaUsed, pixels: data.train.pixels,
+      trainImages: shared(data.train.images), trainLabels: shared(data.train.labels),
+      testImages: shared(data.test.images), testLabels: shared(data.test.labels) },
+  });
 }

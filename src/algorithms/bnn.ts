@@ -4,7 +4,7 @@ import type { BnnConfig } from './bnn/network.js';
 import { BnnModel } from './bnn/model.js';
 import { UsageError } from '../errors.js';
 
-export const BNN_DEFAULTS: BnnConfig = { hidden: [600], lr: 1e-3, lrDecay: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8, initScale: 1 };
+export const BNN_DEFAULTS: BnnConfig = { hidden: [600], lr: 1e-3, lrDecay: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8, initScale: 1, muMomentum: 0.01 };
 
 export const bnn: AlgorithmEntry<BnnConfig> = {
   name: 'bnn',

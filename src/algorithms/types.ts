@@ -32,20 +32,29 @@ export interface ModelState {
   tensors: Record<string, Float32Array | Float64Array>;
 }
 
+/** Images and labels as every executor sees them (workers: views of SharedArrayBuffers). */
+export interface ImageSource { images: Uint8Array; labels: Uint8Array; pixels: number }
+
+/** One unit of parallel work: the gradient, or the evaluation, of some samples in one shard's workspace. */
+export interface ShardTask { kind: 'grad' | 'eval'; shard: number; indices: Uint32Array }
+
+/** What a shard task returns: counts under each rule, and model-specific sums (added in shard order). */
+export interface ShardOutcome { n: number; hits: Record<DecisionRule, number>; sums: number[] }
+
 export interface Model {
   readonly nInput: number;
   readonly nClasses: number;
   initialise(seed: number): void;
-  /** one online step (batch size 1) on image `index` of `images` */
+  /** one online step (batch size 1) on the image at `offset`, in the main workspace */
   trainSample(images: Uint8Array, offset: number, label: number): SampleResult;
-  /** minibatch: accumulate one sample's gradient with the current weights */
-  accumulate(images: Uint8Array, offset: number, label: number): SampleResult;
-  /** apply the accumulated gradient of a batch of `batch` samples, then clear it */
-  applyBatch(batch: number): void;
-  evaluate(images: Uint8Array, offset: number, label: number): SampleResult;
-  /** begin collecting evaluation statistics; evalStats() reads them */
-  resetStats(): void;
-  evalStats(): EvalStats;
+  /** allocates n micro-shard workspaces; called once, right after construction, in every thread alike */
+  createShards(n: number): void;
+  /** runs one shard task (pure given the shared parameters: safe to re-run after a fault) */
+  runShard(task: ShardTask, data: ImageSource): ShardOutcome;
+  /** reduces the first n shards' gradients in a fixed tree order and applies them for a batch of `batch` */
+  applyShards(n: number, batch: number): void;
+  /** combines evaluation outcomes (in shard order) into statistics */
+  evalStats(outcomes: ShardOutcome[]): EvalStats;
   /** end-of-epoch housekeeping; returns a few named figures for the log */
   endEpoch(seed: number, epoch: number, samples: number): Record<string, number>;
   /** throws NumericalError naming the layer on NaN/Inf */

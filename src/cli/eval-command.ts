@@ -2,7 +2,8 @@
 // dataset split under every decision rule, with the spike statistics.
 import { Command } from 'commander';
 import { loadDataset, DATASETS } from '../data/index.js';
-import { createSession } from '../session.js';
+import { createSession, createExecutor, sharedImages } from '../session.js';
+import { defaultWorkers } from '../pool/executor.js';
 import { loadCheckpoint, readNpyMatrix } from '../io/index.js';
 import { evaluateModel } from '../train/evaluate.js';
 import { UsageError, FileFormatError } from '../errors.js';
@@ -17,6 +18,7 @@ export function evalCommand(): Command {
     .option('--alpha <values>', 'binary: per-layer scales (the reference keeps them outside the weight files)')
     .option('--split <name>', 'train or test', 'test')
     .option('--limit-test <n>', 'evaluate on the first n images')
+    .option('--workers <n>', 'worker threads (default: cores)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: Record<string, unknown>) => {
       const algo = chooseAlgorithm(opts);
@@ -59,9 +61,14 @@ export function evalCommand(): Command {
       s.model.setLayerScalars({ theta: opts.theta !== undefined ? theta : undefined, alpha });
       const data = loadDataset(dataset, split, { dataDir: opts.dataDir as string | undefined });
       const map = labelMap(opts, DATASETS[dataset].classes);
-      const limit = opts.limitTest !== undefined ? parseInt_('--limit-test', String(opts.limitTest), 1) : data.count;
+      const limit = Math.min(data.count, opts.limitTest !== undefined ? parseInt_('--limit-test', String(opts.limitTest), 1) : data.count);
+      const workers = opts.workers !== undefined ? parseInt_('--workers', String(opts.workers), 1, 256) : defaultWorkers();
+      const px = data.channels * data.height * data.width;
+      const images = sharedImages(data.images, map ? data.labels.map((c) => map[c]) : data.labels, px);
+      const executor = createExecutor(s, { train: images, test: images }, workers);
       const t0 = performance.now();
-      const r = evaluateModel(s.model, { images: data.images, labels: data.labels, count: data.count, pixels: data.channels * data.height * data.width }, limit, map);
+      let r;
+      try { r = await evaluateModel(s.model, executor, s.shards, limit); } finally { await executor.close(); }
       const seconds = (performance.now() - t0) / 1000;
       if (opts.json) {
         process.stdout.write(JSON.stringify({ algorithm: algo.name, dataset, split, ...r, seconds, model: s.model.describe() }, null, 2) + '\n');

@@ -48,6 +48,10 @@ export class AccuracyMeter {
     this.n++;
     for (const r of DECISION_RULES) if (correct[r]) this.hits[r]++;
   }
+  addCounts(hits: Record<DecisionRule, number>, n: number): void {
+    this.n += n;
+    for (const r of DECISION_RULES) this.hits[r] += hits[r];
+  }
   accuracy(rule: DecisionRule): number { return this.n === 0 ? 0 : this.hits[rule] / this.n; }
   summary(): Record<DecisionRule, number> {
     return { strict: this.accuracy('strict'), 'first-index': this.accuracy('first-index'), reference: this.accuracy('reference') };

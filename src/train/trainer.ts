@@ -3,23 +3,27 @@
 // metrics log, and an atomic checkpoint per epoch from which --resume continues exactly.
 import { existsSync, mkdirSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AlgorithmEntry, Model } from '../algorithms/types.js';
+import type { AlgorithmEntry, ImageSource, Model, ShardTask } from '../algorithms/types.js';
+import type { Executor } from '../pool/executor.js';
+import { shardSlices } from '../pool/shards.js';
 import { saveCheckpoint, findLatestGoodCheckpoint, weightsSha256, writeNpy } from '../io/index.js';
 import type { Checkpoint } from '../io/index.js';
 import { SnnError, UsageError } from '../errors.js';
 import { epochDrawsWithReplacement, epochPermutation } from './rng.js';
 import { AccuracyMeter, type DecisionRule } from './decision.js';
-import { evaluateModel, type EvalResult, type LabelledImages } from './evaluate.js';
+import { evaluateModel, type EvalResult } from './evaluate.js';
 import { createProgress } from './progress.js';
 import { CODE_VERSION } from '../version.js';
 
-export interface TrainData { train: LabelledImages; test: LabelledImages; dataset: string }
+export interface TrainData { train: ImageSource & { count: number }; test: ImageSource & { count: number }; dataset: string }
 
 export interface TrainOptions {
   algorithm: AlgorithmEntry;
   config: unknown;
   epochs: number;
   batchSize: number;
+  /** micro-shards per minibatch: part of the determinism contract (results depend on it, not on workers) */
+  shards: number;
   seed: number;
   outDir: string;
   resume: boolean | string;
@@ -38,7 +42,7 @@ export interface EpochRecord {
 }
 
 export interface TrainSummary {
-  algorithm: string; dataset: string; config: unknown; seed: number; epochs: number; batchSize: number;
+  algorithm: string; dataset: string; config: unknown; seed: number; epochs: number; batchSize: number; shards: number; workers: number;
   final: EpochRecord | null; best: { epoch: number; accuracy: Record<DecisionRule, number> } | null;
   weightsSha256: string; history: EpochRecord[]; codeVersion: string;
 }
@@ -48,7 +52,7 @@ export const CHECKPOINT_FILE = 'checkpoint.ckpt';
 export function checkpointMeta(o: TrainOptions, dataset: string, epoch: number, step: number, history: EpochRecord[], best: TrainSummary['best'], scalars: unknown) {
   return {
     format: 'snnwasm-checkpoint', codeVersion: CODE_VERSION, algorithm: o.algorithm.name, dataset, config: o.config,
-    seed: o.seed, epochs: o.epochs, batchSize: o.batchSize, epoch, step,
+    seed: o.seed, epochs: o.epochs, batchSize: o.batchSize, shards: o.shards, epoch, step,
     // every random draw is a pure function of (seed, purpose, epoch, index): the RNG state is the epoch
     rng: { generator: 'philox4x32-10', seed: o.seed, nextEpoch: epoch },
     limitTrain: o.limitTrain ?? null, scalars, history, best,
@@ -72,13 +76,13 @@ function openResume(o: TrainOptions, dataset: string): Checkpoint | null {
     return null; // --resume on a fresh run directory starts from scratch
   }
   const m = found.checkpoint.meta as Record<string, unknown>;
-  const mismatch = (['algorithm', 'dataset', 'config', 'seed', 'batchSize', 'limitTrain'] as const)
+  const mismatch = (['algorithm', 'dataset', 'config', 'seed', 'batchSize', 'shards', 'limitTrain'] as const)
     .filter((k) => !sameJson(m[k], k === 'algorithm' ? o.algorithm.name : k === 'dataset' ? dataset : k === 'limitTrain' ? o.limitTrain ?? null : (o as unknown as Record<string, unknown>)[k]));
   if (mismatch.length) throw new UsageError('--resume', `checkpoint ${found.path} was made with a different ${mismatch.join(', ')}; start a new --out directory`);
   return found.checkpoint;
 }
 
-export async function train(o: TrainOptions, data: TrainData, model: Model): Promise<TrainSummary> {
+export async function train(o: TrainOptions, data: TrainData, model: Model, executor: Executor): Promise<TrainSummary> {
   const log = o.log ?? ((s: string) => process.stderr.write(s + '\n'));
   mkdirSync(o.outDir, { recursive: true });
   const ckptPath = join(o.outDir, CHECKPOINT_FILE);
@@ -110,14 +114,15 @@ export async function train(o: TrainOptions, data: TrainData, model: Model): Pro
     for (let s = 0; s < nTrain; s += o.batchSize) {
       const end = Math.min(nTrain, s + o.batchSize);
       if (o.batchSize === 1) {
+        // online SGD is sequential by nature: it runs on this thread, in the main workspace
         const i = order[s];
         meter.add(model.trainSample(data.train.images, i * px, data.train.labels[i]).correct);
       } else {
-        for (let b = s; b < end; b++) {
-          const i = order[b];
-          meter.add(model.accumulate(data.train.images, i * px, data.train.labels[i]).correct);
-        }
-        model.applyBatch(end - s);
+        const slices = shardSlices(end - s, o.shards);
+        const tasks: ShardTask[] = slices.map(([a, b], shard) => ({ kind: 'grad', shard, indices: order.slice(s + a, s + b) }));
+        const outs = await executor.run('train', tasks);
+        for (const out of outs) meter.addCounts(out.hits, out.n);
+        model.applyShards(slices.length, end - s);
       }
       step += end - s;
       if (Math.floor(step / o.finiteCheckEvery) !== Math.floor((step - (end - s)) / o.finiteCheckEvery)) model.checkFinite(step);
@@ -127,7 +132,7 @@ export async function train(o: TrainOptions, data: TrainData, model: Model): Pro
     const seconds = (performance.now() - t0) / 1000;
     const extra = model.endEpoch(o.seed, epoch, nTrain);
     model.checkFinite(step);
-    const test = evaluateModel(model, data.test, o.limitTest);
+    const test = await evaluateModel(model, executor, o.shards, Math.min(o.limitTest ?? data.test.count, data.test.count));
     const rec: EpochRecord = { epoch: epoch + 1, samples: nTrain, seconds, samplesPerSecond: nTrain / seconds,
       trainAccuracy: meter.summary(), test, extra };
     history.push(rec);
@@ -145,7 +150,7 @@ export async function train(o: TrainOptions, data: TrainData, model: Model): Pro
   mkdirSync(wdir, { recursive: true });
   for (const w of weights) writeNpy(join(wdir, `${w.name}.npy`), [w.rows, w.cols], w.data);
   const summary: TrainSummary = {
-    algorithm: o.algorithm.name, dataset: data.dataset, config: o.config, seed: o.seed, epochs: o.epochs, batchSize: o.batchSize,
+    algorithm: o.algorithm.name, dataset: data.dataset, config: o.config, seed: o.seed, epochs: o.epochs, batchSize: o.batchSize, shards: o.shards, workers: executor.workers,
     final: history[history.length - 1] ?? null, best, weightsSha256: weightsSha256(weights.map((w) => w.data)), history, codeVersion: CODE_VERSION,
   };
   return summary;

@@ -3,8 +3,8 @@
 // shared, growing it never detaches old views, so a view stays valid for the tensor's lifetime.
 import { MAX_PAGES } from './module.js';
 
-export type DType = 'f32' | 'i32' | 'i16' | 'u8' | 'u64';
-const BYTES: Record<DType, number> = { f32: 4, i32: 4, i16: 2, u8: 1, u64: 8 };
+export type DType = 'f32' | 'f64' | 'i32' | 'i16' | 'u8' | 'u64';
+const BYTES: Record<DType, number> = { f32: 4, f64: 8, i32: 4, i16: 2, u8: 1, u64: 8 };
 
 export interface Tensor<T extends DType = DType> {
   readonly dtype: T;
@@ -12,7 +12,7 @@ export interface Tensor<T extends DType = DType> {
   readonly length: number;
 }
 
-type ViewOf<T extends DType> = T extends 'f32' ? Float32Array : T extends 'i32' ? Int32Array
+type ViewOf<T extends DType> = T extends 'f32' ? Float32Array : T extends 'f64' ? Float64Array : T extends 'i32' ? Int32Array
   : T extends 'i16' ? Int16Array : T extends 'u8' ? Uint8Array : BigUint64Array;
 
 export class Arena {
@@ -50,6 +50,7 @@ export class Arena {
     const buf = this.memory.buffer;
     switch (t.dtype) {
       case 'f32': return new Float32Array(buf, t.offset, t.length) as ViewOf<T>;
+      case 'f64': return new Float64Array(buf, t.offset, t.length) as ViewOf<T>;
       case 'i32': return new Int32Array(buf, t.offset, t.length) as ViewOf<T>;
       case 'i16': return new Int16Array(buf, t.offset, t.length) as ViewOf<T>;
       case 'u8': return new Uint8Array(buf, t.offset, t.length) as ViewOf<T>;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALGORITHMS } from '../../src/algorithms/registry.js';
-import { createSession } from '../../src/session.js';
+import { createSession, createExecutor, sharedImages } from '../../src/session.js';
 import { loadDataset } from '../../src/data/index.js';
 import { train, type TrainSummary } from '../../src/train/trainer.js';
 
@@ -15,8 +15,8 @@ const trainSet = loadDataset('mnist', 'train');
 const testSet = loadDataset('mnist', 'test');
 const data = {
   dataset: 'mnist',
-  train: { images: trainSet.images, labels: trainSet.labels, count: trainSet.count, pixels: 784 },
-  test: { images: testSet.images, labels: testSet.labels, count: testSet.count, pixels: 784 },
+  train: { ...sharedImages(trainSet.images, trainSet.labels, 784), count: trainSet.count },
+  test: { ...sharedImages(testSet.images, testSet.labels, 784), count: testSet.count },
 };
 
 // small but real settings per algorithm: (flags, batch size, samples, the accuracy it must beat)
@@ -26,11 +26,14 @@ const PLAN: Record<string, { flags: Record<string, unknown>; batch: number; n: n
   bnn: { flags: { hidden: [100], lr: 0.003 }, batch: 20, n: 3000, min: 0.7 },
 };
 
-async function run(algo: string, seed: number, epochs: number, outDir: string, resume = false): Promise<TrainSummary> {
+async function run(algo: string, seed: number, epochs: number, outDir: string, resume = false, workers = 1): Promise<TrainSummary> {
   const p = PLAN[algo];
-  const s = createSession(ALGORITHMS[algo], 'mnist', p.flags);
-  return train({ algorithm: ALGORITHMS[algo], config: s.config, epochs, batchSize: p.batch, seed, outDir, resume,
-    keepCheckpoints: 2, progress: false, limitTrain: p.n, limitTest: 1000, finiteCheckEvery: 500, log: () => {} }, data, s.model);
+  const s = createSession(ALGORITHMS[algo], 'mnist', p.flags, { shards: 4 });
+  const ex = createExecutor(s, data, workers);
+  try {
+    return await train({ algorithm: ALGORITHMS[algo], config: s.config, epochs, batchSize: p.batch, shards: 4, seed, outDir, resume,
+      keepCheckpoints: 2, progress: false, limitTrain: p.n, limitTest: 1000, finiteCheckEvery: 500, log: () => {} }, data, s.model, ex);
+  } finally { await ex.close(); }
 }
 
 test('every registered algorithm has a training plan here', () => {

@@ -1,7 +1,8 @@
 // The Model face of the BNN baseline (minibatch Adam; batch size 1 is one Adam step per sample).
-import type { EvalStats, Model, ModelContext, ModelState, SampleResult, WeightMatrix } from '../types.js';
-import { judgeCounts } from '../../train/decision.js';
+import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleResult, ShardOutcome, ShardTask, WeightMatrix } from '../types.js';
+import { judgeCounts, type DecisionRule } from '../../train/decision.js';
 import { BnnNetwork, type BnnConfig } from './network.js';
+import type { Tensor } from '../../wasm/arena.js';
 
 export class BnnModel implements Model {
   readonly net: BnnNetwork;
@@ -10,31 +11,41 @@ export class BnnModel implements Model {
   }
   get nInput(): number { return this.ctx.nInput; }
   get nClasses(): number { return this.ctx.nClasses; }
-  initialise(seed: number): void { this.net.initialise(seed); this.net.lrScale = 1; }
+  initialise(seed: number): void { this.net.initialise(seed); }
 
-  private judge(label: number): SampleResult {
-    return { correct: judgeCounts(this.net.layers[this.net.layers.length - 1].z, this.nClasses, label) };
-  }
   trainSample(images: Uint8Array, offset: number, label: number): SampleResult {
-    const r = this.accumulate(images, offset, label);
-    this.net.apply(1);
-    return r;
+    const ws = this.net.main;
+    const z = this.net.forward(ws, images, offset, true);
+    const correct = judgeCounts(z, this.nClasses, label);
+    this.net.backward(ws, label);
+    this.net.apply(ws, 1);
+    return { correct };
   }
-  accumulate(images: Uint8Array, offset: number, label: number): SampleResult {
-    this.net.forward(images, offset, true);
-    const r = this.judge(label);
-    this.net.backward(label);
-    return r;
+
+  createShards(n: number): void { this.net.createShards(n); }
+
+  runShard(task: ShardTask, data: ImageSource): ShardOutcome {
+    const ws = this.net.shards[task.shard];
+    if (!ws) throw new Error(`no shard workspace ${task.shard}`);
+    const train = task.kind === 'grad';
+    if (train) this.net.clearWorkspace(ws);
+    const hits: Record<DecisionRule, number> = { strict: 0, 'first-index': 0, reference: 0 };
+    for (const i of task.indices) {
+      const z = this.net.forward(ws, data.images, i * data.pixels, train);
+      const c = judgeCounts(z, this.nClasses, data.labels[i]);
+      for (const k of Object.keys(hits) as DecisionRule[]) if (c[k]) hits[k]++;
+      if (train) this.net.backward(ws, data.labels[i]);
+    }
+    return { n: task.indices.length, hits, sums: [] };
   }
-  applyBatch(batch: number): void { this.net.apply(batch); }
-  evaluate(images: Uint8Array, offset: number, label: number): SampleResult {
-    this.net.forward(images, offset, false);
-    return this.judge(label);
+
+  applyShards(n: number, batch: number): void {
+    this.net.apply(this.net.reduceInto(this.net.shards.slice(0, n)), batch);
   }
-  resetStats(): void {}
+
   evalStats(): EvalStats { return {}; }
   endEpoch(): Record<string, number> {
-    this.net.lrScale *= this.cfg.lrDecay;
+    this.net.lrScale = this.net.lrScale * this.cfg.lrDecay;
     return { lrScale: this.net.lrScale };
   }
   checkFinite(step: number): void { this.net.checkFinite(step); }
@@ -48,28 +59,25 @@ export class BnnModel implements Model {
         tensors[`${n}${l}.adam_m`] = a.view(p.m).slice();
         tensors[`${n}${l}.adam_v`] = a.view(p.v).slice();
       }
+      tensors[`mu${l}`] = a.view(L.mu).slice();
     });
-    this.net.layers.forEach((L, l) => { tensors[`mu${l}`] = L.mu.slice(); });
-    return { scalars: { adam: this.net.adamState, lrScale: this.net.lrScale, muCount: this.net.layers.map((L) => L.muCount) }, tensors };
+    return { scalars: { state: this.net.scalarState }, tensors };
   }
   loadState(s: ModelState): void {
     const a = this.ctx.arena;
     this.net.layers.forEach((L, l) => {
+      const put = (name: string, t: Tensor<'f32'> | Tensor<'f64'>) => {
+        const src = s.tensors[name];
+        if (!src || src.length !== t.length) throw new Error(`state lacks ${name} of length ${t.length}`);
+        (t.dtype === 'f32' ? a.view(t as Tensor<'f32'>) : a.view(t as Tensor<'f64'>)).set(src);
+      };
       for (const [n, p] of [['w', L.w], ['b', L.b], ['s', L.s]] as const) {
-        for (const [suffix, t] of [['', p.t], ['.adam_m', p.m], ['.adam_v', p.v]] as const) {
-          const src = s.tensors[`${n}${l}${suffix}`];
-          if (!src || src.length !== t.length) throw new Error(`state lacks ${n}${l}${suffix} of length ${t.length}`);
-          a.view(t).set(src);
-        }
+        put(`${n}${l}`, p.t); put(`${n}${l}.adam_m`, p.m); put(`${n}${l}.adam_v`, p.v);
       }
-      const mu = s.tensors[`mu${l}`];
-      if (!mu || mu.length !== L.nOut) throw new Error(`state lacks mu${l}`);
-      L.mu.set(mu);
-      L.muCount = (s.scalars.muCount as number[])[l];
+      put(`mu${l}`, L.mu);
       this.net.pack(L);
     });
-    this.net.adamState = s.scalars.adam as number[];
-    this.net.lrScale = s.scalars.lrScale as number;
+    this.net.scalarState = s.scalars.state as number[];
   }
   weights(): WeightMatrix[] {
     const a = this.ctx.arena;

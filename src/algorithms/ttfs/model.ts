@@ -1,12 +1,11 @@
-// The Model face of a TtfsNetwork: what the trainer, the evaluator and checkpoints call.
-import type { EvalStats, Model, ModelContext, ModelState, SampleResult, WeightMatrix } from '../types.js';
-import { judgeTtfs } from '../../train/decision.js';
+// The Model face of a TtfsNetwork: what the trainer, the executors, the evaluator and checkpoints call.
+import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleResult, ShardOutcome, ShardTask, WeightMatrix } from '../types.js';
+import { judgeTtfs, type DecisionRule } from '../../train/decision.js';
 import type { TtfsConfig } from './config.js';
-import { TtfsNetwork } from './network.js';
+import { TtfsNetwork, type Workspace } from './network.js';
 
 export class TtfsModel implements Model {
   readonly net: TtfsNetwork;
-  private winnerSum = 0; private winners = 0; private noSpike = 0; private firedShareSum = 0; private evaluated = 0;
 
   constructor(private readonly ctx: ModelContext, readonly cfg: TtfsConfig) {
     this.net = new TtfsNetwork(ctx.arena, ctx.kernels, ctx.nInput, ctx.nClasses, cfg);
@@ -16,61 +15,63 @@ export class TtfsModel implements Model {
 
   initialise(seed: number): void { this.net.initialise(seed); }
 
-  private judge(label: number): SampleResult {
-    const a = this.ctx.arena;
-    const o = judgeTtfs(this.net.outputTimes(), a.view(this.net.vRec), this.nClasses, label, this.cfg.tmax);
+  private judge(ws: Workspace, label: number): SampleResult {
+    const o = judgeTtfs(this.net.outputTimes(ws), this.ctx.arena.view(ws.vRec), this.nClasses, label, this.cfg.tmax);
     return { correct: o.correct, winnerTime: o.winnerTime, noSpike: o.noSpike };
   }
 
   trainSample(images: Uint8Array, offset: number, label: number): SampleResult {
-    this.net.forward(images, offset);
-    this.net.recordFiring();
-    const r = this.judge(label);
-    this.net.trainStep(label);
+    const ws = this.net.main;
+    this.net.forward(ws, images, offset);
+    this.net.recordFiring(ws);
+    const r = this.judge(ws, label);
+    this.net.trainStep(ws, label);
     return r;
   }
 
-  accumulate(images: Uint8Array, offset: number, label: number): SampleResult {
-    this.net.forward(images, offset);
-    this.net.recordFiring();
-    const r = this.judge(label);
-    this.net.accumulateGradient(label);
-    return r;
-  }
+  createShards(n: number): void { this.net.createShards(n); }
 
-  applyBatch(batch: number): void { this.net.applyGradient(batch); }
-
-  evaluate(images: Uint8Array, offset: number, label: number): SampleResult {
-    this.net.forward(images, offset);
-    const r = this.judge(label);
-    this.evaluated++;
-    if (r.noSpike) this.noSpike++; else { this.winners++; this.winnerSum += r.winnerTime!; }
-    let fired = 0, total = 0;
-    const tmax = this.cfg.tmax;
-    for (let l = 0; l < this.net.layers.length - 1; l++) {
-      const L = this.net.layers[l];
-      const t = this.ctx.arena.view(L.tOut);
-      for (let j = 0; j < L.nOut; j++) if (t[j] < tmax) fired++;
-      total += L.nOut;
+  /** grad: accumulate gradients (and firing counts); eval: forward only. sums (eval) =
+   *  [winner time sum, samples with a winner, samples with no output spike, hidden firing share sum]. */
+  runShard(task: ShardTask, data: ImageSource): ShardOutcome {
+    const ws = this.net.shards[task.shard];
+    if (!ws) throw new Error(`no shard workspace ${task.shard}`);
+    if (task.kind === 'grad') this.net.clearWorkspace(ws);
+    const hits: Record<DecisionRule, number> = { strict: 0, 'first-index': 0, reference: 0 };
+    const sums = [0, 0, 0, 0];
+    for (const i of task.indices) {
+      const label = data.labels[i];
+      this.net.forward(ws, data.images, i * data.pixels);
+      const share = this.net.recordFiring(ws);
+      const r = this.judge(ws, label);
+      for (const k of Object.keys(hits) as DecisionRule[]) if (r.correct[k]) hits[k]++;
+      if (task.kind === 'grad') this.net.accumulateGradient(ws, label);
+      else {
+        if (r.noSpike) sums[2]++; else { sums[0] += r.winnerTime!; sums[1]++; }
+        sums[3] += share;
+      }
     }
-    if (total > 0) this.firedShareSum += fired / total;
-    return r;
+    if (task.kind === 'eval') this.net.clearWorkspace(ws); // evaluation leaves no firing counts behind
+    return { n: task.indices.length, hits, sums };
   }
 
-  resetStats(): void { this.winnerSum = this.winners = this.noSpike = this.firedShareSum = this.evaluated = 0; }
+  applyShards(n: number, batch: number): void {
+    const wss = this.net.shards.slice(0, n);
+    const total = this.net.reduceInto(wss);
+    for (const ws of wss) this.net.absorbFireCounts(ws);
+    this.net.applyGradient(total, batch);
+  }
 
-  evalStats(): EvalStats {
-    return {
-      meanWinnerTime: this.winners ? this.winnerSum / this.winners : undefined,
-      hiddenFiringShare: this.evaluated ? this.firedShareSum / this.evaluated : undefined,
-      noOutputSpike: this.noSpike,
-    };
+  evalStats(outcomes: ShardOutcome[]): EvalStats {
+    let ws = 0, w = 0, ns = 0, fs = 0, n = 0;
+    for (const o of outcomes) { ws += o.sums[0]; w += o.sums[1]; ns += o.sums[2]; fs += o.sums[3]; n += o.n; }
+    return { meanWinnerTime: w ? ws / w : undefined, hiddenFiringShare: n && this.cfg.hidden.length ? fs / n : undefined, noOutputSpike: ns };
   }
 
   endEpoch(seed: number, epoch: number, samples: number): Record<string, number> {
     const reset = this.net.endEpoch(seed, epoch, samples);
     const out: Record<string, number> = { deadNeuronsReset: reset };
-    this.net.layers.forEach((L, l) => { if (this.cfg.binary) out[`alpha${l}`] = L.alpha; });
+    this.net.layers.forEach((_, l) => { if (this.cfg.binary) out[`alpha${l}`] = this.net.alpha(l); });
     return out;
   }
 
@@ -79,7 +80,7 @@ export class TtfsModel implements Model {
   state(): ModelState {
     const tensors: Record<string, Float32Array | Float64Array> = {};
     this.net.layers.forEach((L, l) => { tensors[`w${l}`] = this.ctx.arena.view(L.w).slice(); });
-    return { scalars: { alpha: this.net.layers.map((L) => L.alpha), theta: this.net.layers.map((L) => L.theta) }, tensors };
+    return { scalars: { alpha: this.net.layers.map((_, l) => this.net.alpha(l)), theta: this.net.layers.map((_, l) => this.net.theta(l)) }, tensors };
   }
 
   loadState(s: ModelState): void {
@@ -89,8 +90,8 @@ export class TtfsModel implements Model {
       this.ctx.arena.view(L.w).set(w);
       const alpha = s.scalars.alpha as number[] | undefined;
       const theta = s.scalars.theta as number[] | undefined;
-      if (alpha) L.alpha = alpha[l];
-      if (theta) L.theta = theta[l];
+      this.net.setAlpha(l, alpha ? alpha[l] : this.cfg.binary ? this.cfg.alphaInit[l] : 1);
+      this.net.setTheta(l, theta ? theta[l] : this.cfg.theta[l]);
       this.net.refreshSigns(L);
     });
   }
@@ -99,17 +100,21 @@ export class TtfsModel implements Model {
     return this.net.exportWeights().map((data, l) => ({ name: `W${l}`, rows: this.net.layers[l].nOut, cols: this.net.layers[l].nIn, data }));
   }
 
-  setWeights(layer: number, m: Float32Array): void { this.net.importWeights(layer, m); }
+  setWeights(layer: number, m: Float32Array): void {
+    this.net.importWeights(layer, m);
+    this.net.setTheta(layer, this.cfg.theta[layer]);
+    this.net.setAlpha(layer, this.cfg.binary ? this.cfg.alphaInit[layer] : 1);
+  }
 
   setLayerScalars(opts: { theta?: number[]; alpha?: number[] }): void {
-    this.net.layers.forEach((L, l) => {
-      if (opts.theta) L.theta = opts.theta[l];
-      if (opts.alpha) L.alpha = opts.alpha[l];
+    this.net.layers.forEach((_, l) => {
+      if (opts.theta) this.net.setTheta(l, opts.theta[l]);
+      if (opts.alpha) this.net.setAlpha(l, opts.alpha[l]);
     });
   }
 
   describe(): Record<string, unknown> {
     return { layers: this.net.layers.map((L) => `${L.nIn}->${L.nOut}`), binary: this.cfg.binary,
-      alpha: this.cfg.binary ? this.net.layers.map((L) => L.alpha) : undefined };
+      alpha: this.cfg.binary ? this.net.layers.map((_, l) => this.net.alpha(l)) : undefined };
   }
 }

@@ -1,6 +1,8 @@
-// A fully connected time-to-first-spike network (S4NN / BS4NN): layers as small records of
-// tensors in wasm memory, and the per-sample forward, online update and minibatch gradient that
-// call the kernels. The algorithm files only choose hyper-parameters; all TTFS logic lives here.
+// A fully connected time-to-first-spike network (S4NN / BS4NN). Parameters (weights, their signs,
+// the per-layer scales alpha) live once in the shared wasm memory; every executor of work (the main
+// thread, each micro-shard) has its own Workspace of scratch and gradient buffers. Allocation order
+// is fixed (params, then workspace 0, then the shard workspaces), so a worker that builds the same
+// network over the same memory finds every tensor at the same offset.
 import { Arena, padTo8, type Tensor } from '../../wasm/arena.js';
 import type { KernelSet } from '../../wasm/kernels.js';
 import { RandomStream } from '../../train/rng.js';
@@ -15,58 +17,84 @@ export interface TtfsLayer {
   w: Tensor<'f32'>;
   /** sign(w) as i16, same layout (binary networks only) */
   sgn: Tensor<'i16'> | null;
+}
+
+interface WsLayer {
   tOut: Tensor<'i32'>;
   /** potential scratch: f32 (real) or i16 (binary) */
   v: Tensor<'f32'> | Tensor<'i16'>;
   delta: Tensor<'f32'>;
-  /** minibatch gradient accumulator (allocated on first use) */
-  grad: Tensor<'f32'> | null;
-  theta: number;
-  alpha: number;
-  /** firing counts per neuron within the current epoch (dead-neuron statistic) */
-  fireCount: Float64Array;
+  grad: Tensor<'f32'>;
+}
+
+/** Scratch and gradient buffers of one executor. */
+export interface Workspace {
+  tIn: Tensor<'i32'>;
+  order: Tensor<'i32'>;
+  counts: Tensor<'i32'>;
+  layers: WsLayer[];
+  /** potential (real: f32; binary: i32 counts) of the output layer at step tmax - 3 */
+  vRec: Tensor<'f32'> | Tensor<'i32'>;
+  /** per layer: sum over samples of S = sum delta [t_i < t_j] sign(w) (BS4NN's scale gradient) */
+  alphaGrad: Tensor<'f64'>;
+  /** per hidden neuron (all hidden layers concatenated): samples on which it fired */
+  fireCount: Tensor<'f64'>;
+  target: Float64Array;
 }
 
 export class TtfsNetwork {
   readonly layers: TtfsLayer[] = [];
-  readonly tIn: Tensor<'i32'>;
-  private readonly order: Tensor<'i32'>;
-  private readonly counts: Tensor<'i32'>;
-  /** potential (real: f32; binary: i32 counts) of the output layer at step tmax - 3 */
-  readonly vRec: Tensor<'f32'> | Tensor<'i32'>;
+  /** [theta_0..theta_L-1, alpha_0..alpha_L-1] in shared memory: workers read the current values */
+  private readonly scalars: Tensor<'f64'>;
   readonly nClasses: number;
-  private readonly target: Float64Array;
-  /** alpha gradient sums of the current minibatch */
-  private alphaGrad: Float64Array;
+  readonly main: Workspace;
+  readonly shards: Workspace[] = [];
+  private readonly nHiddenTotal: number;
 
   constructor(private readonly arena: Arena, private readonly k: KernelSet, readonly nInput: number,
     nClasses: number, readonly cfg: TtfsConfig) {
     const sizes = [nInput, ...cfg.hidden, nClasses];
     if (nInput >= 32767 && cfg.binary) throw new Error('binary layers support at most 32766 inputs');
     this.nClasses = nClasses;
-    this.tIn = arena.alloc('i32', padTo8(nInput));
-    const maxIn = Math.max(...sizes);
-    this.order = arena.alloc('i32', maxIn);
-    this.counts = arena.alloc('i32', cfg.tmax + 2);
     for (let l = 0; l + 1 < sizes.length; l++) {
       const nIn = sizes[l], nOut = sizes[l + 1], stride = padTo8(nOut);
-      this.layers.push({
-        nIn, nOut, stride,
-        w: arena.alloc('f32', nIn * stride),
-        sgn: cfg.binary ? arena.alloc('i16', nIn * stride) : null,
-        tOut: arena.alloc('i32', stride),
-        v: cfg.binary ? arena.alloc('i16', stride) : arena.alloc('f32', stride),
-        delta: arena.alloc('f32', stride),
-        grad: null,
-        theta: cfg.theta[l], alpha: cfg.binary ? cfg.alphaInit[l] : 1,
-        fireCount: new Float64Array(nOut),
-      });
+      this.layers.push({ nIn, nOut, stride, w: arena.alloc('f32', nIn * stride), sgn: cfg.binary ? arena.alloc('i16', nIn * stride) : null });
     }
-    const last = this.layers[this.layers.length - 1];
-    this.vRec = cfg.binary ? arena.alloc('i32', last.stride) : arena.alloc('f32', last.stride);
-    this.target = new Float64Array(nClasses);
-    this.alphaGrad = new Float64Array(this.layers.length);
+    this.scalars = arena.alloc('f64', 2 * this.layers.length);
+    this.nHiddenTotal = cfg.hidden.reduce((a, b) => a + b, 0);
+    this.main = this.allocWorkspace();
   }
+
+  private allocWorkspace(): Workspace {
+    const a = this.arena, cfg = this.cfg;
+    const ws: Workspace = {
+      tIn: a.alloc('i32', padTo8(this.nInput)),
+      order: a.alloc('i32', Math.max(this.nInput, ...cfg.hidden)),
+      counts: a.alloc('i32', cfg.tmax + 2),
+      layers: this.layers.map((L) => ({
+        tOut: a.alloc('i32', L.stride),
+        v: cfg.binary ? a.alloc('i16', L.stride) : a.alloc('f32', L.stride),
+        delta: a.alloc('f32', L.stride),
+        grad: a.alloc('f32', L.nIn * L.stride),
+      })),
+      vRec: cfg.binary ? a.alloc('i32', this.layers[this.layers.length - 1].stride) : a.alloc('f32', this.layers[this.layers.length - 1].stride),
+      alphaGrad: a.alloc('f64', this.layers.length),
+      fireCount: a.alloc('f64', Math.max(1, this.nHiddenTotal)),
+      target: new Float64Array(this.nClasses),
+    };
+    return ws;
+  }
+
+  /** Allocates n micro-shard workspaces (call once, after construction, in every thread alike). */
+  createShards(n: number): void {
+    if (this.shards.length) throw new Error('shards already created');
+    for (let s = 0; s < n; s++) this.shards.push(this.allocWorkspace());
+  }
+
+  theta(l: number): number { return this.arena.view(this.scalars)[l]; }
+  alpha(l: number): number { return this.arena.view(this.scalars)[this.layers.length + l]; }
+  setTheta(l: number, v: number): void { this.arena.view(this.scalars)[l] = v; }
+  setAlpha(l: number, v: number): void { this.arena.view(this.scalars)[this.layers.length + l] = v; }
 
   /** U[lo, hi] initialisation from the (seed, 'init', layer) stream; pad lanes stay 0. */
   initialise(seed: number): void {
@@ -77,146 +105,180 @@ export class TtfsNetwork {
       w.fill(0);
       for (let i = 0; i < L.nIn; i++) for (let j = 0; j < L.nOut; j++) w[i * L.stride + j] = lo + (hi - lo) * r.uniform(i * L.nOut + j);
       this.refreshSigns(L);
+      this.setTheta(l, this.cfg.theta[l]);
+      this.setAlpha(l, this.cfg.binary ? this.cfg.alphaInit[l] : 1);
     });
+    for (const ws of [this.main, ...this.shards]) this.clearWorkspace(ws);
+  }
+
+  clearWorkspace(ws: Workspace): void {
+    for (const wl of ws.layers) this.arena.view(wl.grad).fill(0);
+    this.arena.view(ws.alphaGrad).fill(0);
+    this.arena.view(ws.fireCount).fill(0);
   }
 
   refreshSigns(L: TtfsLayer): void {
     if (L.sgn) this.k.f32_sign_i16(L.w.offset, L.sgn.offset, L.nIn * L.stride);
   }
 
-  private inputTimes(l: number): Tensor<'i32'> { return l === 0 ? this.tIn : this.layers[l - 1].tOut; }
+  private inputTimes(ws: Workspace, l: number): Tensor<'i32'> { return l === 0 ? ws.tIn : ws.layers[l - 1].tOut; }
 
-  /** Forward pass for one image (pixels[offset .. offset + nInput)). Output times in the last layer's tOut. */
-  forward(pixels: Uint8Array, offset: number): void {
+  /** Forward pass for one image (pixels[offset .. offset + nInput)) in workspace ws. */
+  forward(ws: Workspace, pixels: Uint8Array, offset: number): void {
     const cfg = this.cfg, k = this.k;
-    encodeLatencies(pixels, offset, this.nInput, cfg.encoding, this.arena.view(this.tIn));
+    encodeLatencies(pixels, offset, this.nInput, cfg.encoding, this.arena.view(ws.tIn));
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
-      const L = this.layers[l];
-      const tIn = this.inputTimes(l);
-      const nEv = k.ttfs_sort_events(tIn.offset, L.nIn, cfg.tmax - 2, this.counts.offset, this.order.offset);
-      const rec = l === last ? this.vRec.offset : 0;
+      const L = this.layers[l], W = ws.layers[l];
+      const tIn = this.inputTimes(ws, l);
+      const nEv = k.ttfs_sort_events(tIn.offset, L.nIn, cfg.tmax - 2, ws.counts.offset, ws.order.offset);
+      const rec = l === last ? ws.vRec.offset : 0;
       if (L.sgn) {
-        k.ttfs_forward_bin_i16(L.sgn.offset, L.nOut, L.stride, tIn.offset, this.order.offset, nEv,
-          this.binaryThreshold(l), cfg.tmax, cfg.tmax - 3, L.v.offset, L.tOut.offset, rec);
+        k.ttfs_forward_bin_i16(L.sgn.offset, L.nOut, L.stride, tIn.offset, ws.order.offset, nEv,
+          this.binaryThreshold(l), cfg.tmax, cfg.tmax - 3, W.v.offset, W.tOut.offset, rec);
       } else {
-        k.ttfs_forward_f32(L.w.offset, L.nOut, L.stride, tIn.offset, this.order.offset, nEv,
-          L.theta, cfg.tmax, cfg.tmax - 3, L.v.offset, L.tOut.offset, rec);
+        k.ttfs_forward_f32(L.w.offset, L.nOut, L.stride, tIn.offset, ws.order.offset, nEv,
+          this.theta(l), cfg.tmax, cfg.tmax - 3, W.v.offset, W.tOut.offset, rec);
       }
     }
   }
 
   /** alpha * c > theta  <=>  c >= floor(theta / alpha) + 1 for integer c (kernel takes the integer). */
   binaryThreshold(l: number): number {
-    const L = this.layers[l];
-    if (!(L.alpha > 0) || !Number.isFinite(L.alpha)) {
-      throw new NumericalError(`layer ${l} scale alpha`, -1, `alpha = ${L.alpha} (must stay positive and finite)`);
+    const alpha = this.alpha(l);
+    if (!(alpha > 0) || !Number.isFinite(alpha)) {
+      throw new NumericalError(`layer ${l} scale alpha`, -1, `alpha = ${alpha} (must stay positive and finite)`);
     }
-    return Math.min(32767, Math.max(-32767, Math.floor(L.theta / L.alpha) + 1));
+    return Math.min(32767, Math.max(-32767, Math.floor(this.theta(l) / alpha) + 1));
   }
 
-  outputTimes(): Int32Array { return this.arena.view(this.layers[this.layers.length - 1].tOut); }
+  outputTimes(ws: Workspace): Int32Array { return this.arena.view(ws.layers[this.layers.length - 1].tOut); }
 
-  /** Count hidden firings of the current sample (dead-neuron statistic and firing share). */
-  recordFiring(): void {
+  /** Count hidden firings of the current sample (dead-neuron statistic); returns the share that fired. */
+  recordFiring(ws: Workspace): number {
     const tmax = this.cfg.tmax;
+    const fc = this.arena.view(ws.fireCount);
+    let base = 0, fired = 0;
     for (let l = 0; l < this.layers.length - 1; l++) {
       const L = this.layers[l];
-      const t = this.arena.view(L.tOut);
-      for (let j = 0; j < L.nOut; j++) if (t[j] < tmax) L.fireCount[j]++;
+      const t = this.arena.view(ws.layers[l].tOut);
+      for (let j = 0; j < L.nOut; j++) if (t[j] < tmax) { fc[base + j]++; fired++; }
+      base += L.nOut;
     }
+    return this.nHiddenTotal ? fired / this.nHiddenTotal : 0;
   }
 
   /** Writes the normalised output delta for `label`; returns the error norm (0: nothing to learn). */
-  private outputDelta(label: number): number {
+  private outputDelta(ws: Workspace, label: number): number {
     const cfg = this.cfg;
-    const out = this.layers[this.layers.length - 1];
+    const out = ws.layers[this.layers.length - 1];
     const t = this.arena.view(out.tOut);
-    relativeTargets(t, this.nClasses, label, cfg.gamma, cfg.tmax, cfg.noSpikeTarget, this.target);
-    return normalisedError(t, this.target, this.nClasses, cfg.tmax, this.arena.view(out.delta));
+    relativeTargets(t, this.nClasses, label, cfg.gamma, cfg.tmax, cfg.noSpikeTarget, ws.target);
+    return normalisedError(t, ws.target, this.nClasses, cfg.tmax, this.arena.view(out.delta));
   }
 
   /**
    * One online SGD step (batch size 1) in the reference order: for each layer from the output down,
    * update W, decay, update alpha (binary) with the new W, then propagate delta through the new
-   * real-valued W and normalise it. Call after forward().
+   * real-valued W and normalise it. Call after forward(ws).
    */
-  trainStep(label: number): void {
+  trainStep(ws: Workspace, label: number): void {
     const cfg = this.cfg, k = this.k;
-    this.outputDelta(label);
+    this.outputDelta(ws, label);
     for (let l = this.layers.length - 1; l >= 0; l--) {
-      const L = this.layers[l];
-      const tIn = this.inputTimes(l);
-      const s = k.ttfs_update_f32(L.w.offset, L.nIn, L.nOut, L.stride, tIn.offset, L.tOut.offset, L.delta.offset,
+      const L = this.layers[l], W = ws.layers[l];
+      const tIn = this.inputTimes(ws, l);
+      const s = k.ttfs_update_f32(L.w.offset, L.nIn, L.nOut, L.stride, tIn.offset, W.tOut.offset, W.delta.offset,
         cfg.eta[l], cfg.lambda[l], L.sgn ? L.sgn.offset : 0);
-      if (cfg.binary) L.alpha -= cfg.alphaLr[l] * (s / (L.nIn * L.nOut));
+      if (cfg.binary) this.setAlpha(l, this.alpha(l) - cfg.alphaLr[l] * (s / (L.nIn * L.nOut)));
       if (l > 0) {
-        const below = this.layers[l - 1];
-        k.ttfs_backprop_f32(L.w.offset, L.nIn, L.stride, tIn.offset, L.tOut.offset, L.delta.offset, below.delta.offset);
-        normaliseInPlace(this.arena.view(below.delta), below.nOut);
+        const below = ws.layers[l - 1];
+        k.ttfs_backprop_f32(L.w.offset, L.nIn, L.stride, tIn.offset, W.tOut.offset, W.delta.offset, below.delta.offset);
+        normaliseInPlace(this.arena.view(below.delta), this.layers[l - 1].nOut);
       }
     }
   }
 
-  /** Minibatch form: accumulate this sample's gradient with the current weights. Call after forward(). */
-  accumulateGradient(label: number): void {
+  /** Minibatch form: accumulate this sample's gradient (current weights) into ws. Call after forward(ws). */
+  accumulateGradient(ws: Workspace, label: number): void {
     const k = this.k;
-    this.outputDelta(label);
+    this.outputDelta(ws, label);
+    const ag = this.arena.view(ws.alphaGrad);
     for (let l = this.layers.length - 1; l >= 0; l--) {
-      const L = this.layers[l];
-      if (!L.grad) L.grad = this.arena.alloc('f32', L.nIn * L.stride);
-      const tIn = this.inputTimes(l);
-      this.alphaGrad[l] += k.ttfs_grad_accum_f32(L.grad.offset, L.w.offset, L.nIn, L.stride, tIn.offset, L.tOut.offset, L.delta.offset);
+      const L = this.layers[l], W = ws.layers[l];
+      const tIn = this.inputTimes(ws, l);
+      ag[l] += k.ttfs_grad_accum_f32(W.grad.offset, L.w.offset, L.nIn, L.stride, tIn.offset, W.tOut.offset, W.delta.offset);
       if (l > 0) {
-        const below = this.layers[l - 1];
-        k.ttfs_backprop_f32(L.w.offset, L.nIn, L.stride, tIn.offset, L.tOut.offset, L.delta.offset, below.delta.offset);
-        normaliseInPlace(this.arena.view(below.delta), below.nOut);
+        const below = ws.layers[l - 1];
+        k.ttfs_backprop_f32(L.w.offset, L.nIn, L.stride, tIn.offset, W.tOut.offset, W.delta.offset, below.delta.offset);
+        normaliseInPlace(this.arena.view(below.delta), this.layers[l - 1].nOut);
       }
     }
   }
 
-  /** Gradient buffers (one per layer), for the fixed-order reduction across shards. */
-  gradients(): { grads: Tensor<'f32'>[]; alphaGrad: Float64Array } {
-    return { grads: this.layers.map((L) => { if (!L.grad) L.grad = this.arena.alloc('f32', L.nIn * L.stride); return L.grad; }), alphaGrad: this.alphaGrad };
+  /**
+   * Sums the gradients of workspaces `from` into `into` in a fixed pairwise tree (0+1, 2+3, then
+   * (0+1)+(2+3), ...): the float result depends only on the number of shards, never on which
+   * worker finished first.
+   */
+  reduceInto(wss: Workspace[]): Workspace {
+    const k = this.k, a = this.arena;
+    for (let step = 1; step < wss.length; step *= 2) {
+      for (let i = 0; i + step < wss.length; i += 2 * step) {
+        const dst = wss[i], src = wss[i + step];
+        dst.layers.forEach((d, l) => k.f32_add(d.grad.offset, src.layers[l].grad.offset, this.layers[l].nIn * this.layers[l].stride));
+        const ad = a.view(dst.alphaGrad), as = a.view(src.alphaGrad);
+        for (let l = 0; l < ad.length; l++) ad[l] += as[l];
+      }
+    }
+    return wss[0];
   }
 
-  zeroGradients(): void {
-    for (const L of this.layers) if (L.grad) this.arena.view(L.grad).fill(0);
-    this.alphaGrad.fill(0);
-  }
-
-  /** Applies the averaged minibatch gradient: W -= (eta / B) G; W -= eta lambda W; alpha likewise. */
-  applyGradient(batch: number): void {
+  /** Applies the averaged gradient held in ws: W -= (eta / B) G; W -= eta lambda W; alpha likewise. Clears ws's gradient. */
+  applyGradient(ws: Workspace, batch: number): void {
     const cfg = this.cfg, k = this.k;
+    const ag = this.arena.view(ws.alphaGrad);
     this.layers.forEach((L, l) => {
-      if (!L.grad) return;
-      k.f32_sgd_step(L.w.offset, L.grad.offset, L.nIn * L.stride, cfg.eta[l] / batch, cfg.lambda[l] * batch);
-      if (cfg.binary) L.alpha -= cfg.alphaLr[l] * (this.alphaGrad[l] / batch / (L.nIn * L.nOut));
+      const W = ws.layers[l];
+      k.f32_sgd_step(L.w.offset, W.grad.offset, L.nIn * L.stride, cfg.eta[l] / batch, cfg.lambda[l] * batch);
+      if (cfg.binary) this.setAlpha(l, this.alpha(l) - cfg.alphaLr[l] * (ag[l] / batch / (L.nIn * L.nOut)));
       this.refreshSigns(L);
+      this.arena.view(W.grad).fill(0);
     });
-    this.zeroGradients();
+    ag.fill(0);
+  }
+
+  /** Moves firing counts of ws into the main workspace (the epoch's dead-neuron statistic). */
+  absorbFireCounts(ws: Workspace): void {
+    if (ws === this.main) return;
+    const fd = this.arena.view(this.main.fireCount), fs = this.arena.view(ws.fireCount);
+    for (let j = 0; j < fd.length; j++) { fd[j] += fs[j]; fs[j] = 0; }
   }
 
   /** S4NN's dead-neuron rule: re-initialise the input weights of hidden neurons that fired on fewer
    *  than deadFraction of the epoch's samples. Returns how many were reset. Clears the counts. */
   endEpoch(seed: number, epoch: number, samples: number): number {
-    let reset = 0;
+    let reset = 0, base = 0;
+    const fc = this.arena.view(this.main.fireCount);
     for (let l = 0; l < this.layers.length - 1; l++) {
       const L = this.layers[l];
       if (this.cfg.deadNeuronReinit && samples > 0) {
         const [lo, hi] = this.cfg.init[l];
         const r = new RandomStream(seed, 'reinit', epoch, l);
         const w = this.arena.view(L.w);
+        let resetHere = 0;
         for (let j = 0; j < L.nOut; j++) {
-          if (L.fireCount[j] < this.cfg.deadFraction * samples) {
+          if (fc[base + j] < this.cfg.deadFraction * samples) {
             for (let i = 0; i < L.nIn; i++) w[i * L.stride + j] = lo + (hi - lo) * r.uniform(j * L.nIn + i);
-            reset++;
+            resetHere++;
           }
         }
-        if (reset > 0) this.refreshSigns(L);
+        if (resetHere > 0) this.refreshSigns(L);
+        reset += resetHere;
       }
-      L.fireCount.fill(0);
+      base += L.nOut;
     }
+    fc.fill(0);
     return reset;
   }
 
@@ -224,7 +286,7 @@ export class TtfsNetwork {
   checkFinite(step: number): void {
     this.layers.forEach((L, l) => {
       if (this.k.f32_nonfinite_any(L.w.offset, L.nIn * L.stride)) throw new NumericalError(`layer ${l} weights`, step, 'NaN or Inf');
-      if (!Number.isFinite(L.alpha)) throw new NumericalError(`layer ${l} scale alpha`, step, `alpha = ${L.alpha}`);
+      if (!Number.isFinite(this.alpha(l))) throw new NumericalError(`layer ${l} scale alpha`, step, `alpha = ${this.alpha(l)}`);
     });
   }
 

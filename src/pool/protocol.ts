@@ -1,0 +1,24 @@
+// What the main thread hands a worker once (workerData) and per task. Everything large is shared:
+// the compiled module, the wasm memory holding the parameters and every shard's workspace, and the
+// images; a task carries only its shard number and sample indices.
+import type { ShardTask } from '../algorithms/types.js';
+
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  algorithm: string;
+  config: unknown;
+  nInput: number;
+  nClasses: number;
+  shards: number;
+  /** the arena's end after building the model and its shards on the main thread: the worker checks it
+   *  reproduced the same layout */
+  arenaUsed: number;
+  pixels: number;
+  trainImages: SharedArrayBuffer; trainLabels: SharedArrayBuffer;
+  testImages: SharedArrayBuffer; testLabels: SharedArrayBuffer;
+  /** [tasks started, throw at task #, exit at task #, spare] for fault-injection tests */
+  faults: Int32Array;
+}
+
+export interface WorkerTask { set: 'train' | 'test'; task: ShardTask }
