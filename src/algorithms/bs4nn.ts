@@ -17,7 +17,11 @@ export const bs4nn: AlgorithmEntry<TtfsConfig> = {
   name: 'bs4nn',
   summary: 'BS4NN: binary (sign) weights in a time-to-first-spike IF network, learned scale',
   defaults: BS4NN_DEFAULTS,
-  datasetDefaults: { 'fashion-mnist': { hidden: [1000] } },
+  // Fashion-MNIST [GAP in the notes]: the paper's hidden size is recalled as 1000; its thresholds are
+  // unknown. With theta = 100 every hidden neuron of the all-positive initial network fires on the same
+  // early spike count of F-MNIST's brighter images and training stays stuck in that symmetry (measured:
+  // strict 15-25% after 2 x 20k samples); theta_hidden = 250 starts from later, more varied spikes (42-46%).
+  datasetDefaults: { 'fashion-mnist': { hidden: [1000], theta: [250, 100] } },
   options: TTFS_OPTIONS,
   sampling: 'replacement',
   defaultEpochs: 200,

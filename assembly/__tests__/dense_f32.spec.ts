@@ -1,0 +1,148 @@
+// Elementwise / rank-1 / Adam f32 kernels: _simd against _ref, bit for bit (f32 compared by bit
+// pattern, so -0 vs +0 shows). The SIMD variants need n (or cols) a multiple of 4, f32_sign_i16 of 8.
+import {
+  f32_add_simd, f32_add_ref, f32_sgd_step_simd, f32_sgd_step_ref, f32_sign_i16_simd, f32_sign_i16_ref,
+  f32_outer_acc_simd, f32_outer_acc_ref, f32_adam_step_simd, f32_adam_step_ref,
+} from "../index";
+import { seed, rnd, rndF32, chance, alloc, dup, freeAll, diff32, diff16, checkHandForwardF32 } from "./util";
+
+/** n random floats in [lo, hi), ~6% replaced by +0 / -0 (and, when `special`, also by subnormals,
+ * +-Inf, NaN, +-FLT_MAX). */
+function randomF32(n: i32, lo: f32, hi: f32, special: bool): usize {
+  const p = alloc(n * 4);
+  for (let i = 0; i < n; i++) {
+    let x = rndF32(lo, hi);
+    if (chance(6)) x = (rnd() & 1) != 0 ? <f32>0.0 : <f32>-0.0;
+    else if (special && chance(10)) {
+      const k = rnd() % 7;
+      x = k == 0 ? f32.MIN_NORMAL_VALUE / 8 : k == 1 ? -f32.MIN_NORMAL_VALUE / 8 : k == 2 ? Infinity
+        : k == 3 ? -Infinity : k == 4 ? NaN : k == 5 ? f32.MAX_VALUE : -f32.MAX_VALUE;
+    }
+    store<f32>(p + (<usize>i << 2), x);
+  }
+  return p;
+}
+
+describe("dense f32 kernels", () => {
+  it("hand-computed ttfs_forward_f32 case", () => {
+    checkHandForwardF32();
+  });
+
+  it("f32_add: _simd == _ref", () => {
+    seed(1);
+    const ns: i32[] = [4, 12, 100, 1028];
+    for (let k = 0; k < ns.length; k++) {
+      const n = ns[k];
+      const dst = randomF32(n, -1e3, 1e3, false);
+      const src = randomF32(n, -1e3, 1e3, false);
+      const d1 = dup(dst, n * 4), d2 = dup(dst, n * 4);
+      f32_add_simd(d1, src, n);
+      f32_add_ref(d2, src, n);
+      expect<i32>(diff32(d1, d2, n)).toBe(-1, "n=" + n.toString() + ": first differing element");
+      freeAll();
+    }
+  });
+
+  it("f32_sgd_step: _simd == _ref", () => {
+    seed(2);
+    const ns: i32[] = [4, 36, 100, 1028];
+    const decays: f32[] = [0, 1e-4, 0.5];
+    for (let k = 0; k < ns.length; k++) {
+      for (let d = 0; d < decays.length; d++) {
+        const n = ns[k];
+        const w = randomF32(n, -2, 2, false);
+        const g = randomF32(n, -10, 10, false);
+        const w1 = dup(w, n * 4), w2 = dup(w, n * 4);
+        for (let s = 0; s < 3; s++) {
+          f32_sgd_step_simd(w1, g, n, 0.01, decays[d]);
+          f32_sgd_step_ref(w2, g, n, 0.01, decays[d]);
+        }
+        expect<i32>(diff32(w1, w2, n)).toBe(-1, "n=" + n.toString() + " decay=" + decays[d].toString() + ": first differing weight");
+        freeAll();
+      }
+    }
+  });
+
+  it("f32_sign_i16: _simd == _ref (with +-0, subnormals, +-Inf, NaN)", () => {
+    seed(3);
+    const ns: i32[] = [8, 40, 104, 1000];
+    for (let k = 0; k < ns.length; k++) {
+      const n = ns[k];
+      const src = randomF32(n, -1, 1, true);
+      const d1 = alloc(n * 2, 0x77), d2 = alloc(n * 2, 0x77);
+      f32_sign_i16_simd(src, d1, n);
+      f32_sign_i16_ref(src, d2, n);
+      expect<i32>(diff16(d1, d2, n)).toBe(-1, "n=" + n.toString() + ": first differing sign");
+      freeAll();
+    }
+  });
+
+  it("f32_outer_acc: _simd == _ref (rows with a = +-0 skipped)", () => {
+    seed(4);
+    const rowsL: i32[] = [1, 7, 13];
+    const colsL: i32[] = [4, 36, 100];
+    for (let r = 0; r < rowsL.length; r++) {
+      for (let c = 0; c < colsL.length; c++) {
+        const rows = rowsL[r], cols = colsL[c];
+        const g = randomF32(rows * cols, -1, 1, false);
+        const a = randomF32(rows, -2, 2, false);
+        if (rows > 1) store<f32>(a + 4, -0.0);
+        const x = randomF32(cols, -3, 3, false);
+        const g1 = dup(g, rows * cols * 4), g2 = dup(g, rows * cols * 4);
+        for (let s = 0; s < 2; s++) {
+          f32_outer_acc_simd(g1, rows, cols, a, x);
+          f32_outer_acc_ref(g2, rows, cols, a, x);
+        }
+        expect<i32>(diff32(g1, g2, rows * cols)).toBe(-1,
+          "rows=" + rows.toString() + " cols=" + cols.toString() + ": first differing g");
+        freeAll();
+      }
+    }
+  });
+
+  it("f32_adam_step: _simd == _ref (clip 0 / 1, wd 0 / > 0, several steps)", () => {
+    seed(5);
+    const ns: i32[] = [4, 100, 1028];
+    const clips: f32[] = [0, 1];
+    const wds: f32[] = [0, 1e-4];
+    const b1: f32 = 0.9, b2: f32 = 0.999;
+    for (let k = 0; k < ns.length; k++) {
+      for (let c = 0; c < clips.length; c++) {
+        for (let d = 0; d < wds.length; d++) {
+          const n = ns[k];
+          const name = "n=" + n.toString() + " clip=" + clips[c].toString() + " wd=" + wds[d].toString();
+          // latent weights straddle the clip range so that clipping happens
+          const w = randomF32(n, -1.2, 1.2, false);
+          const m = randomF32(n, -0.1, 0.1, false);
+          const v = randomF32(n, 0, 0.01, false);
+          const w1 = dup(w, n * 4), w2 = dup(w, n * 4);
+          const m1 = dup(m, n * 4), m2 = dup(m, n * 4);
+          const v1 = dup(v, n * 4), v2 = dup(v, n * 4);
+          let p1: f32 = 1, p2: f32 = 1;
+          for (let s = 1; s <= 3; s++) {
+            const g = randomF32(n, -5, 5, false);
+            p1 *= b1; p2 *= b2;
+            const bc1: f32 = 1 - p1, bc2: f32 = 1 - p2;
+            f32_adam_step_simd(w1, g, m1, v1, n, 0.05, b1, b2, 1e-8, bc1, bc2, wds[d], clips[c]);
+            f32_adam_step_ref(w2, g, m2, v2, n, 0.05, b1, b2, 1e-8, bc1, bc2, wds[d], clips[c]);
+            const at = name + " step " + s.toString() + ": ";
+            expect<i32>(diff32(w1, w2, n)).toBe(-1, at + "first differing w");
+            expect<i32>(diff32(m1, m2, n)).toBe(-1, at + "first differing m");
+            expect<i32>(diff32(v1, v2, n)).toBe(-1, at + "first differing v");
+          }
+          if (clips[c] > 0) {
+            let outside = 0, atBound = 0;
+            for (let i = 0; i < n; i++) {
+              const y = load<f32>(w1 + (<usize>i << 2));
+              if (!(y >= -1 && y <= 1)) outside++;
+              if (y == 1 || y == -1) atBound++;
+            }
+            expect<i32>(outside).toBe(0, name + ": weights outside [-1, 1] after clipping");
+            if (n >= 100) expect<i32>(atBound).toBeGreaterThan(0, name + ": the clip was never active");
+          }
+          freeAll();
+        }
+      }
+    }
+  });
+});

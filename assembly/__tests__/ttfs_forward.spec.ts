@@ -1,0 +1,228 @@
+// Event sorting and the event-driven TTFS forward kernels: each fast variant against its scalar
+// twin, bit for bit, on random layers of awkward sizes (stride = nOut rounded up to 8).
+import {
+  ttfs_sort_events,
+  ttfs_forward_f32_simd, ttfs_forward_f32_ref,
+  ttfs_forward_bin_i16_simd, ttfs_forward_bin_i16_ref, ttfs_forward_bin_popc,
+} from "../index";
+import {
+  seed, rnd, rndInt, rndF32, alloc, freeAll, diff32, TMAX, ceil8, fillTimes, sortEvents,
+  checkHandForwardF32,
+} from "./util";
+
+// ------------------------------------------------------------------------- ttfs_sort_events
+
+function sortCase(n: i32, tLast: i32, lo: i32, hi: i32): void {
+  const times = alloc(max(n, 1) << 2);
+  for (let i = 0; i < n; i++) store<i32>(times + (<usize>i << 2), rndInt(lo, hi));
+  const counts = alloc((tLast + 2) << 2, 0x5a);
+  const order = alloc(max(n, 1) << 2, 0xee);
+  const got = ttfs_sort_events(times, n, tLast, counts, order);
+  // direct definition: indices with 0 <= t <= tLast, by time, ties by index
+  const want = alloc(max(n, 1) << 2);
+  let cnt = 0;
+  for (let t = 0; t <= tLast; t++) {
+    for (let i = 0; i < n; i++) {
+      if (load<i32>(times + (<usize>i << 2)) == t) store<i32>(want + (<usize>(cnt++) << 2), i);
+    }
+  }
+  const name = "n=" + n.toString() + " tLast=" + tLast.toString() + ": ";
+  expect<i32>(got).toBe(cnt, name + "event count");
+  expect<i32>(diff32(order, want, cnt)).toBe(-1, name + "first wrong slot of order");
+  let written = 0;
+  for (let i = cnt; i < n; i++) if (load<u32>(order + (<usize>i << 2)) != 0xeeeeeeee) written++;
+  expect<i32>(written).toBe(0, name + "slots past the count written");
+}
+
+describe("ttfs_sort_events", () => {
+  it("matches the direct definition (sorted by time, ties by index, only 0 <= t <= tLast)", () => {
+    seed(11);
+    sortCase(0, 254, 0, 256);
+    sortCase(1, 254, 0, 256);
+    sortCase(37, 254, -3, 258);
+    sortCase(100, 254, 250, 256); // heavy ties at the cut
+    sortCase(300, 5, -2, 8);
+    sortCase(64, 0, -1, 1);
+    freeAll();
+  });
+});
+
+// ------------------------------------------------------------------------- f32 forward
+
+let firedTotal = 0;
+let silentTotal = 0;
+
+function forwardF32Case(nIn: i32, nOut: i32, theta: f32, mode: i32, kRec: i32, withRec: bool, inhib: bool = true): void {
+  const stride = ceil8(nOut);
+  const wt = alloc(nIn * stride * 4);
+  for (let i = 0; i < nIn; i++) {
+    for (let j = 0; j < nOut; j++) {
+      // every third neuron leans inhibitory so that some never fire (all excitatory with !inhib,
+      // so that every neuron fires early and the kernels stop before the end of the event list)
+      const w = inhib && j % 3 == 2 ? rndF32(-2, 1) : rndF32(-2, 5);
+      store<f32>(wt + ((<usize>(i * stride + j)) << 2), w);
+    }
+  }
+  const tIn = alloc(nIn * 4);
+  fillTimes(tIn, nIn, mode);
+  const nEvA = new StaticArray<i32>(1);
+  const order = sortEvents(tIn, nIn, nEvA);
+  const nEv = nEvA[0];
+
+  const v1 = alloc(stride * 4), v2 = alloc(stride * 4);
+  const t1 = alloc(stride * 4, 0xa5), t2 = alloc(stride * 4, 0xa5);
+  const r1 = alloc(stride * 4, 0xa5), r2 = alloc(stride * 4, 0xa5);
+  const a = ttfs_forward_f32_simd(wt, nOut, stride, tIn, order, nEv, theta, TMAX, kRec, v1, t1, withRec ? r1 : 0);
+  const b = ttfs_forward_f32_ref(wt, nOut, stride, tIn, order, nEv, theta, TMAX, kRec, v2, t2, withRec ? r2 : 0);
+
+  const name = "nIn=" + nIn.toString() + " nOut=" + nOut.toString() + " theta=" + theta.toString()
+    + " mode=" + mode.toString() + " kRec=" + kRec.toString() + ": ";
+  expect<i32>(a).toBe(b, name + "fired count");
+  expect<i32>(diff32(t1, t2, stride)).toBe(-1, name + "first differing tOut");
+  if (withRec) expect<i32>(diff32(r1, r2, stride)).toBe(-1, name + "first differing vRec");
+  else expect<u32>(load<u32>(r1)).toBe(0xa5a5a5a5, name + "vRec = 0 must not be written");
+  // the return value counts real neurons whose time is below tmax; pad lanes never fire
+  let fired = 0, badRange = 0, padFired = 0;
+  for (let j = 0; j < stride; j++) {
+    const t = load<i32>(t1 + (<usize>j << 2));
+    if (t < 1 || t > TMAX) badRange++;
+    if (j < nOut && t < TMAX) fired++;
+    if (j >= nOut && t != TMAX) padFired++;
+  }
+  expect<i32>(badRange).toBe(0, name + "tOut outside 1..tmax");
+  expect<i32>(padFired).toBe(0, name + "pad lanes fired");
+  expect<i32>(a).toBe(fired, name + "return value vs tOut");
+  firedTotal += fired;
+  silentTotal += nOut - fired;
+}
+
+describe("ttfs_forward_f32", () => {
+  it("hand-computed case (3 inputs, 2 neurons)", () => {
+    checkHandForwardF32();
+  });
+
+  it("_simd == _ref on random layers (tOut, vRec, return value)", () => {
+    seed(12345);
+    firedTotal = 0;
+    silentTotal = 0;
+    const nIns: i32[] = [37, 100];
+    const nOuts: i32[] = [10, 13, 27];
+    const thetas: f32[] = [3.0, 25.0, 80.0];
+    let c = 0;
+    for (let a = 0; a < nIns.length; a++) {
+      for (let b = 0; b < nOuts.length; b++) {
+        for (let t = 0; t < thetas.length; t++) {
+          forwardF32Case(nIns[a], nOuts[b], thetas[t], c & 3, TMAX - 3, true);
+          c++;
+        }
+        freeAll();
+      }
+    }
+    // record mid-run, no record, no events at all, theta 0
+    forwardF32Case(100, 27, 10.0, 0, 40, true);
+    forwardF32Case(100, 13, 10.0, 2, 5, true);
+    forwardF32Case(37, 10, 4.0, 0, TMAX - 3, false);
+    forwardF32Case(37, 13, 4.0, 3, TMAX - 3, true);
+    forwardF32Case(37, 27, 0.0, 1, TMAX - 3, true);
+    // everyone fires long before kRec: the early exit must still record V at kRec
+    forwardF32Case(100, 27, 3.0, 0, TMAX - 3, true, false);
+    forwardF32Case(100, 13, 3.0, 0, 120, true, false);
+    forwardF32Case(37, 10, 2.0, 2, 15, true, false);
+    forwardF32Case(37, 10, 2.0, 2, 2, true, false);
+    freeAll();
+    // the cases must exercise both firing and silent neurons
+    expect<i32>(firedTotal).toBeGreaterThan(20, "some neurons fire");
+    expect<i32>(silentTotal).toBeGreaterThan(20, "some neurons stay silent");
+  });
+});
+
+// ------------------------------------------------------------------------- binary forward
+
+function forwardBinCase(nIn: i32, nOut: i32, thr: i32, mode: i32, kRec: i32, withRec: bool, inhib: bool = true): void {
+  const stride = ceil8(nOut);
+  const words = (nIn + 63) >> 6;
+  const sgn = alloc(nIn * stride * 2);
+  const pos = alloc(nOut * words * 8);
+  const neg = alloc(nOut * words * 8);
+  for (let i = 0; i < nIn; i++) {
+    for (let j = 0; j < nOut; j++) {
+      // neuron-dependent mix of +1 / -1 / 0 so that some neurons cross thr and some never do
+      // (all +-heavy with !inhib: everyone fires early, as in the f32 cases)
+      const pPos = !inhib || j % 3 == 0 ? 60 : j % 3 == 1 ? 40 : 20;
+      const r = <i32>(rnd() % 100);
+      const s: i32 = r < pPos ? 1 : r < pPos + 25 ? -1 : 0;
+      store<i16>(sgn + ((<usize>(i * stride + j)) << 1), <i16>s);
+      const wo = ((<usize>j * <usize>words + <usize>(i >> 6)) << 3);
+      const bit = <u64>1 << <u64>(i & 63);
+      if (s > 0) store<u64>(pos + wo, load<u64>(pos + wo) | bit);
+      if (s < 0) store<u64>(neg + wo, load<u64>(neg + wo) | bit);
+    }
+  }
+  const tIn = alloc(nIn * 4);
+  fillTimes(tIn, nIn, mode);
+  const nEvA = new StaticArray<i32>(1);
+  const order = sortEvents(tIn, nIn, nEvA);
+  const nEv = nEvA[0];
+
+  const c1 = alloc(stride * 2), c2 = alloc(stride * 2);
+  const t1 = alloc(stride * 4, 0xa5), t2 = alloc(stride * 4, 0xa5), t3 = alloc(stride * 4, 0xa5);
+  const r1 = alloc(stride * 4, 0xa5), r2 = alloc(stride * 4, 0xa5), r3 = alloc(stride * 4, 0xa5);
+  const ev = alloc(words * 8), c3 = alloc(nOut * 4);
+  const a = ttfs_forward_bin_i16_simd(sgn, nOut, stride, tIn, order, nEv, thr, TMAX, kRec, c1, t1, withRec ? r1 : 0);
+  const b = ttfs_forward_bin_i16_ref(sgn, nOut, stride, tIn, order, nEv, thr, TMAX, kRec, c2, t2, withRec ? r2 : 0);
+  const p = ttfs_forward_bin_popc(pos, neg, words, nOut, tIn, order, nEv, thr, TMAX, kRec, ev, c3, t3, withRec ? r3 : 0);
+
+  const name = "nIn=" + nIn.toString() + " nOut=" + nOut.toString() + " thr=" + thr.toString()
+    + " mode=" + mode.toString() + " kRec=" + kRec.toString() + ": ";
+  expect<i32>(a).toBe(b, name + "i16 simd vs ref fired count");
+  expect<i32>(p).toBe(b, name + "popc vs i16 ref fired count");
+  expect<i32>(diff32(t1, t2, stride)).toBe(-1, name + "i16 simd vs ref: first differing tOut");
+  expect<i32>(diff32(t3, t2, nOut)).toBe(-1, name + "popc vs i16 ref: first differing tOut");
+  if (withRec) {
+    expect<i32>(diff32(r1, r2, stride)).toBe(-1, name + "i16 simd vs ref: first differing cRec");
+    expect<i32>(diff32(r3, r2, nOut)).toBe(-1, name + "popc vs i16 ref: first differing cRec");
+  }
+  let fired = 0;
+  for (let j = 0; j < nOut; j++) if (load<i32>(t2 + (<usize>j << 2)) < TMAX) fired++;
+  let padFired = 0;
+  for (let j = nOut; j < stride; j++) if (load<i32>(t1 + (<usize>j << 2)) != TMAX) padFired++;
+  expect<i32>(padFired).toBe(0, name + "pad lanes fired");
+  expect<i32>(b).toBe(fired, name + "return value vs tOut");
+  firedTotal += fired;
+  silentTotal += nOut - fired;
+}
+
+describe("ttfs_forward_bin", () => {
+  it("hand-computed f32 forward case", () => {
+    checkHandForwardF32();
+  });
+
+  it("i16 _simd == _ref == popc on random layers (tOut, cRec, return value)", () => {
+    seed(777);
+    firedTotal = 0;
+    silentTotal = 0;
+    const nIns: i32[] = [37, 100, 130];
+    const nOuts: i32[] = [10, 13, 27];
+    const thrs: i32[] = [1, 5, 15];
+    let c = 0;
+    for (let a = 0; a < nIns.length; a++) {
+      for (let b = 0; b < nOuts.length; b++) {
+        for (let t = 0; t < thrs.length; t++) {
+          forwardBinCase(nIns[a], nOuts[b], thrs[t], c & 3, TMAX - 3, true);
+          c++;
+        }
+        freeAll();
+      }
+    }
+    forwardBinCase(100, 27, 6, 0, 40, true);
+    forwardBinCase(100, 13, 3, 2, 5, true);
+    forwardBinCase(64, 10, 2, 0, TMAX - 3, false);
+    forwardBinCase(37, 13, 1, 3, TMAX - 3, true);
+    forwardBinCase(100, 27, 3, 0, TMAX - 3, true, false);
+    forwardBinCase(100, 13, 3, 0, 120, true, false);
+    forwardBinCase(37, 10, 2, 2, 15, true, false);
+    freeAll();
+    expect<i32>(firedTotal).toBeGreaterThan(20, "some neurons fire");
+    expect<i32>(silentTotal).toBeGreaterThan(20, "some neurons stay silent");
+  });
+});

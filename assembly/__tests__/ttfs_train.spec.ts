@@ -1,0 +1,166 @@
+// TTFS learning kernels (fused S4NN update, backprop, minibatch gradient): _simd against _ref, bit
+// for bit, on random layers. Layout as the forward pass: input-major w[i * stride + j],
+// stride = nOut rounded up to 8, pad lanes w = 0, delta = 0, tOut = tmax.
+import {
+  ttfs_update_f32_simd, ttfs_update_f32_ref,
+  ttfs_backprop_f32_simd, ttfs_backprop_f32_ref,
+  ttfs_grad_accum_f32_simd, ttfs_grad_accum_f32_ref,
+} from "../index";
+import {
+  seed, rnd, rndInt, rndF32, chance, alloc, dup, freeAll, diff32, diff16, bits64, TMAX, ceil8, fillTimes,
+  checkHandForwardF32,
+} from "./util";
+
+/** Random layer state; deltaMode 0: ~25% zero deltas, 1: all zero (nothing to update), 2: one active. */
+class Layer {
+  stride: i32;
+  w: usize;
+  tIn: usize;
+  tOut: usize;
+  delta: usize;
+  constructor(public nIn: i32, public nOut: i32, timeMode: i32, deltaMode: i32, wScale: f32) {
+    const stride = ceil8(nOut);
+    this.stride = stride;
+    this.w = alloc(nIn * stride * 4);
+    for (let i = 0; i < nIn; i++) {
+      for (let j = 0; j < nOut; j++) {
+        // small weights (so updates flip signs), with exact +0 and -0
+        let x = rndF32(-wScale, wScale);
+        if (chance(8)) x = (rnd() & 1) != 0 ? <f32>0.0 : <f32>-0.0;
+        store<f32>(this.w + ((<usize>(i * stride + j)) << 2), x);
+      }
+    }
+    this.tIn = alloc(nIn * 4);
+    fillTimes(this.tIn, nIn, timeMode);
+    this.tOut = alloc(stride * 4);
+    this.delta = alloc(stride * 4);
+    const active = rndInt(0, nOut - 1);
+    for (let j = 0; j < stride; j++) {
+      let t = TMAX;
+      let d: f32 = 0;
+      if (j < nOut) {
+        t = chance(20) ? TMAX : rndInt(1, TMAX);
+        if (deltaMode == 0) d = chance(25) ? <f32>0 : rndF32(-1, 1);
+        else if (deltaMode == 2 && j == active) d = rndF32(-1, 1);
+      }
+      store<i32>(this.tOut + (<usize>j << 2), t);
+      store<f32>(this.delta + (<usize>j << 2), d);
+    }
+  }
+}
+
+function caseName(L: Layer, extra: string): string {
+  return "nIn=" + L.nIn.toString() + " nOut=" + L.nOut.toString() + " " + extra + ": ";
+}
+
+// ------------------------------------------------------------------------- update
+
+function updateCase(L: Layer, eta: f32, lambda: f32, withSgn: bool): void {
+  const n = L.nIn * L.stride;
+  const w1 = dup(L.w, n * 4), w2 = dup(L.w, n * 4);
+  // sign rows start from the same poison: rows the kernels skip must stay untouched in both
+  const s1 = alloc(n * 2, 0x77), s2 = alloc(n * 2, 0x77);
+  const a = ttfs_update_f32_simd(w1, L.nIn, L.nOut, L.stride, L.tIn, L.tOut, L.delta, eta, lambda, withSgn ? s1 : 0);
+  const b = ttfs_update_f32_ref(w2, L.nIn, L.nOut, L.stride, L.tIn, L.tOut, L.delta, eta, lambda, withSgn ? s2 : 0);
+  const name = caseName(L, "eta=" + eta.toString() + " lambda=" + lambda.toString() + " sgn=" + (withSgn ? "1" : "0"));
+  expect<u64>(bits64(a)).toBe(bits64(b), name + "returned S (f64 bits)");
+  expect<i32>(diff32(w1, w2, n)).toBe(-1, name + "first differing updated weight");
+  expect<i32>(diff16(s1, s2, n)).toBe(-1, name + "first differing i16 sign");
+  if (!withSgn) expect<u32>(load<u32>(s1)).toBe(0x77777777, name + "sgn = 0 must not be written");
+}
+
+describe("ttfs_update_f32", () => {
+  it("hand-computed ttfs_forward_f32 case", () => {
+    checkHandForwardF32();
+  });
+
+  it("_simd == _ref (weights, returned f64, sign rows) with lambda 0 / > 0 and sgn 0 / set", () => {
+    seed(4242);
+    const nIns: i32[] = [37, 100];
+    const nOuts: i32[] = [10, 13, 27];
+    let c = 0;
+    for (let a = 0; a < nIns.length; a++) {
+      for (let b = 0; b < nOuts.length; b++) {
+        const L = new Layer(nIns[a], nOuts[b], c % 3, 0, 0.05);
+        updateCase(L, 0.05, 0, false);
+        updateCase(L, 0.05, 0, true);
+        updateCase(L, 0.05, 0.01, false);
+        updateCase(L, 0.05, 0.01, true);
+        updateCase(L, 0.003, 0.5, true);
+        c++;
+        freeAll();
+      }
+    }
+    // nothing to update (all deltas 0: only the decay applies), and a single active neuron
+    for (let m = 1; m <= 2; m++) {
+      const L = new Layer(100, 27, 0, m, 1.0);
+      updateCase(L, 0.05, 0, true);
+      updateCase(L, 0.05, 0.01, true);
+      updateCase(L, 0.05, 0.01, false);
+    }
+    freeAll();
+  });
+});
+
+// ------------------------------------------------------------------------- backprop
+
+function backpropCase(L: Layer): void {
+  const d1 = alloc(L.nIn * 4, 0xa5), d2 = alloc(L.nIn * 4, 0xa5);
+  ttfs_backprop_f32_simd(L.w, L.nIn, L.stride, L.tIn, L.tOut, L.delta, d1);
+  ttfs_backprop_f32_ref(L.w, L.nIn, L.stride, L.tIn, L.tOut, L.delta, d2);
+  expect<i32>(diff32(d1, d2, L.nIn)).toBe(-1, caseName(L, "backprop") + "first differing deltaIn");
+}
+
+describe("ttfs_backprop_f32", () => {
+  it("hand-computed ttfs_forward_f32 case", () => {
+    checkHandForwardF32();
+  });
+
+  it("_simd == _ref (deltaIn)", () => {
+    seed(99);
+    const nIns: i32[] = [1, 37, 100];
+    const nOuts: i32[] = [10, 13, 27, 8];
+    for (let a = 0; a < nIns.length; a++) {
+      for (let b = 0; b < nOuts.length; b++) {
+        backpropCase(new Layer(nIns[a], nOuts[b], (a + b) % 4, 0, 3.0));
+        backpropCase(new Layer(nIns[a], nOuts[b], 2, 2, 3.0));
+        freeAll();
+      }
+    }
+  });
+});
+
+// ------------------------------------------------------------------------- minibatch gradient
+
+function gradCase(L: Layer, steps: i32): void {
+  const n = L.nIn * L.stride;
+  const g0 = alloc(n * 4);
+  for (let k = 0; k < n; k++) store<f32>(g0 + (<usize>k << 2), rndF32(-1, 1));
+  const g1 = dup(g0, n * 4), g2 = dup(g0, n * 4);
+  for (let s = 0; s < steps; s++) {
+    const a = ttfs_grad_accum_f32_simd(g1, L.w, L.nIn, L.stride, L.tIn, L.tOut, L.delta);
+    const b = ttfs_grad_accum_f32_ref(g2, L.w, L.nIn, L.stride, L.tIn, L.tOut, L.delta);
+    const name = caseName(L, "grad step " + s.toString());
+    expect<u64>(bits64(a)).toBe(bits64(b), name + "returned S (f64 bits)");
+    expect<i32>(diff32(g1, g2, n)).toBe(-1, name + "first differing g");
+  }
+}
+
+describe("ttfs_grad_accum_f32", () => {
+  it("hand-computed ttfs_forward_f32 case", () => {
+    checkHandForwardF32();
+  });
+
+  it("_simd == _ref (accumulated g, returned f64)", () => {
+    seed(2024);
+    const nIns: i32[] = [37, 100];
+    const nOuts: i32[] = [10, 13, 27];
+    for (let a = 0; a < nIns.length; a++) {
+      for (let b = 0; b < nOuts.length; b++) {
+        gradCase(new Layer(nIns[a], nOuts[b], (a + b) % 3, 0, 1.0), 2);
+        gradCase(new Layer(nIns[a], nOuts[b], 0, 2, 1.0), 1);
+        freeAll();
+      }
+    }
+  });
+});
