@@ -51,3 +51,18 @@ test('count rules: all-zero output is wrong under strict, right under the refere
   assert.deepEqual(judgeCounts([0, 0, 0], 3, 1), { strict: false, 'first-index': false, reference: true });
   assert.deepEqual(judgeCounts([1, 3, 2], 3, 1), { strict: true, 'first-index': true, reference: true });
 });
+
+import { encodeLatencies } from '../../src/algorithms/ttfs/encode.js';
+
+test('latency encodings: the reference formulas at tmax 256, and scaled for other tmax', () => {
+  const p = Uint8Array.from({ length: 256 }, (_, i) => i);
+  const o = new Int32Array(256);
+  encodeLatencies(p, 0, 256, 'bs4nn', 256, o);
+  assert.ok(o.every((t, i) => t === 255 - i), 'BS4NN: t = 255 - p');
+  encodeLatencies(p, 0, 256, 's4nn', 256, o);
+  assert.ok(o.every((t, i) => t === Math.floor(((255 - i) * 256) / 255)), 'S4NN: t = floor((255 - p) 256 / 255)');
+  assert.equal(o[0], 256); assert.equal(o[255], 0);
+  encodeLatencies(p, 0, 256, 's4nn', 64, o);
+  assert.equal(o[0], 64); assert.equal(o[255], 0);
+  assert.ok(o.every((t) => t >= 0 && t <= 64));
+});

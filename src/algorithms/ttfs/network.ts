@@ -126,7 +126,7 @@ export class TtfsNetwork {
   /** Forward pass for one image (pixels[offset .. offset + nInput)) in workspace ws. */
   forward(ws: Workspace, pixels: Uint8Array, offset: number): void {
     const cfg = this.cfg, k = this.k;
-    encodeLatencies(pixels, offset, this.nInput, cfg.encoding, this.arena.view(ws.tIn));
+    encodeLatencies(pixels, offset, this.nInput, cfg.encoding, cfg.tmax, this.arena.view(ws.tIn));
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
       const L = this.layers[l], W = ws.layers[l];
