@@ -1,6 +1,6 @@
 // The one list of exports the host sees. Every SIMD kernel `x_simd` has a scalar twin `x_ref`
-export { module_data_end } from "./layout";
 // with the same signature; src/wasm/kernels.ts registers the pairs and test/ compares them.
+export { module_data_end } from "./layout";
 export { ttfs_sort_events } from "./ttfs/events";
 export { ttfs_forward_f32_simd, ttfs_forward_f32_ref } from "./ttfs/forward_f32";
 export { ttfs_forward_bin_i16_simd, ttfs_forward_bin_i16_ref, ttfs_forward_bin_popc } from "./ttfs/forward_bin";
@@ -9,7 +9,9 @@ export { ttfs_backprop_f32_simd, ttfs_backprop_f32_ref } from "./ttfs/backprop_f
 export { ttfs_grad_accum_f32_simd, ttfs_grad_accum_f32_ref } from "./ttfs/grad_f32";
 export { f32_add_simd, f32_add_ref, f32_sgd_step_simd, f32_sgd_step_ref, f32_sign_i16_simd, f32_sign_i16_ref, f32_nonfinite_any } from "./dense/vec_f32";
 export { f32_outer_acc_simd, f32_outer_acc_ref } from "./dense/outer_f32";
+export { f32_gemm_tn_acc_simd, f32_gemm_tn_acc_ref } from "./dense/gemm_f32";
 export { f32_softmax_xent_grad } from "./dense/softmax_f32";
 export { f32_adam_step_simd, f32_adam_step_ref } from "./dense/adam_f32";
 export { bin_pack_signs, bin_pack_u8_planes } from "./binary/pack";
 export { bin_xnor_gemv_popc, bin_xnor_gemv_ref, bin_andpopc_planes_gemv_popc, bin_andpopc_planes_gemv_ref } from "./binary/gemv";
+export { probe_f32_fma_peak, probe_popcnt_peak, probe_stream_read, probe_stream_update } from "./bench/probes";

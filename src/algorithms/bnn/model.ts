@@ -18,6 +18,7 @@ export class BnnModel implements Model {
     const z = this.net.forward(ws, images, offset, true);
     const correct = judgeCounts(z, this.nClasses, label);
     this.net.backward(ws, label);
+    this.net.flush(ws);
     this.net.apply(ws, 1);
     return { correct };
   }
@@ -36,6 +37,7 @@ export class BnnModel implements Model {
       for (const k of Object.keys(hits) as DecisionRule[]) if (c[k]) hits[k]++;
       if (train) this.net.backward(ws, data.labels[i]);
     }
+    if (train) this.net.flush(ws);
     return { n: task.indices.length, hits, sums: [] };
   }
 

@@ -41,9 +41,16 @@ interface WsLayer {
   gw: Tensor<'f32'>; gb: Tensor<'f32'>; gs: Tensor<'f32'>;
   /** sum of D over the samples of this workspace's batch part (for the running mean) */
   sumD: Tensor<'f64'>;
+  /** the last GEMM_ROWS samples' scaled output gradients and inputs, waiting for one GEMM into gw */
+  dzRows: Tensor<'f32'>;
+  xRows: Tensor<'f32'>;
 }
 
-export interface BnnWorkspace { pixels: Tensor<'u8'>; planes: Tensor<'u64'>; logits: Tensor<'f32'>; layers: WsLayer[] }
+export interface BnnWorkspace { pixels: Tensor<'u8'>; planes: Tensor<'u64'>; logits: Tensor<'f32'>; layers: WsLayer[]; pending: number }
+
+/** Samples whose weight gradients are gathered into one GEMM (G += dZ^T X): G is streamed once per
+ *  GEMM_ROWS samples instead of once per sample. */
+export const GEMM_ROWS = 16;
 
 const pad4 = (n: number) => (n + 3) & ~3;
 
@@ -73,7 +80,8 @@ export class BnnNetwork {
       pixels: a.alloc('u8', this.nInput), planes: a.alloc('u64', 8 * this.layers[0].words), logits: a.alloc('f32', pad4(this.nClasses)),
       layers: this.layers.map((L) => ({ d: a.alloc('i32', L.nOut), z: a.alloc('f32', L.nOut), u: a.alloc('f64', L.nOut), dz: a.alloc('f32', L.nOut),
         x: a.alloc('f32', L.cols), xbits: a.alloc('u64', L.words), gw: a.alloc('f32', L.w.n), gb: a.alloc('f32', L.b.n), gs: a.alloc('f32', L.s.n),
-        sumD: a.alloc('f64', L.nOut) })),
+        sumD: a.alloc('f64', L.nOut), dzRows: a.alloc('f32', GEMM_ROWS * pad4(L.nOut)), xRows: a.alloc('f32', GEMM_ROWS * L.cols) })),
+      pending: 0,
     };
   }
 
@@ -106,6 +114,7 @@ export class BnnNetwork {
   clearWorkspace(ws: BnnWorkspace): void {
     for (const W of ws.layers) for (const t of [W.gw, W.gb, W.gs]) this.arena.view(t).fill(0);
     for (const W of ws.layers) this.arena.view(W.sumD).fill(0);
+    ws.pending = 0;
   }
 
   pack(L: BnnLayer): void {
@@ -152,7 +161,10 @@ export class BnnNetwork {
       // dW_ji = dz_j * s_j / sqrt(nIn) * x_i (x = p/255 on layer 0): fold s_j / sqrt(nIn) into the row factor
       const rs = Math.sqrt(L.nIn);
       for (let j = 0; j < L.nOut; j++) dz[j] = Math.fround((dz[j] * s[j]) / rs);
-      k.f32_outer_acc(W.gw.offset, L.nOut, L.cols, W.dz.offset, W.x.offset);
+      // queue this sample's row factor and input for the layer's weight-gradient GEMM
+      const m4 = pad4(L.nOut);
+      a.view(W.dzRows).set(dz, ws.pending * m4);
+      a.view(W.xRows).set(a.view(W.x), ws.pending * L.cols);
       if (l > 0) {
         // dx_i = sum_j dz_j sign(w_ji); then the hardtanh STE of the layer below
         const B = ws.layers[l - 1];
@@ -164,6 +176,17 @@ export class BnnNetwork {
         }
       }
     }
+    if (++ws.pending === GEMM_ROWS) this.flush(ws);
+  }
+
+  /** Adds the queued samples' weight gradients: gw += dZ^T X per layer, in sample order. */
+  flush(ws: BnnWorkspace): void {
+    if (ws.pending === 0) return;
+    this.layers.forEach((L, l) => {
+      const W = ws.layers[l];
+      this.k.f32_gemm_tn_acc(W.gw.offset, L.nOut, L.cols, W.dzRows.offset, pad4(L.nOut), W.xRows.offset, L.cols, ws.pending);
+    });
+    ws.pending = 0;
   }
 
   /** Pairwise fixed-order sum of the workspaces' gradients and batch sums into the first. */

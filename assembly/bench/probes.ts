@@ -1,0 +1,83 @@
+// Machine-ceiling probes for bench/kernels.ts: what this core can do at best with the same WASM
+// instructions the kernels use, so each kernel can be reported as a fraction of it. Not used in
+// training. Each probe returns a value derived from all of its work so nothing is optimised away.
+
+/**
+ * f32x4 mul+add peak: 12 independent accumulator chains a_k = a_k * m + c (toolchain.md: at most
+ * ~13 live v128 values before V8 spills). One iteration = 12 chains x 4 lanes x 2 FLOP = 96 FLOP.
+ * m and c are parameters so nothing folds; with |m| < 1 the chains converge (no overflow, no denormals).
+ */
+export function probe_f32_fma_peak(iters: i32, m: f32, c: f32): f32 {
+  const mv = f32x4.splat(m);
+  const cv = f32x4.splat(c);
+  let a0 = f32x4.splat(1.0), a1 = f32x4.splat(1.1), a2 = f32x4.splat(1.2), a3 = f32x4.splat(1.3);
+  let a4 = f32x4.splat(1.4), a5 = f32x4.splat(1.5), a6 = f32x4.splat(1.6), a7 = f32x4.splat(1.7);
+  let a8 = f32x4.splat(1.8), a9 = f32x4.splat(1.9), a10 = f32x4.splat(2.0), a11 = f32x4.splat(2.1);
+  for (let i = 0; i < iters; i++) {
+    a0 = f32x4.add(f32x4.mul(a0, mv), cv);
+    a1 = f32x4.add(f32x4.mul(a1, mv), cv);
+    a2 = f32x4.add(f32x4.mul(a2, mv), cv);
+    a3 = f32x4.add(f32x4.mul(a3, mv), cv);
+    a4 = f32x4.add(f32x4.mul(a4, mv), cv);
+    a5 = f32x4.add(f32x4.mul(a5, mv), cv);
+    a6 = f32x4.add(f32x4.mul(a6, mv), cv);
+    a7 = f32x4.add(f32x4.mul(a7, mv), cv);
+    a8 = f32x4.add(f32x4.mul(a8, mv), cv);
+    a9 = f32x4.add(f32x4.mul(a9, mv), cv);
+    a10 = f32x4.add(f32x4.mul(a10, mv), cv);
+    a11 = f32x4.add(f32x4.mul(a11, mv), cv);
+  }
+  const s = f32x4.add(f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7))),
+    f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11)));
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+}
+
+/**
+ * Binary dot throughput: scalar i64.popcnt over the XOR of two u64 vectors (the BNN kernels'
+ * instruction), four independent accumulators. `words` must be a multiple of 4; keep both vectors
+ * in L1 (a few KiB) for the in-cache peak. Work = reps * words * 64 bit-products.
+ */
+export function probe_popcnt_peak(a: usize, b: usize, words: i32, reps: i32): i64 {
+  let s0: i64 = 0, s1: i64 = 0, s2: i64 = 0, s3: i64 = 0;
+  for (let r = 0; r < reps; r++) {
+    for (let w = 0; w < words; w += 4) {
+      const o = <usize>w << 3;
+      s0 += popcnt<i64>(load<u64>(a + o) ^ load<u64>(b + o));
+      s1 += popcnt<i64>(load<u64>(a + o, 8) ^ load<u64>(b + o, 8));
+      s2 += popcnt<i64>(load<u64>(a + o, 16) ^ load<u64>(b + o, 16));
+      s3 += popcnt<i64>(load<u64>(a + o, 24) ^ load<u64>(b + o, 24));
+    }
+  }
+  return s0 + s1 + s2 + s3;
+}
+
+/** Streaming read bandwidth: v128 loads summed into 4 i32x4 accumulators. `bytes` a multiple of 64. */
+export function probe_stream_read(p: usize, bytes: usize, reps: i32): i32 {
+  let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
+  for (let r = 0; r < reps; r++) {
+    for (let o: usize = 0; o < bytes; o += 64) {
+      a0 = i32x4.add(a0, v128.load(p + o));
+      a1 = i32x4.add(a1, v128.load(p + o, 16));
+      a2 = i32x4.add(a2, v128.load(p + o, 32));
+      a3 = i32x4.add(a3, v128.load(p + o, 48));
+    }
+  }
+  const s = i32x4.add(i32x4.add(a0, a1), i32x4.add(a2, a3));
+  return i32x4.extract_lane(s, 0) + i32x4.extract_lane(s, 1) + i32x4.extract_lane(s, 2) + i32x4.extract_lane(s, 3);
+}
+
+/**
+ * In-place update bandwidth (the access pattern of weight updates): x += c over f32x4, read and
+ * written once per rep. Bytes moved per rep = 2 * bytes. `bytes` a multiple of 64.
+ */
+export function probe_stream_update(p: usize, bytes: usize, reps: i32, c: f32): void {
+  const cv = f32x4.splat(c);
+  for (let r = 0; r < reps; r++) {
+    for (let o: usize = 0; o < bytes; o += 64) {
+      v128.store(p + o, f32x4.add(v128.load(p + o), cv));
+      v128.store(p + o, f32x4.add(v128.load(p + o, 16), cv), 16);
+      v128.store(p + o, f32x4.add(v128.load(p + o, 32), cv), 32);
+      v128.store(p + o, f32x4.add(v128.load(p + o, 48), cv), 48);
+    }
+  }
+}
