@@ -34,6 +34,8 @@ mkdir -p "$CACHE"
 # Serialise concurrent runs on the same cache (the lock is released when this script exits).
 exec 9>"$CACHE/.lock"
 flock 9
+# Leftovers of a failed run; on success the .tmp folders have been renamed and apt/ removed.
+trap 'rm -rf "$SYSROOT.tmp" "$NODE_DIR.tmp" "$WRAPPER.tmp" "$CACHE/apt"' EXIT
 
 as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"
@@ -47,7 +49,7 @@ if ! QEMU=$(command -v qemu-aarch64-static); then
   log "qemu-aarch64-static missing: apt-get update + install qemu-user-static"
   export DEBIAN_FRONTEND=noninteractive
   as_root apt-get update -qq >&2 || die "apt-get update failed (no network or broken sources?)"
-  as_root apt-get install -y -qq --no-install-recommends qemu-user-static >&2 \
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -oDpkg::Use-Pty=0 --no-install-recommends qemu-user-static >&2 \
     || die "apt-get install qemu-user-static failed"
   QEMU=$(command -v qemu-aarch64-static) || die "qemu-user-static installed but qemu-aarch64-static not on PATH"
 fi
@@ -67,7 +69,7 @@ if ! sysroot_ok; then
              -oDir::State::Lists="$lists" -oDir::Cache="$CACHE/apt/cache"
              -oAPT::Sandbox::User="$(id -un)")
   # Runs as the current user (no root needed): it only writes under $CACHE.
-  apt-get "${apt_arm64[@]}" update >&2 || die "apt-get update for arm64 failed (no network?)"
+  apt-get "${apt_arm64[@]}" --error-on=any update >&2 || die "apt-get update for arm64 failed (no network?)"
   (cd "$debdir" && apt-get "${apt_arm64[@]}" download "${DEBS[@]}" >&2) \
     || die "apt-get download ${DEBS[*]} (arm64) failed"
   for d in "$debdir"/*.deb; do
@@ -77,8 +79,7 @@ if ! sysroot_ok; then
   done
   [[ -e "$SYSROOT.tmp/lib/ld-linux-aarch64.so.1" ]] || die "sysroot lacks lib/ld-linux-aarch64.so.1 after unpacking"
   (cd "$debdir" && ls -1 *.deb) > "$SYSROOT.tmp/.complete"
-  rm -rf "$SYSROOT" && mv "$SYSROOT.tmp" "$SYSROOT"
-  rm -rf "$debdir"
+  rm -rf "$SYSROOT" && mv "$SYSROOT.tmp" "$SYSROOT"   # (the trap removes apt/: lists and .debs)
 fi
 log "sysroot: $SYSROOT ($(tr '\n' ' ' < "$SYSROOT/.complete"))"
 
