@@ -8,6 +8,7 @@
  * pos gets bit c when the value > 0, neg when < 0 (neg = 0 pointer: skip it, and pos takes >= 0).
  */
 export function bin_pack_signs(src: usize, rows: i32, cols: i32, rs: i32, cs: i32, words: i32, pos: usize, neg: usize): void {
+  if (cs == 1 && neg == 0) { pack_rows_ge0(src, rows, cols, rs, words, pos); return; }
   for (let r = 0; r < rows; r++) {
     const pr = pos + ((<usize>r * <usize>words) << 3);
     const nr = neg + ((<usize>r * <usize>words) << 3);
@@ -40,6 +41,28 @@ export function bin_pack_u8_planes(src: usize, n: i32, words: i32, planes: usize
         const a = planes + ((<usize>b * <usize>words) << 3) + wo;
         store<u64>(a, load<u64>(a) | bit);
       }
+    }
+  }
+}
+
+/** Contiguous rows, one plane (bit = x >= 0): four signs per SIMD compare + bitmask. Same bits as the
+ *  scalar loop (NaN packs as 0 in both; -0 as 1). */
+function pack_rows_ge0(src: usize, rows: i32, cols: i32, rs: i32, words: i32, pos: usize): void {
+  const z = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    const row = src + ((<usize>r * <usize>rs) << 2);
+    const pr = pos + ((<usize>r * <usize>words) << 3);
+    for (let w = 0; w < words; w++) {
+      const c0 = w << 6;
+      const c1 = min(cols, c0 + 64);
+      let bits: u64 = 0;
+      let c = c0;
+      for (; c + 4 <= c1; c += 4) {
+        const m = <u64>i32x4.bitmask(f32x4.ge(v128.load(row + (<usize>c << 2)), z));
+        bits |= m << <u64>(c - c0);
+      }
+      for (; c < c1; c++) if (load<f32>(row + (<usize>c << 2)) >= 0) bits |= <u64>1 << <u64>(c - c0);
+      store<u64>(pr + (<usize>w << 3), bits);
     }
   }
 }
