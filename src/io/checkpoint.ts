@@ -2,7 +2,7 @@
 // Rotation keeps the N newest as path, path.1, ..., path.{N-1} so that a checkpoint corrupted
 // after it was written (bad disk, a partial copy) still leaves an older good one to resume from.
 
-import { renameSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { FileFormatError } from '../errors.js';
 import { writeTempFile } from './atomic.js';
 import type { AtomicWriteOptions } from './atomic.js';
@@ -80,19 +80,19 @@ export interface LatestCheckpoint {
 /**
  * Try `path`, `path.1`, `path.2`, ... and return the first that loads, together with why the newer
  * ones failed, so the CLI can say "X is corrupt (reason); resume from Y with --resume Y".
- * Stops at the first missing backup (a missing `path` itself does not stop the search: a crash
- * during rotation can leave only `path.1`). Never throws for a bad checkpoint.
+ * Missing backups are skipped, not the end of the search: a crash between rotation and the final
+ * rename leaves no `path` (only `path.1`), and the next save then rotates around that hole, leaving
+ * `path`, no `path.1`, and the older ones at `path.2`... Never throws for a bad checkpoint.
  */
 export function findLatestGoodCheckpoint(path: string, maxBackups = 100): LatestCheckpoint {
   const failures: CheckpointFailure[] = [];
   for (let i = 0; i <= maxBackups; i++) {
     const candidate = checkpointBackupPath(path, i);
+    if (i > 0 && !existsSync(candidate)) continue;
     try {
       return { path: candidate, checkpoint: loadCheckpoint(candidate), failures };
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
-      const missing = (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-      if (missing && i > 0) break;
       failures.push({ path: candidate, error });
     }
   }

@@ -1,14 +1,14 @@
 // The training loop shared by every algorithm: epoch sample order from the counter-based RNG,
 // online or minibatch steps, evaluation after each epoch under every decision rule, a JSON-lines
 // metrics log, and an atomic checkpoint per epoch from which --resume continues exactly.
-import { existsSync, mkdirSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdirSync, appendFileSync, readdirSync, unlinkSync, fsyncSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AlgorithmEntry, ImageSource, Model, ShardTask } from '../algorithms/types.js';
 import type { Executor } from '../pool/executor.js';
 import { shardSlices } from '../pool/shards.js';
-import { saveCheckpoint, findLatestGoodCheckpoint, weightsSha256, writeNpy } from '../io/index.js';
-import type { Checkpoint } from '../io/index.js';
-import { SnnError, UsageError } from '../errors.js';
+import { saveCheckpoint, findLatestGoodCheckpoint, weightsSha256, writeNpy, writeFileAtomic } from '../io/index.js';
+import type { Checkpoint, AtomicFs } from '../io/index.js';
+import { NumericalError, SnnError, UsageError } from '../errors.js';
 import { epochDrawsWithReplacement, epochPermutation } from './rng.js';
 import { AccuracyMeter, type DecisionRule } from './decision.js';
 import { evaluateModel, type EvalResult } from './evaluate.js';
@@ -61,8 +61,8 @@ export function checkpointMeta(o: TrainOptions, dataset: string, epoch: number, 
 
 function sameJson(a: unknown, b: unknown): boolean { return JSON.stringify(a) === JSON.stringify(b); }
 
-/** Loads the checkpoint to resume from, refusing one made by another run configuration. */
-function openResume(o: TrainOptions, dataset: string): Checkpoint | null {
+/** Loads the checkpoint to resume from (and says which file it was), refusing one made by another run configuration. */
+function openResume(o: TrainOptions, dataset: string): { checkpoint: Checkpoint; path: string } | null {
   const path = typeof o.resume === 'string' ? o.resume : join(o.outDir, CHECKPOINT_FILE);
   const found = findLatestGoodCheckpoint(path);
   // a missing newest file is not corruption; a present one that failed to load is
@@ -79,7 +79,53 @@ function openResume(o: TrainOptions, dataset: string): Checkpoint | null {
   const mismatch = (['algorithm', 'dataset', 'config', 'seed', 'batchSize', 'shards', 'limitTrain'] as const)
     .filter((k) => !sameJson(m[k], k === 'algorithm' ? o.algorithm.name : k === 'dataset' ? dataset : k === 'limitTrain' ? o.limitTrain ?? null : (o as unknown as Record<string, unknown>)[k]));
   if (mismatch.length) throw new UsageError('--resume', `checkpoint ${found.path} was made with a different ${mismatch.join(', ')}; start a new --out directory`);
-  return found.checkpoint;
+  return { checkpoint: found.checkpoint, path: found.path! };
+}
+
+/**
+ * Removes temp files (`.<name>.<pid>-<thread>-<n>.tmp`, see io/atomic.ts) that a process killed
+ * mid-save left in the run directory. Only files of processes that no longer exist are removed,
+ * so a concurrent writer's temp file is never touched.
+ */
+function removeStaleTempFiles(dir: string): void {
+  let names: string[];
+  try { names = readdirSync(dir); } catch { return; }
+  for (const name of names) {
+    const m = /^\..+\.(\d+)-\d+-\d+\.tmp$/.exec(name);
+    if (!m || Number(m[1]) === process.pid) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+      continue; // that process is alive (or not ours to signal): leave its file alone
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') continue;
+    }
+    try { unlinkSync(join(dir, name)); } catch { /* already gone */ }
+  }
+}
+
+/**
+ * Test hook for the kill/resume tests (test/reliability/kill-resume.test.ts, docs/reliability.md):
+ * with SNN_TEST_CHECKPOINT_PAUSE_MS=N set, every checkpoint save prints
+ * `test-hook: checkpoint epoch E <stage>` on stderr and sleeps N ms at two stages, so a test can
+ * SIGKILL the process inside the write window: `before-fsync` (the temp file is written, not yet
+ * synced; nothing renamed) and `before-rename` (the temp file is synced, older checkpoints are
+ * rotated to .1, .2, ...; the new one is not yet renamed into place, so no checkpoint.ckpt exists).
+ * Unset (always, outside tests), the save uses the plain file-system calls.
+ */
+function checkpointTestHook(epoch: number): Partial<AtomicFs> | undefined {
+  const ms = Number(process.env.SNN_TEST_CHECKPOINT_PAUSE_MS);
+  if (!(ms > 0)) return undefined;
+  const pause = (stage: string) => {
+    process.stderr.write(`test-hook: checkpoint epoch ${epoch} ${stage}\n`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  };
+  let synced = false;
+  return {
+    // the first fsync is the temp file's; the later one is the directory's, after the rename
+    fsyncSync: (fd) => { if (!synced) { synced = true; pause('before-fsync'); } fsyncSync(fd); },
+    // the temp file's rename over the target (rotation renames use node:fs directly)
+    renameSync: (from, to) => { pause('before-rename'); renameSync(from, to); },
+  };
 }
 
 export async function train(o: TrainOptions, data: TrainData, model: Model, executor: Executor): Promise<TrainSummary> {
@@ -92,15 +138,37 @@ export async function train(o: TrainOptions, data: TrainData, model: Model, exec
   let best: TrainSummary['best'] = null;
 
   const resumed = o.resume ? openResume(o, data.dataset) : null;
+  removeStaleTempFiles(o.outDir);
+  removeStaleTempFiles(join(o.outDir, 'weights'));
   if (resumed) {
-    const m = resumed.meta as Record<string, any>;
-    model.loadState({ scalars: m.scalars, tensors: resumed.tensors as Record<string, Float32Array | Float64Array> });
+    const m = resumed.checkpoint.meta as Record<string, any>;
+    model.loadState({ scalars: m.scalars, tensors: resumed.checkpoint.tensors as Record<string, Float32Array | Float64Array> });
     startEpoch = m.epoch; step = m.step; history = m.history; best = m.best;
-    log(`resumed from ${ckptPath} at epoch ${startEpoch} (step ${step})`);
+    log(`resumed from ${resumed.path} at epoch ${startEpoch} (step ${step})`);
   } else {
     if (existsSync(ckptPath)) throw new UsageError('--out', `${o.outDir} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
     model.initialise(o.seed);
   }
+  // metrics.jsonl holds one line per epoch of the checkpoint's history (none on a fresh start): a run
+  // killed between its checkpoint and its metrics line, or mid-line, or after epochs whose checkpoint
+  // it then lost, would otherwise leave the log out of step with the run
+  writeFileAtomic(metricsPath, new TextEncoder().encode(history.map((rec) => JSON.stringify({ type: 'epoch', ...rec }) + '\n').join('')));
+  // a checkpoint (or weights) holding NaN/Inf is refused before the first step; this also gives the
+  // networks the weight magnitudes their per-step overflow guard starts from
+  try {
+    model.checkFinite(step);
+  } catch (e) {
+    if (!(e instanceof NumericalError)) throw e;
+    throw new NumericalError(e.where, e.step, `${e.problem} in ${resumed ? `checkpoint ${resumed.path}` : 'the initial weights'}; nothing was trained${resumed ? ', the checkpoint is left as it is' : ''}`);
+  }
+  let saved = resumed ? { epoch: startEpoch, path: resumed.path } : null;
+  // per-step checks (TTFS deltas, potentials, thresholds, scales; BNN pre-activations and loss) do
+  // not know the step: name it here, and say what is left on disk
+  const numerical = (e: unknown, at: number): unknown => {
+    if (!(e instanceof NumericalError)) return e;
+    const kept = saved ? `the last good checkpoint (epoch ${saved.epoch}) is intact: ${saved.path}` : 'no checkpoint was written';
+    return new NumericalError(e.where, e.step >= 0 ? e.step : at, `${e.problem}; the run stopped, ${kept}`);
+  };
 
   const nTrain = Math.min(o.limitTrain ?? data.train.count, data.train.count);
   const progress = createProgress(o.progress);
@@ -113,32 +181,44 @@ export async function train(o: TrainOptions, data: TrainData, model: Model, exec
     progress.start(nTrain, `epoch ${epoch + 1}/${o.epochs}`);
     for (let s = 0; s < nTrain; s += o.batchSize) {
       const end = Math.min(nTrain, s + o.batchSize);
-      if (o.batchSize === 1) {
-        // online SGD is sequential by nature: it runs on this thread, in the main workspace
-        const i = order[s];
-        meter.add(model.trainSample(data.train.images, i * px, data.train.labels[i]).correct);
-      } else {
-        const slices = shardSlices(end - s, o.shards);
-        const tasks: ShardTask[] = slices.map(([a, b], shard) => ({ kind: 'grad', shard, indices: order.slice(s + a, s + b) }));
-        const outs = await executor.run('train', tasks);
-        for (const out of outs) meter.addCounts(out.hits, out.n);
-        model.applyShards(slices.length, end - s);
+      try {
+        if (o.batchSize === 1) {
+          // online SGD is sequential by nature: it runs on this thread, in the main workspace
+          const i = order[s];
+          meter.add(model.trainSample(data.train.images, i * px, data.train.labels[i]).correct);
+        } else {
+          const slices = shardSlices(end - s, o.shards);
+          const tasks: ShardTask[] = slices.map(([a, b], shard) => ({ kind: 'grad', shard, indices: order.slice(s + a, s + b) }));
+          const outs = await executor.run('train', tasks);
+          for (const out of outs) meter.addCounts(out.hits, out.n);
+          model.applyShards(slices.length, end - s);
+        }
+        step += end - s;
+        if (Math.floor(step / o.finiteCheckEvery) !== Math.floor((step - (end - s)) / o.finiteCheckEvery)) model.checkFinite(step);
+      } catch (e) {
+        progress.stop();
+        throw numerical(e, step + (end - s));
       }
-      step += end - s;
-      if (Math.floor(step / o.finiteCheckEvery) !== Math.floor((step - (end - s)) / o.finiteCheckEvery)) model.checkFinite(step);
       if ((s & 255) === 0 || end === nTrain) progress.update(end, { acc: meter.accuracy('reference') });
     }
     progress.stop();
     const seconds = (performance.now() - t0) / 1000;
-    const extra = model.endEpoch(o.seed, epoch, nTrain);
-    model.checkFinite(step);
-    const test = await evaluateModel(model, executor, o.shards, Math.min(o.limitTest ?? data.test.count, data.test.count));
+    let extra: Record<string, number>, test: EvalResult;
+    try {
+      extra = model.endEpoch(o.seed, epoch, nTrain);
+      model.checkFinite(step);
+      test = await evaluateModel(model, executor, o.shards, Math.min(o.limitTest ?? data.test.count, data.test.count));
+    } catch (e) {
+      throw numerical(e, step);
+    }
     const rec: EpochRecord = { epoch: epoch + 1, samples: nTrain, seconds, samplesPerSecond: nTrain / seconds,
       trainAccuracy: meter.summary(), test, extra };
     history.push(rec);
     if (!best || test.accuracy.reference > best.accuracy.reference) best = { epoch: epoch + 1, accuracy: test.accuracy };
     const st = model.state();
-    saveCheckpoint(ckptPath, checkpointMeta(o, data.dataset, epoch + 1, step, history, best, st.scalars), st.tensors, { keep: o.keepCheckpoints });
+    saveCheckpoint(ckptPath, checkpointMeta(o, data.dataset, epoch + 1, step, history, best, st.scalars), st.tensors,
+      { keep: o.keepCheckpoints, fs: checkpointTestHook(epoch + 1) });
+    saved = { epoch: epoch + 1, path: ckptPath };
     appendFileSync(metricsPath, JSON.stringify({ type: 'epoch', ...rec }) + '\n');
     log(`epoch ${epoch + 1}/${o.epochs}: ${seconds.toFixed(1)}s (${rec.samplesPerSecond.toFixed(0)} samples/s) ` +
       `test strict ${pct(test.accuracy.strict)} first-index ${pct(test.accuracy['first-index'])} reference ${pct(test.accuracy.reference)}` +

@@ -15,7 +15,11 @@
 import { Arena, type Tensor } from '../../wasm/arena.js';
 import type { KernelSet } from '../../wasm/kernels.js';
 import { RandomStream } from '../../train/rng.js';
-import { NumericalError } from '../../errors.js';
+import { NumericalError, UsageError } from '../../errors.js';
+import { MAX_PAGES } from '../../wasm/module.js';
+
+const WASM_LIMIT = MAX_PAGES * 65536;
+const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(2);
 
 export interface BnnConfig { hidden: number[]; lr: number; lrDecay: number; beta1: number; beta2: number; eps: number; initScale: number; muMomentum: number }
 
@@ -46,7 +50,9 @@ interface WsLayer {
   xRows: Tensor<'f32'>;
 }
 
-export interface BnnWorkspace { pixels: Tensor<'u8'>; planes: Tensor<'u64'>; logits: Tensor<'f32'>; layers: WsLayer[]; pending: number }
+/** `health`: per layer the sum of z over the training samples of this workspace's batch part, then
+ *  the summed loss; NaN/Inf there means a non-finite pre-activation or loss (checked in apply). */
+export interface BnnWorkspace { pixels: Tensor<'u8'>; planes: Tensor<'u64'>; logits: Tensor<'f32'>; layers: WsLayer[]; pending: number; health: Tensor<'f64'> }
 
 /** Samples whose weight gradients are gathered into one GEMM (G += dZ^T X): G is streamed once per
  *  GEMM_ROWS samples instead of once per sample. */
@@ -60,10 +66,19 @@ export class BnnNetwork {
   private readonly scalars: Tensor<'f64'>;
   readonly main: BnnWorkspace;
   readonly shards: BnnWorkspace[] = [];
+  private readonly workspaceBytes: number;
 
   constructor(private readonly arena: Arena, private readonly k: KernelSet, readonly nInput: number,
     readonly nClasses: number, readonly cfg: BnnConfig) {
     const sizes = [nInput, ...cfg.hidden, nClasses];
+    // refuse a network the 1 GiB wasm memory cannot hold before allocating any of it: per weight
+    // the latent value and Adam's two moments, plus one workspace's gradient (createShards checks the rest)
+    let weights = 0;
+    for (let l = 0; l + 1 < sizes.length; l++) weights += sizes[l + 1] * pad4(sizes[l]);
+    if (arena.used + 16 * weights > WASM_LIMIT) {
+      throw new UsageError('--hidden', `a ${sizes.join('-')} network needs more than ${gib(16 * weights)} GiB of wasm memory ` +
+        `(weights, Adam state and one gradient workspace), over the ${gib(WASM_LIMIT)} GiB limit: use smaller hidden layers`);
+    }
     const param = (n: number, clip: number): Param => ({ t: arena.alloc('f32', pad4(n)), m: arena.alloc('f32', pad4(n)), v: arena.alloc('f32', pad4(n)), n: pad4(n), clip });
     for (let l = 0; l + 1 < sizes.length; l++) {
       const nIn = sizes[l], nOut = sizes[l + 1], cols = pad4(nIn), words = Math.ceil(nIn / 64);
@@ -71,7 +86,9 @@ export class BnnNetwork {
         bits: arena.alloc('u64', nOut * words), mu: arena.alloc('f64', nOut) });
     }
     this.scalars = arena.alloc('f64', 5);
+    const before = arena.used;
     this.main = this.allocWorkspace();
+    this.workspaceBytes = arena.used - before + 64;
   }
 
   private allocWorkspace(): BnnWorkspace {
@@ -82,11 +99,19 @@ export class BnnNetwork {
         x: a.alloc('f32', L.cols), xbits: a.alloc('u64', L.words), gw: a.alloc('f32', L.w.n), gb: a.alloc('f32', L.b.n), gs: a.alloc('f32', L.s.n),
         sumD: a.alloc('f64', L.nOut), dzRows: a.alloc('f32', GEMM_ROWS * pad4(L.nOut)), xRows: a.alloc('f32', GEMM_ROWS * L.cols) })),
       pending: 0,
+      health: a.alloc('f64', this.layers.length + 1),
     };
   }
 
   createShards(n: number): void {
     if (this.shards.length) throw new Error('shards already created');
+    const need = this.arena.used + n * this.workspaceBytes;
+    if (need > WASM_LIMIT) {
+      const sizes = [this.nInput, ...this.cfg.hidden, this.nClasses].join('-');
+      throw new UsageError('--hidden', `a ${sizes} network with ${n} micro-shards (--shards) needs ${gib(need)} GiB of wasm memory ` +
+        `(${gib(this.arena.used)} GiB of parameters and the main workspace + ${n} x ${gib(this.workspaceBytes)} GiB), ` +
+        `over the ${gib(WASM_LIMIT)} GiB limit: use smaller hidden layers or fewer --shards`);
+    }
     for (let s = 0; s < n; s++) this.shards.push(this.allocWorkspace());
   }
 
@@ -114,6 +139,7 @@ export class BnnNetwork {
   clearWorkspace(ws: BnnWorkspace): void {
     for (const W of ws.layers) for (const t of [W.gw, W.gb, W.gs]) this.arena.view(t).fill(0);
     for (const W of ws.layers) this.arena.view(W.sumD).fill(0);
+    this.arena.view(ws.health).fill(0);
     ws.pending = 0;
   }
 
@@ -136,7 +162,12 @@ export class BnnNetwork {
       const d = a.view(W.d), b = a.view(L.b.t), sc = a.view(L.s.t), mu = a.view(L.mu), u = a.view(W.u), z = a.view(W.z);
       const c = (l === 0 ? 255 : 1) * Math.sqrt(L.nIn);
       for (let j = 0; j < L.nOut; j++) { u[j] = (d[j] - mu[j]) / c; z[j] = Math.fround(sc[j] * u[j]) + b[j]; }
-      if (training) { const sd = a.view(W.sumD); for (let j = 0; j < L.nOut; j++) sd[j] += d[j]; }
+      if (training) {
+        const sd = a.view(W.sumD);
+        let zs = 0; // every z_j involves s_j, b_j and mu_j: a non-finite one (or an overflow) shows here
+        for (let j = 0; j < L.nOut; j++) { sd[j] += d[j]; zs += z[j]; }
+        a.view(ws.health)[l] += zs;
+      }
       if (l + 1 < this.layers.length) {
         const N = ws.layers[l + 1];
         const x = a.view(N.x);
@@ -152,7 +183,7 @@ export class BnnNetwork {
     const a = this.arena, k = this.k;
     const last = this.layers.length - 1;
     a.view(ws.logits).set(a.view(ws.layers[last].z));
-    k.f32_softmax_xent_grad(ws.logits.offset, this.nClasses, label, ws.layers[last].dz.offset);
+    a.view(ws.health)[this.layers.length] += k.f32_softmax_xent_grad(ws.logits.offset, this.nClasses, label, ws.layers[last].dz.offset);
     for (let l = last; l >= 0; l--) {
       const L = this.layers[l], W = ws.layers[l];
       const dz = a.view(W.dz), u = a.view(W.u), s = a.view(L.s.t);
@@ -201,6 +232,8 @@ export class BnnNetwork {
           const sd = a.view(D.sumD), ss = a.view(S.sumD);
           for (let j = 0; j < sd.length; j++) sd[j] += ss[j];
         });
+        const hd = a.view(dst.health), hs = a.view(src.health);
+        for (let j = 0; j < hd.length; j++) hd[j] += hs[j];
       }
     }
     return wss[0];
@@ -209,6 +242,19 @@ export class BnnNetwork {
   /** Adam step on the summed gradients of `batch` samples held in ws, running-mean update; clears ws. */
   apply(ws: BnnWorkspace, batch: number): void {
     const a = this.arena, k = this.k, c = this.cfg;
+    // Numerical faults are caught within one step, before the update, in O(neurons) per sample:
+    // every z_j of every layer is s_j (D_j - mu_j) / c + b_j, so a NaN/Inf scale, bias or running
+    // mean shows in this step's sums of z, and NaN/Inf logits in the loss. With finite z and loss
+    // the gradients are finite; Adam then moves each parameter by about lr at most and clips the
+    // latent weights to [-1, 1], so a parameter can only become non-finite by overflowing, which the
+    // next step's z shows. (The trainer's periodic checkFinite scans everything as a backstop.)
+    const health = a.view(ws.health);
+    for (let l = 0; l < this.layers.length; l++) {
+      if (!Number.isFinite(health[l])) throw new NumericalError(`bnn layer ${l} pre-activations`, -1, `NaN or Inf (sum of z = ${health[l]})`);
+    }
+    if (!Number.isFinite(health[this.layers.length])) {
+      throw new NumericalError(`bnn layer ${this.layers.length - 1} loss (softmax cross-entropy)`, -1, `loss = ${health[this.layers.length]}`);
+    }
     const sc = a.view(this.scalars);
     sc[0]++; sc[1] *= c.beta1; sc[2] *= c.beta2;
     const bc1 = 1 - sc[1], bc2 = 1 - sc[2];
@@ -233,7 +279,11 @@ export class BnnNetwork {
     this.layers.forEach((L, l) => {
       for (const [name, p] of [['weights', L.w], ['biases', L.b], ['scale', L.s]] as const) {
         if (this.k.f32_nonfinite_any(p.t.offset, p.n)) throw new NumericalError(`bnn layer ${l} ${name}`, step, 'NaN or Inf');
+        if (this.k.f32_nonfinite_any(p.m.offset, p.n) || this.k.f32_nonfinite_any(p.v.offset, p.n)) {
+          throw new NumericalError(`bnn layer ${l} ${name} Adam state`, step, 'NaN or Inf');
+        }
       }
+      if (!this.arena.view(L.mu).every(Number.isFinite)) throw new NumericalError(`bnn layer ${l} running mean`, step, 'NaN or Inf');
     });
   }
 }

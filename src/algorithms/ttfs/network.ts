@@ -6,7 +6,8 @@
 import { Arena, padTo8, type Tensor } from '../../wasm/arena.js';
 import type { KernelSet } from '../../wasm/kernels.js';
 import { RandomStream } from '../../train/rng.js';
-import { NumericalError } from '../../errors.js';
+import { NumericalError, UsageError } from '../../errors.js';
+import { MAX_PAGES } from '../../wasm/module.js';
 import type { TtfsConfig } from './config.js';
 import { encodeLatencies } from './encode.js';
 import { relativeTargets, normalisedError, normaliseInPlace } from './targets.js';
@@ -42,6 +43,28 @@ export interface Workspace {
   target: Float64Array;
 }
 
+const F32_MAX = 3.4028234663852886e38;
+const WASM_LIMIT = MAX_PAGES * 65536;
+const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(2);
+
+// Numerical faults (NaN/Inf) are caught within one step without scanning the weights every step:
+//  * every delta that enters an update is finite: the output delta comes from integer spike times,
+//    and each back-propagated delta is normalised on the host, whose norm is checked (O(1)); a
+//    non-finite norm names the layer whose weights it came through. After normalisation |delta| <= 1.
+//  * so one update changes a weight by at most |eta| (online: eta * delta; minibatch: eta / B times a
+//    sum of B masked deltas) and then scales it by (1 - eta * lambda): from finite weights it cannot
+//    produce a non-finite one except by overflow. wBound[l] tracks an upper bound on max |w| of
+//    layer l, grown by that much per update (O(1)); only when the bound passes wGuard[l], the level
+//    at which a potential (a sum of <= nIn weights) or a back-propagated sum (<= nOut terms) could
+//    overflow float32, is the layer scanned: that throws on NaN/Inf (e.g. --eta beyond float32
+//    range, caught at step 1) or on weights that really are that large (a diverging run), else it
+//    resets the bound to the true maximum. With sane settings the scan never runs between the
+//    trainer's periodic checks (checkFinite, which also measures the bounds).
+//  * the thresholds theta and scales alpha are checked where they are read or updated (O(layers));
+//    the f32 potentials of the online step are checked too (O(neurons)): that catches weights
+//    corrupted outside the arithmetic (bad memory, a bad write) in every row the sample touched.
+// Weights written wholesale (initialise, importWeights) reset the bound to "unknown" (a scan at the
+// next update); loadState callers should call checkFinite afterwards, as the trainer does.
 export class TtfsNetwork {
   readonly layers: TtfsLayer[] = [];
   /** [theta_0..theta_L-1, alpha_0..alpha_L-1] in shared memory: workers read the current values */
@@ -50,19 +73,37 @@ export class TtfsNetwork {
   readonly main: Workspace;
   readonly shards: Workspace[] = [];
   private readonly nHiddenTotal: number;
+  /** per layer: an upper bound on max |w| (Infinity: unknown); see the comment above the class */
+  private readonly wBound: number[];
+  /** per layer: max |w| below which no potential, update or back-propagated sum can overflow float32 */
+  private readonly wGuard: number[];
+  private readonly workspaceBytes: number;
 
   constructor(private readonly arena: Arena, private readonly k: KernelSet, readonly nInput: number,
     nClasses: number, readonly cfg: TtfsConfig) {
     const sizes = [nInput, ...cfg.hidden, nClasses];
     if (nInput >= 32767 && cfg.binary) throw new Error('binary layers support at most 32766 inputs');
     this.nClasses = nClasses;
+    // refuse a network the 1 GiB wasm memory cannot hold before allocating any of it (the weights,
+    // plus one workspace whose gradient buffers are as large again; createShards checks the rest)
+    let weights = 0;
+    for (let l = 0; l + 1 < sizes.length; l++) weights += sizes[l] * padTo8(sizes[l + 1]);
+    const atLeast = weights * ((cfg.binary ? 6 : 4) + 4);
+    if (arena.used + atLeast > WASM_LIMIT) {
+      throw new UsageError('--hidden', `a ${sizes.join('-')} network needs more than ${gib(atLeast)} GiB of wasm memory ` +
+        `(weights and one gradient workspace), over the ${gib(WASM_LIMIT)} GiB limit: use smaller hidden layers`);
+    }
     for (let l = 0; l + 1 < sizes.length; l++) {
       const nIn = sizes[l], nOut = sizes[l + 1], stride = padTo8(nOut);
       this.layers.push({ nIn, nOut, stride, w: arena.alloc('f32', nIn * stride), sgn: cfg.binary ? arena.alloc('i16', nIn * stride) : null });
     }
     this.scalars = arena.alloc('f64', 2 * this.layers.length);
     this.nHiddenTotal = cfg.hidden.reduce((a, b) => a + b, 0);
+    this.wBound = this.layers.map(() => Infinity);
+    this.wGuard = this.layers.map((L) => F32_MAX / (4 * (L.nIn + L.stride)));
+    const before = arena.used;
     this.main = this.allocWorkspace();
+    this.workspaceBytes = arena.used - before + 64;
   }
 
   private allocWorkspace(): Workspace {
@@ -88,6 +129,13 @@ export class TtfsNetwork {
   /** Allocates n micro-shard workspaces (call once, after construction, in every thread alike). */
   createShards(n: number): void {
     if (this.shards.length) throw new Error('shards already created');
+    const need = this.arena.used + n * this.workspaceBytes;
+    if (need > WASM_LIMIT) {
+      const sizes = [this.nInput, ...this.cfg.hidden, this.nClasses].join('-');
+      throw new UsageError('--hidden', `a ${sizes} network with ${n} micro-shards (--shards) needs ${gib(need)} GiB of wasm memory ` +
+        `(${gib(this.arena.used)} GiB of weights and the main workspace + ${n} x ${gib(this.workspaceBytes)} GiB), ` +
+        `over the ${gib(WASM_LIMIT)} GiB limit: use smaller hidden layers or fewer --shards`);
+    }
     for (let s = 0; s < n; s++) this.shards.push(this.allocWorkspace());
   }
 
@@ -107,6 +155,7 @@ export class TtfsNetwork {
       this.refreshSigns(L);
       this.setTheta(l, this.cfg.theta[l]);
       this.setAlpha(l, this.cfg.binary ? this.cfg.alphaInit[l] : 1);
+      this.wBound[l] = Math.max(Math.abs(lo), Math.abs(hi));
     });
     for (const ws of [this.main, ...this.shards]) this.clearWorkspace(ws);
   }
@@ -138,7 +187,7 @@ export class TtfsNetwork {
           this.binaryThreshold(l), cfg.tmax, cfg.tmax - 3, W.v.offset, W.tOut.offset, rec);
       } else {
         k.ttfs_forward_f32(L.w.offset, L.nOut, L.stride, tIn.offset, ws.order.offset, nEv,
-          this.theta(l), cfg.tmax, cfg.tmax - 3, W.v.offset, W.tOut.offset, rec);
+          this.checkedTheta(l), cfg.tmax, cfg.tmax - 3, W.v.offset, W.tOut.offset, rec);
       }
     }
   }
@@ -149,7 +198,43 @@ export class TtfsNetwork {
     if (!(alpha > 0) || !Number.isFinite(alpha)) {
       throw new NumericalError(`layer ${l} scale alpha`, -1, `alpha = ${alpha} (must stay positive and finite)`);
     }
-    return Math.min(32767, Math.max(-32767, Math.floor(this.theta(l) / alpha) + 1));
+    return Math.min(32767, Math.max(-32767, Math.floor(this.checkedTheta(l) / alpha) + 1));
+  }
+
+  /** theta of layer l; a NaN/Inf/non-positive one (bad checkpoint, bad memory, beyond float32) would silently stop all spikes */
+  private checkedTheta(l: number): number {
+    const th = this.theta(l);
+    if (!(th > 0 && Math.fround(th) < Infinity)) throw new NumericalError(`layer ${l} threshold theta`, -1, `theta = ${th} (must stay positive and finite in float32)`);
+    return th;
+  }
+
+  /** After an update of layer l (|change| <= eta, then a scaling by 1 - eta * lambda): grows the bound; scans past the guard. */
+  private boundUpdate(l: number, eta: number, lambda: number): void {
+    const e = Math.fround(eta), decay = Math.abs(Math.fround(e * Math.fround(lambda)));
+    const b = (this.wBound[l] + Math.abs(e)) * (1 + decay) * (1 + 2 ** -20); // slack for float32 rounding
+    this.wBound[l] = b;
+    if (!(b <= this.wGuard[l])) this.measureWeights(l, -1, true);
+  }
+
+  /** Scans layer l: throws on NaN/Inf or on |w| past the overflow guard, else records max |w| as its bound. */
+  private measureWeights(l: number, step: number, afterUpdate = false): void {
+    const w = this.arena.view(this.layers[l].w);
+    let m = 0;
+    for (let i = 0; i < w.length; i++) {
+      const a = Math.abs(w[i]);
+      if (a > m) m = a;
+      else if (a !== a) { m = NaN; break; }
+    }
+    const eta = this.cfg.eta[l];
+    if (!Number.isFinite(m)) {
+      throw new NumericalError(`layer ${l} weights`, step, 'NaN or Inf' + (Math.fround(eta) === Infinity ? ` (eta = ${eta} is beyond float32 range: lower --eta)`
+        : afterUpdate ? ` after an update with eta = ${eta}, lambda = ${this.cfg.lambda[l]} (float32 overflow: lower --eta)` : ''));
+    }
+    if (m > this.wGuard[l]) {
+      throw new NumericalError(`layer ${l} weights`, step, `max |w| = ${m.toExponential(2)} is so large that potentials or updates can overflow float32` +
+        (afterUpdate ? ' (diverging: lower --eta)' : ''));
+    }
+    this.wBound[l] = m;
   }
 
   outputTimes(ws: Workspace): Int32Array { return this.arena.view(ws.layers[this.layers.length - 1].tOut); }
@@ -184,19 +269,36 @@ export class TtfsNetwork {
    */
   trainStep(ws: Workspace, label: number): void {
     const cfg = this.cfg, k = this.k;
+    if (!cfg.binary) {
+      this.layers.forEach((L, l) => {
+        if (k.f32_nonfinite_any(ws.layers[l].v.offset, L.stride)) throw new NumericalError(`layer ${l} potentials`, -1, 'NaN or Inf (weights corrupted)');
+      });
+    }
     this.outputDelta(ws, label);
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const L = this.layers[l], W = ws.layers[l];
       const tIn = this.inputTimes(ws, l);
       const s = k.ttfs_update_f32(L.w.offset, L.nIn, L.nOut, L.stride, tIn.offset, W.tOut.offset, W.delta.offset,
         cfg.eta[l], cfg.lambda[l], L.sgn ? L.sgn.offset : 0);
-      if (cfg.binary) this.setAlpha(l, this.alpha(l) - cfg.alphaLr[l] * (s / (L.nIn * L.nOut)));
+      this.boundUpdate(l, cfg.eta[l], cfg.lambda[l]);
+      if (cfg.binary) this.updateAlpha(l, s);
       if (l > 0) {
         const below = ws.layers[l - 1];
         k.ttfs_backprop_f32(L.w.offset, L.nIn, L.stride, tIn.offset, W.tOut.offset, W.delta.offset, below.delta.offset);
-        normaliseInPlace(this.arena.view(below.delta), this.layers[l - 1].nOut);
+        const norm = normaliseInPlace(this.arena.view(below.delta), this.layers[l - 1].nOut);
+        if (!Number.isFinite(norm)) throw new NumericalError(`layer ${l - 1} error (back-propagated through layer ${l} weights)`, -1, `delta norm ${norm}`);
       }
     }
+  }
+
+  /** BS4NN's scale step alpha -= alphaLr * S / (nIn nOut) from the update's S (summed over the batch). */
+  private updateAlpha(l: number, s: number): void {
+    const L = this.layers[l];
+    const alpha = this.alpha(l) - this.cfg.alphaLr[l] * (s / (L.nIn * L.nOut));
+    if (!(alpha > 0 && alpha < Infinity)) {
+      throw new NumericalError(`layer ${l} scale alpha`, -1, `alpha = ${alpha} after its update (must stay positive and finite; lower --alpha-lr)`);
+    }
+    this.setAlpha(l, alpha);
   }
 
   /** Minibatch form: accumulate this sample's gradient (current weights) into ws. Call after forward(ws). */
@@ -238,10 +340,16 @@ export class TtfsNetwork {
   applyGradient(ws: Workspace, batch: number): void {
     const cfg = this.cfg, k = this.k;
     const ag = this.arena.view(ws.alphaGrad);
+    // S = sum of delta [t_i < t_j] sign(w) over the batch is non-finite exactly when a delta that
+    // entered the gradient was: one O(1) check per layer instead of a scan of the gradient
+    ag.forEach((s, l) => {
+      if (!Number.isFinite(s)) throw new NumericalError(`layer ${l} gradient`, -1, `NaN or Inf error signal (S = ${s})`);
+    });
     this.layers.forEach((L, l) => {
       const W = ws.layers[l];
       k.f32_sgd_step(L.w.offset, W.grad.offset, L.nIn * L.stride, cfg.eta[l] / batch, cfg.lambda[l] * batch);
-      if (cfg.binary) this.setAlpha(l, this.alpha(l) - cfg.alphaLr[l] * (ag[l] / batch / (L.nIn * L.nOut)));
+      this.boundUpdate(l, cfg.eta[l], cfg.lambda[l]);
+      if (cfg.binary) this.updateAlpha(l, ag[l] / batch);
       this.refreshSigns(L);
       this.arena.view(W.grad).fill(0);
     });
@@ -273,7 +381,7 @@ export class TtfsNetwork {
             resetHere++;
           }
         }
-        if (resetHere > 0) this.refreshSigns(L);
+        if (resetHere > 0) { this.refreshSigns(L); this.wBound[l] = Math.max(this.wBound[l], Math.abs(lo), Math.abs(hi)); }
         reset += resetHere;
       }
       base += L.nOut;
@@ -282,11 +390,12 @@ export class TtfsNetwork {
     return reset;
   }
 
-  /** Throws NumericalError naming the first layer whose weights hold NaN/Inf. */
+  /** Throws NumericalError naming the first layer whose weights (or theta, alpha) hold NaN/Inf; records max |w| per layer. */
   checkFinite(step: number): void {
     this.layers.forEach((L, l) => {
-      if (this.k.f32_nonfinite_any(L.w.offset, L.nIn * L.stride)) throw new NumericalError(`layer ${l} weights`, step, 'NaN or Inf');
+      this.measureWeights(l, step);
       if (!Number.isFinite(this.alpha(l))) throw new NumericalError(`layer ${l} scale alpha`, step, `alpha = ${this.alpha(l)}`);
+      if (!Number.isFinite(this.theta(l))) throw new NumericalError(`layer ${l} threshold theta`, step, `theta = ${this.theta(l)}`);
     });
   }
 
@@ -308,5 +417,6 @@ export class TtfsNetwork {
     w.fill(0);
     for (let j = 0; j < L.nOut; j++) for (let i = 0; i < L.nIn; i++) w[i * L.stride + j] = rowsOutCols[j * L.nIn + i];
     this.refreshSigns(L);
+    this.wBound[l] = Infinity;
   }
 }
