@@ -18,7 +18,7 @@ const BAD: [string[], RegExp][] = [
   [['train', '--algo', 'bs4nn', '--dataset', 'mnist', '--epochs', 'ten'], /--epochs: expected an integer/],
   [['train', '--algo', 'bs4nn', '--dataset', 'mnist', '--eta', 'NaN'], /--eta: expected a number, got "NaN"/],
   [['train', '--algo', 'bs4nn', '--dataset', 'mnist', '--eta', '0.1,,0.2'], /--eta: expected a comma-separated list/],
-  [['train', '--algo', 'bs4nn', '--dataset', 'mnist', '--theta', '100,100,100'], /--theta: needs 1 or 2 values/],
+  [['train', '--algo', 'bs4nn', '--dataset', 'mnist', '--theta', '100,100,100'], /--theta: needs 1 or 2 values \(hidden, output\), got 3/],
   [['train', '--algo', 'bs4nn', '--dataset', 'mnist', '--theta', '-5'], /--theta: must be >= /],
   [['train', '--algo', 'bs4nn', '--dataset', 'mnist', '--hidden', '0'], /--hidden: must be >= 1/],
   [['train', '--algo', 'bnn', '--dataset', 'mnist', '--gamma', '3'], /--gamma: does not apply to --algo bnn/],

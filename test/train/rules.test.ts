@@ -66,3 +66,13 @@ test('latency encodings: the reference formulas at tmax 256, and scaled for othe
   assert.equal(o[0], 64); assert.equal(o[255], 0);
   assert.ok(o.every((t) => t >= 0 && t <= 64));
 });
+
+import { perLayer } from '../../src/algorithms/ttfs/config.js';
+
+test('per-layer values: one for all, one per layer, or (hidden, output) pairs for deeper networks', () => {
+  assert.deepEqual(perLayer([5], 3), [5, 5, 5]);
+  assert.deepEqual(perLayer([1, 2, 3], 3), [1, 2, 3]);
+  assert.deepEqual(perLayer([100, 50], 3), [100, 100, 50]);
+  assert.deepEqual(perLayer([100, 50], 2), [100, 50]);
+  assert.throws(() => perLayer([1, 2, 3], 2), /needs 1 or 2 values \(hidden, output\), got 3/);
+});

@@ -27,9 +27,13 @@ export interface TtfsConfig {
   deadFraction: number;
 }
 
-/** Per-layer arrays may be given with one value for all layers; expand them to nLayers. */
+/** Per-layer arrays may be given with one value for all layers, one per layer, or (for deeper
+ *  networks) two values read as "every hidden layer, then the output layer" (the reference codes'
+ *  defaults are such pairs); expand them to nLayers. */
 export function perLayer(values: number[], nLayers: number): number[] {
   if (values.length === nLayers) return values;
   if (values.length === 1) return Array(nLayers).fill(values[0]);
-  throw new Error(`needs 1 or ${nLayers} values (one per layer), got ${values.length}`);
+  if (values.length === 2 && nLayers > 2) return [...Array(nLayers - 1).fill(values[0]), values[1]];
+  const forms = nLayers === 2 ? '1 or 2 values (hidden, output)' : `1, 2 (hidden, output) or ${nLayers} values (one per layer)`;
+  throw new Error(`needs ${forms}, got ${values.length}`);
 }
