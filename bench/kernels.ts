@@ -1,0 +1,522 @@
+// Kernel ceilings: this machine's WASM limits (f32x4 mul+add peak, i64.popcnt XOR throughput,
+// streaming read and in-place update bandwidth by working-set size), then every hot kernel of the
+// registry (src/wasm/kernels.ts) on real MNIST-derived inputs as a fraction of the ceiling that
+// binds it, fast vs ref side by side (the SIMD speedup), and the two binary forward kernels
+// against each other on BS4NN latency codes of real MNIST test images (the choice the project makes).
+import { createSession } from '../src/session.js';
+import { ALGORITHMS } from '../src/algorithms/registry.js';
+import { createSharedMemory, instantiateKernels } from '../src/wasm/module.js';
+import { Arena, type DType, type Tensor } from '../src/wasm/arena.js';
+import { KERNELS, type KernelName, type KernelSet } from '../src/wasm/kernels.js';
+import { loadDataset, type Dataset } from '../src/data/index.js';
+import type { TtfsModel } from '../src/algorithms/ttfs/model.js';
+import type { TtfsConfig } from '../src/algorithms/ttfs/config.js';
+import type { BnnModel } from '../src/algorithms/bnn/model.js';
+import { type Benchmark, type BenchContext, type Stat, type Timed, type TimingOpts, fmt, median, pick, sig, stat, timeInterleaved } from './lib.js';
+
+const BYTES: Record<DType, number> = { f32: 4, f64: 8, i32: 4, i16: 2, u8: 1, u64: 8 };
+
+/** `count` rows of `len` elements in one tensor, each row 64-byte aligned. */
+class Slab<T extends DType> {
+  readonly per: number;
+  readonly t: Tensor<T>;
+  constructor(private readonly arena: Arena, dtype: T, readonly count: number, readonly len: number) {
+    this.per = Math.ceil((len * BYTES[dtype]) / 64) * (64 / BYTES[dtype]);
+    this.t = arena.alloc(dtype, count * this.per);
+  }
+  off(i: number): number { return this.t.offset + i * this.per * BYTES[this.t.dtype]; }
+  /** typed view of row i (the element type follows the slab's dtype) */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  view(i: number): any {
+    return (this.arena.view(this.t) as unknown as { subarray(a: number, b: number): unknown }).subarray(i * this.per, i * this.per + this.len);
+  }
+}
+
+const i32v = (x: unknown) => x as Int32Array;
+const f32v = (x: unknown) => x as Float32Array;
+
+interface Params {
+  samples: number; trainSamples: number; slowSamples: number; timing: TimingOpts;
+  streamSizes: number[]; peakIters: number;
+}
+
+/** Work done by one pass of a case (one call per sample, over the case's samples). */
+interface Work {
+  flops?: number;
+  bytes?: number;
+  traffic?: 'read' | 'update';
+  bits?: number;
+  /** working set of the big operand (selects the bandwidth ceiling measured at that size) */
+  wsBytes: number;
+  /** useful synaptic operations (events x fan-out) where that is the natural unit */
+  synOps?: number;
+}
+
+interface KernelCase {
+  kernel: KernelName; label: string; shape: string; calls: number; work: Work;
+  fast: () => void; ref?: () => void; note?: string;
+}
+
+interface Ceilings {
+  f32PeakGflops: number; popcountGbits: number;
+  stream: { bytes: number; readGBs: number; updateGBs: number }[];
+}
+
+function bandwidthAt(c: Ceilings, bytes: number, traffic: 'read' | 'update'): { size: number; gbs: number } {
+  const row = c.stream.find((s) => s.bytes >= bytes) ?? c.stream[c.stream.length - 1];
+  return { size: row.bytes, gbs: traffic === 'read' ? row.readGBs : row.updateGBs };
+}
+
+function sizeLabel(b: number): string {
+  return b >= 2 ** 20 ? `${+(b / 2 ** 20).toFixed(1)} MiB` : `${+(b / 1024).toFixed(1)} KiB`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ceilings
+
+function measureCeilings(P: Params, ctx: BenchContext) {
+  const memory = createSharedMemory();
+  const inst = instantiateKernels(memory, 'fast');
+  const arena = new Arena(memory, inst.heapBase);
+  const e = inst.exports as unknown as {
+    probe_f32_fma_peak(iters: number, m: number, c: number): number;
+    probe_popcnt_peak(a: number, b: number, words: number, reps: number): bigint;
+    probe_stream_read(p: number, bytes: number, reps: number): number;
+    probe_stream_update(p: number, bytes: number, reps: number, c: number): void;
+  };
+  if (typeof e.probe_f32_fma_peak !== 'function') throw new Error('build/snnwasm.wasm lacks the probe kernels: run npm run build');
+  let sink = 0;
+  const peak = timeInterleaved({ fma: () => { sink += e.probe_f32_fma_peak(P.peakIters, 0.9999, 1e-4); } }, P.timing).fma;
+  // a ceiling is the best this core did: the fastest round (other processes can only slow a round down)
+  const f32PeakGflops = (96 * P.peakIters) / (peak.perCallMs.min * 1e6);
+  ctx.log(`  f32x4 mul+add peak (12 chains): ${fmt(f32PeakGflops)} GFLOP/s`);
+
+  const words = 512, reps = 1000;
+  const a = arena.alloc('u64', words), b = arena.alloc('u64', words);
+  const av = arena.view(a), bv = arena.view(b);
+  for (let i = 0; i < words; i++) { av[i] = BigInt.asUintN(64, BigInt(i) * 0x9e3779b97f4a7c15n); bv[i] = BigInt.asUintN(64, BigInt(i + 7) * 0xc2b2ae3d27d4eb4fn); }
+  const pop = timeInterleaved({ popc: () => { sink += Number(e.probe_popcnt_peak(a.offset, b.offset, words, reps) & 1n); } }, P.timing).popc;
+  const popcountGbits = (words * reps * 64) / (pop.perCallMs.min * 1e6);
+  ctx.log(`  i64.popcnt(a ^ b) in L1: ${fmt(popcountGbits)} Gbit/s`);
+
+  const maxBytes = Math.max(...P.streamSizes);
+  const buf = arena.alloc('u8', maxBytes);
+  new Uint32Array(memory.buffer, buf.offset, maxBytes / 4).fill(0x3f800000); // touch every page (1.0f)
+  const stream: Ceilings['stream'] = [];
+  const streamDetail: Record<string, unknown>[] = [];
+  for (const size of P.streamSizes) {
+    const r = Math.max(1, Math.round((32 * 2 ** 20) / size));
+    const t = timeInterleaved({
+      read: () => { sink += e.probe_stream_read(buf.offset, size, r); },
+      update: () => { e.probe_stream_update(buf.offset, size, r, 1e-7); },
+    }, P.timing);
+    const readGBs = (size * r) / (t.read.perCallMs.min * 1e6);
+    const updateGBs = (2 * size * r) / (t.update.perCallMs.min * 1e6);
+    stream.push({ bytes: size, readGBs: sig(readGBs), updateGBs: sig(updateGBs) });
+    streamDetail.push({ bytes: size, repsPerCall: r, readMsPerCall: t.read.perCallMs, updateMsPerCall: t.update.perCallMs });
+    ctx.log(`  stream ${sizeLabel(size)}: read ${fmt(readGBs)} GB/s, in-place update (read+write) ${fmt(updateGBs)} GB/s`);
+  }
+  const c: Ceilings = { f32PeakGflops: sig(f32PeakGflops), popcountGbits: sig(popcountGbits), stream };
+  return { ceilings: c, detail: { basis: 'best round (ceilings); kernels below use median rounds',
+    f32PeakGflopsMedianRound: sig((96 * P.peakIters) / (peak.perCallMs.median * 1e6)), popcountGbitsMedianRound: sig((words * reps * 64) / (pop.perCallMs.median * 1e6)), peakMsPerCall: peak.perCallMs, peakIters: P.peakIters, popcMsPerCall: pop.perCallMs, popcWords: words, popcReps: reps, stream: streamDetail, sink: sink ? 1 : 0 } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// helpers over captured forward passes
+
+/** Events a time-to-first-spike forward kernel actually processes before its early exit. */
+function processed(tIn: Int32Array, order: Int32Array, nEv: number, tOut: Int32Array, nOut: number, tmax: number, recording: boolean): { events: number; times: number } {
+  let fired = 0, last = -1;
+  for (let j = 0; j < nOut; j++) if (tOut[j] < tmax) { fired++; last = Math.max(last, tOut[j] - 1); }
+  const limit = !recording && fired === nOut ? last : Infinity;
+  let events = 0, times = 0, prev = -1;
+  for (let p = 0; p < nEv; p++) {
+    const t = tIn[order[p]];
+    if (t > limit) break;
+    events++;
+    if (t !== prev) { times++; prev = t; }
+  }
+  return { events, times };
+}
+
+function loop(n: number, f: (i: number) => void): () => void {
+  return () => { for (let i = 0; i < n; i++) f(i); };
+}
+
+// ---------------------------------------------------------------------------------------------
+// S4NN (real weights): forward, update, backprop, minibatch gradient
+
+function s4nnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext): KernelCase[] {
+  const s = createSession(ALGORITHMS.s4nn, 'mnist', { hidden: [400] }, { shards: 1 });
+  const model = s.model as TtfsModel, net = model.net, cfg = s.config as TtfsConfig, a = s.arena;
+  const k: KernelSet = s.kernels, kr = instantiateKernels(s.memory, 'ref').kernels;
+  model.initialise(1);
+  for (let i = 0; i < P.trainSamples; i++) model.trainSample(train.images, i * 784, train.labels[i]);
+  ctx.log(`  s4nn 784-400-10 trained on ${P.trainSamples} samples; capturing ${P.samples} test images`);
+  const [L0, L1] = net.layers, ws = net.main, S = P.samples, tmax = cfg.tmax;
+  const tIn0 = new Slab(a, 'i32', S, 784), ord0 = new Slab(a, 'i32', S, 784), tH = new Slab(a, 'i32', S, L0.stride), ord1 = new Slab(a, 'i32', S, L0.nOut);
+  const tO = new Slab(a, 'i32', S, L1.stride), dO = new Slab(a, 'f32', S, L1.stride), dH = new Slab(a, 'f32', S, L0.stride);
+  const counts = a.alloc('i32', tmax + 2), ordScratch = a.alloc('i32', 784);
+  const nEv0: number[] = [], nEv1: number[] = [];
+  for (let i = 0; i < S; i++) {
+    net.forward(ws, test.images, i * 784);
+    tIn0.view(i).set(a.view(ws.tIn).subarray(0, 784));
+    tH.view(i).set(a.view(ws.layers[0].tOut));
+    tO.view(i).set(a.view(ws.layers[1].tOut));
+    nEv0.push(k.ttfs_sort_events(tIn0.off(i), 784, tmax - 2, counts.offset, ord0.off(i)));
+    nEv1.push(k.ttfs_sort_events(tH.off(i), L0.nOut, tmax - 2, counts.offset, ord1.off(i)));
+    net.trainStep(ws, test.labels[i]);
+    dO.view(i).set(a.view(ws.layers[1].delta));
+    dH.view(i).set(a.view(ws.layers[0].delta));
+  }
+  const v = a.alloc('f32', 512), tOut = a.alloc('i32', 512), vRec = a.alloc('f32', 512), dIn = a.alloc('f32', 512);
+  const theta0 = net.theta(0), theta1 = net.theta(1);
+  // work of the forward kernels: events processed before the early exit, times fan-out
+  let ev0 = 0, ev1 = 0;
+  for (let i = 0; i < S; i++) {
+    k.ttfs_forward_f32(L0.w.offset, L0.nOut, L0.stride, tIn0.off(i), ord0.off(i), nEv0[i], theta0, tmax, tmax - 3, v.offset, tOut.offset, 0);
+    ev0 += processed(i32v(tIn0.view(i)), i32v(ord0.view(i)), nEv0[i], a.view(tOut), L0.nOut, tmax, false).events;
+    ev1 += nEv1[i]; // the output layer records V[tmax-3], so it always runs to the end
+  }
+  // update/backprop/grad work on copies, so the forward cases above keep their weights
+  const w0 = a.alloc('f32', L0.w.length), w1 = a.alloc('f32', L1.w.length), g0 = a.alloc('f32', L0.w.length);
+  a.view(w0).set(a.view(L0.w)); a.view(w1).set(a.view(L1.w));
+  let active0 = 0;
+  for (let i = 0; i < S; i++) {
+    const d = f32v(dH.view(i)), t = i32v(tH.view(i));
+    let cut = -1;
+    for (let j = 0; j < L0.nOut; j++) if (d[j] !== 0 && t[j] > cut) cut = t[j];
+    const ti = i32v(tIn0.view(i));
+    for (let r = 0; r < 784; r++) if (ti[r] < cut) active0++;
+  }
+  const decay0 = cfg.eta[0] * cfg.lambda[0] !== 0;
+  const W0 = L0.nIn * L0.stride, W1 = L1.nIn * L1.stride;
+  const cases: KernelCase[] = [];
+  const fwd0 = (kk: KernelSet) => loop(S, (i) => kk.ttfs_forward_f32(L0.w.offset, L0.nOut, L0.stride, tIn0.off(i), ord0.off(i), nEv0[i], theta0, tmax, tmax - 3, v.offset, tOut.offset, 0));
+  cases.push({ kernel: 'ttfs_forward_f32', label: 'S4NN hidden layer', shape: '784→400', calls: S, fast: fwd0(k), ref: fwd0(kr),
+    work: { flops: ev0 * L0.nOut, synOps: ev0 * L0.nOut, bytes: ev0 * L0.stride * 4, traffic: 'read', wsBytes: W0 * 4 },
+    note: `useful adds = processed input events x 400 (mean ${fmt(ev0 / S)} events/image processed of ${fmt(median(nEv0))} median)` });
+  const fwd1 = (kk: KernelSet) => loop(S, (i) => kk.ttfs_forward_f32(L1.w.offset, L1.nOut, L1.stride, tH.off(i), ord1.off(i), nEv1[i], theta1, tmax, tmax - 3, v.offset, tOut.offset, vRec.offset));
+  cases.push({ kernel: 'ttfs_forward_f32', label: 'S4NN output layer', shape: '400→10', calls: S, fast: fwd1(k), ref: fwd1(kr),
+    work: { flops: ev1 * L1.nOut, synOps: ev1 * L1.nOut, bytes: ev1 * L1.stride * 4, traffic: 'read', wsBytes: W1 * 4 } });
+  cases.push({ kernel: 'ttfs_sort_events', label: 'S4NN input events', shape: '784 inputs', calls: S,
+    fast: loop(S, (i) => k.ttfs_sort_events(tIn0.off(i), 784, tmax - 2, counts.offset, ordScratch.offset)), work: { wsBytes: 784 * 4 } });
+  const upd0 = (kk: KernelSet) => loop(S, (i) => kk.ttfs_update_f32(w0.offset, L0.nIn, L0.nOut, L0.stride, tIn0.off(i), tH.off(i), dH.off(i), cfg.eta[0], cfg.lambda[0], 0));
+  cases.push({ kernel: 'ttfs_update_f32', label: 'S4NN hidden layer (λ = 1e-6: every row decays)', shape: '784×400', calls: S, fast: upd0(k), ref: upd0(kr),
+    work: { flops: active0 * L0.stride * 4 + (decay0 ? S * W0 * 2 : 0), bytes: (decay0 ? S * W0 : active0 * L0.stride) * 8, traffic: 'update', wsBytes: W0 * 4 },
+    note: `${fmt((100 * active0) / (S * 784))}% of rows take the masked update; the decay rewrites all rows` });
+  const upd1 = (kk: KernelSet) => loop(S, (i) => kk.ttfs_update_f32(w1.offset, L1.nIn, L1.nOut, L1.stride, tH.off(i), tO.off(i), dO.off(i), cfg.eta[1], cfg.lambda[1], 0));
+  cases.push({ kernel: 'ttfs_update_f32', label: 'S4NN output layer', shape: '400×10', calls: S, fast: upd1(k), ref: upd1(kr),
+    work: { flops: S * W1 * 6, bytes: S * W1 * 8, traffic: 'update', wsBytes: W1 * 4 } });
+  const bp = (kk: KernelSet) => loop(S, (i) => kk.ttfs_backprop_f32(w1.offset, L1.nIn, L1.stride, tH.off(i), tO.off(i), dO.off(i), dIn.offset));
+  cases.push({ kernel: 'ttfs_backprop_f32', label: 'S4NN output → hidden delta', shape: '400×10', calls: S, fast: bp(k), ref: bp(kr),
+    work: { flops: S * W1 * 2, bytes: S * W1 * 4, traffic: 'read', wsBytes: W1 * 4 } });
+  const ga = (kk: KernelSet) => loop(S, (i) => kk.ttfs_grad_accum_f32(g0.offset, w0.offset, L0.nIn, L0.stride, tIn0.off(i), tH.off(i), dH.off(i)));
+  cases.push({ kernel: 'ttfs_grad_accum_f32', label: 'S4NN hidden layer (minibatch)', shape: '784×400', calls: S, fast: ga(k), ref: ga(kr),
+    work: { flops: S * W0 * 4, bytes: S * W0 * 12, traffic: 'update', wsBytes: W0 * 8 } });
+  return cases;
+}
+
+// ---------------------------------------------------------------------------------------------
+// BS4NN: the two binary forward kernels, and the minibatch apply path
+
+interface BinLayerResult {
+  layer: string; shape: string; meanEvents: number; meanProcessedEvents: number; meanDistinctTimes: number;
+  usPerImage: { i16: Stat; i16ref: Stat; popc: Stat };
+  pairedRatioPopcOverI16: number; synOpsPerSecondI16: number; popcGbits: number;
+}
+
+function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchContext, ceil: Ceilings) {
+  const s = createSession(ALGORITHMS.bs4nn, 'mnist', { hidden: [600] }, { shards: 1 });
+  const model = s.model as TtfsModel, net = model.net, cfg = s.config as TtfsConfig, a = s.arena;
+  const k = s.kernels, kr = instantiateKernels(s.memory, 'ref').kernels;
+  const [L0, L1] = net.layers, ws = net.main, S = P.samples, tmax = cfg.tmax;
+  const words0 = Math.ceil(L0.nIn / 64), words1 = Math.ceil(L1.nIn / 64);
+  const pos0 = a.alloc('u64', L0.nOut * words0), neg0 = a.alloc('u64', L0.nOut * words0);
+  const pos1 = a.alloc('u64', L1.nOut * words1), neg1 = a.alloc('u64', L1.nOut * words1);
+  const tIn0 = new Slab(a, 'i32', S, 784), ord0 = new Slab(a, 'i32', S, 784), tH = new Slab(a, 'i32', S, L0.stride), ord1 = new Slab(a, 'i32', S, L0.nOut);
+  const counts = a.alloc('i32', tmax + 2);
+  const c16 = a.alloc('i16', 1024), c32 = a.alloc('i32', 1024), ev = a.alloc('u64', 64), tOut = a.alloc('i32', 1024), cRec = a.alloc('i32', 1024);
+  const states: Record<string, { layers: BinLayerResult[]; usPerImage: { i16: number; popc: number }; agree: boolean; alpha: number[]; thresholds: number[] }> = {};
+  // registry-table rows for both kernels, from the trained state's timings
+  const rows: ReturnType<typeof makeRow>[] = [];
+  const run = (state: string) => {
+    for (const [L, pos, neg, words] of [[L0, pos0, neg0, words0], [L1, pos1, neg1, words1]] as const) {
+      k.bin_pack_signs(L.w.offset, L.nOut, L.nIn, 1, L.stride, words, pos.offset, neg.offset);
+    }
+    const nEv0: number[] = [], nEv1: number[] = [];
+    for (let i = 0; i < S; i++) {
+      net.forward(ws, test.images, i * 784);
+      tIn0.view(i).set(a.view(ws.tIn).subarray(0, 784));
+      tH.view(i).set(a.view(ws.layers[0].tOut));
+      nEv0.push(k.ttfs_sort_events(tIn0.off(i), 784, tmax - 2, counts.offset, ord0.off(i)));
+      nEv1.push(k.ttfs_sort_events(tH.off(i), L0.nOut, tmax - 2, counts.offset, ord1.off(i)));
+    }
+    const thr = [net.binaryThreshold(0), net.binaryThreshold(1)];
+    // the three kernels must agree on every output time (and on the recorded counts)
+    let agree = true;
+    const ev0: { events: number; times: number }[] = [], ev1: { events: number; times: number }[] = [];
+    for (let i = 0; i < S; i++) {
+      for (const l of [0, 1]) {
+        const L = net.layers[l], tin = l ? tH : tIn0, ord = l ? ord1 : ord0, n = l ? nEv1[i] : nEv0[i], rec = l ? cRec.offset : 0;
+        const outs: string[] = [];
+        for (const variant of ['i16', 'i16ref', 'popc']) {
+          if (variant === 'popc') {
+            k.ttfs_forward_bin_popc(l ? pos1.offset : pos0.offset, l ? neg1.offset : neg0.offset, l ? words1 : words0, L.nOut, tin.off(i), ord.off(i), n,
+              thr[l], tmax, tmax - 3, ev.offset, c32.offset, tOut.offset, rec);
+          } else {
+            (variant === 'i16' ? k : kr).ttfs_forward_bin_i16(L.sgn!.offset, L.nOut, L.stride, tin.off(i), ord.off(i), n, thr[l], tmax, tmax - 3, c16.offset, tOut.offset, rec);
+          }
+          outs.push(Array.from(a.view(tOut).subarray(0, L.nOut)).join(',') + (l ? '|' + Array.from(a.view(cRec).subarray(0, L.nOut)).join(',') : ''));
+          if (variant === 'i16') (l ? ev1 : ev0).push(processed(i32v(tin.view(i)), i32v(ord.view(i)), n, a.view(tOut), L.nOut, tmax, l === 1));
+        }
+        if (outs[0] !== outs[1] || outs[0] !== outs[2]) agree = false;
+      }
+    }
+    const layers: BinLayerResult[] = [];
+    for (const l of [0, 1]) {
+      const L = net.layers[l], tin = l ? tH : tIn0, ord = l ? ord1 : ord0, nEv = l ? nEv1 : nEv0, rec = l ? cRec.offset : 0;
+      const pos = l ? pos1 : pos0, neg = l ? neg1 : neg0, words = l ? words1 : words0, evs = l ? ev1 : ev0;
+      const t = timeInterleaved({
+        i16: loop(S, (i) => k.ttfs_forward_bin_i16(L.sgn!.offset, L.nOut, L.stride, tin.off(i), ord.off(i), nEv[i], thr[l], tmax, tmax - 3, c16.offset, tOut.offset, rec)),
+        i16ref: loop(S, (i) => kr.ttfs_forward_bin_i16(L.sgn!.offset, L.nOut, L.stride, tin.off(i), ord.off(i), nEv[i], thr[l], tmax, tmax - 3, c16.offset, tOut.offset, rec)),
+        popc: loop(S, (i) => k.ttfs_forward_bin_popc(pos.offset, neg.offset, words, L.nOut, tin.off(i), ord.off(i), nEv[i], thr[l], tmax, tmax - 3, ev.offset, c32.offset, tOut.offset, rec)),
+      }, P.timing);
+      const per = (x: Stat): Stat => {
+        const o = {} as Stat;
+        for (const [key, val] of Object.entries(x)) (o as unknown as Record<string, number>)[key] = key === 'n' ? val : sig((val * 1000) / S);
+        return o;
+      };
+      const events = evs.reduce((s2, e) => s2 + e.events, 0), times = evs.reduce((s2, e) => s2 + e.times, 0);
+      if (state === 'trained') {
+        const what = `BS4NN ${l ? 'output' : 'hidden'} layer, trained`;
+        rows.push(makeRow({ kernel: 'ttfs_forward_bin_i16', label: what, shape: `${L.nIn}→${L.nOut}`, calls: S,
+          work: { synOps: events * L.nOut, bytes: events * L.stride * 2, traffic: 'read', wsBytes: L.nIn * L.stride * 2 },
+          note: `one i16 row per processed event (${fmt(events / S)} per image)` }, { fast: t.i16, ref: t.i16ref }, ceil));
+        rows.push(makeRow({ kernel: 'ttfs_forward_bin_popc', label: what, shape: `${L.nIn}→${L.nOut}`, calls: S,
+          work: { synOps: events * L.nOut, bits: times * L.nOut * words * 64 * 2, wsBytes: 2 * L.nOut * words * 8 },
+          note: `AND-popcount sweep per distinct spike time (${fmt(times / S)} per image)` }, { fast: t.popc }, ceil));
+      }
+      const paired = median(t.popc.rounds.map((x, r) => x / t.i16.rounds[r]));
+      layers.push({
+        layer: l ? 'output' : 'hidden', shape: `${L.nIn}→${L.nOut}`,
+        meanEvents: sig(nEv.reduce((x, y) => x + y, 0) / S), meanProcessedEvents: sig(events / S), meanDistinctTimes: sig(times / S),
+        usPerImage: { i16: per(t.i16.perCallMs), i16ref: per(t.i16ref.perCallMs), popc: per(t.popc.perCallMs) },
+        pairedRatioPopcOverI16: sig(paired),
+        synOpsPerSecondI16: sig((events * L.nOut) / (t.i16.perCallMs.median / 1000)),
+        popcGbits: sig((times * L.nOut * words * 64 * 2) / (t.popc.perCallMs.median * 1e6)),
+      });
+    }
+    const tot = (v: 'i16' | 'popc') => sig(layers.reduce((x, L) => x + L.usPerImage[v].median, 0));
+    states[state] = { layers, usPerImage: { i16: tot('i16'), popc: tot('popc') }, agree, alpha: [net.alpha(0), net.alpha(1)].map((x) => sig(x)), thresholds: thr };
+    ctx.log(`  bs4nn forward (${state}): i16 ${fmt(tot('i16'))} µs/image vs popc ${fmt(tot('popc'))} µs/image over both layers; outputs agree: ${agree}`);
+    for (const L of layers) {
+      ctx.log(`    ${L.layer} ${L.shape}: ${fmt(L.meanProcessedEvents)} events in ${fmt(L.meanDistinctTimes)} distinct times per image; i16 ${fmt(L.usPerImage.i16.median)} µs, popc ${fmt(L.usPerImage.popc.median)} µs, i16 scalar twin ${fmt(L.usPerImage.i16ref.median)} µs`);
+    }
+  };
+  model.initialise(1);
+  run('init');
+  for (let i = 0; i < P.trainSamples; i++) model.trainSample(train.images, i * 784, train.labels[i]);
+  run('trained');
+
+  // the minibatch apply path of a BS4NN layer: reduction, SGD step, sign refresh
+  const n = L0.nIn * L0.stride;
+  const g = a.alloc('f32', n), g2 = a.alloc('f32', n), w = a.alloc('f32', n), sg = a.alloc('i16', n);
+  a.view(w).set(a.view(L0.w));
+  const gv = a.view(g), g2v = a.view(g2);
+  for (let i = 0; i < n; i++) { gv[i] = ((i * 2654435761) % 1000) / 1e5 - 0.005; g2v[i] = gv[(i * 7) % n]; }
+  const cases: KernelCase[] = [
+    { kernel: 'f32_add', label: 'gradient reduction (one tree edge)', shape: '784×600', calls: 1, fast: () => k.f32_add(g.offset, g2.offset, n), ref: () => kr.f32_add(g.offset, g2.offset, n),
+      work: { flops: n, bytes: 12 * n, traffic: 'update', wsBytes: 8 * n } },
+    { kernel: 'f32_sgd_step', label: 'minibatch SGD apply', shape: '784×600', calls: 1, fast: () => k.f32_sgd_step(w.offset, g.offset, n, 1e-7, 0), ref: () => kr.f32_sgd_step(w.offset, g.offset, n, 1e-7, 0),
+      work: { flops: 4 * n, bytes: 12 * n, traffic: 'update', wsBytes: 8 * n } },
+    { kernel: 'f32_sign_i16', label: 'BS4NN sign refresh', shape: '784×600', calls: 1, fast: () => k.f32_sign_i16(w.offset, sg.offset, n), ref: () => kr.f32_sign_i16(w.offset, sg.offset, n),
+      work: { bytes: 6 * n, traffic: 'read', wsBytes: 6 * n } },
+  ];
+  const tr = states.trained;
+  const winner: 'i16' | 'popc' = tr.usPerImage.i16 <= tr.usPerImage.popc ? 'i16' : 'popc';
+  const hid = tr.layers[0];
+  const factor = winner === 'i16' ? tr.usPerImage.popc / tr.usPerImage.i16 : tr.usPerImage.i16 / tr.usPerImage.popc;
+  const why = `On BS4NN latency codes (t = 255 - pixel) of ${S} real MNIST test images the hidden layer (784→600) processes ` +
+    `${fmt(hid.meanProcessedEvents)} input events per image, spread over ${fmt(hid.meanDistinctTimes)} distinct spike times. ` +
+    `The i16 kernel pays one 600-lane row of i16x8 adds per event (${fmt(hid.meanProcessedEvents * 75)} vector adds) plus a threshold scan per distinct time; ` +
+    `the popcount kernel pays 600 neurons × ${Math.ceil(784 / 64)} words × 2 popcounts per distinct time ` +
+    `(${fmt(hid.meanDistinctTimes * 600 * 13 * 2)} popcounts), however few inputs spike at that time. ` +
+    (winner === 'i16'
+      ? `Events per distinct time are few (${fmt(hid.meanProcessedEvents / Math.max(1, hid.meanDistinctTimes))}), so the bit-parallel form cannot amortise its per-time sweep.`
+      : `Many inputs share each spike time (${fmt(hid.meanProcessedEvents / Math.max(1, hid.meanDistinctTimes))} per time), which the bit-parallel sweep amortises.`);
+  // the per-layer picture can differ from the total: say so where it does
+  const flips = tr.layers.filter((L) => (winner === 'i16') === (L.usPerImage.popc.median < L.usPerImage.i16.median));
+  const perLayerNote = flips.map((L) => ` On the ${L.layer} layer (${L.shape}) alone the other kernel is faster ` +
+    `(${fmt(L.usPerImage.i16.median)} µs i16 vs ${fmt(L.usPerImage.popc.median)} µs popc: ${fmt(L.meanProcessedEvents)} events in ${fmt(L.meanDistinctTimes)} distinct times)` +
+    `: using it there alone would save ${fmt((100 * Math.abs(L.usPerImage.i16.median - L.usPerImage.popc.median)) / Math.min(tr.usPerImage.i16, tr.usPerImage.popc))}% of the per-image forward time.`).join('');
+  const decision = {
+    winner: winner === 'i16' ? 'ttfs_forward_bin_i16' : 'ttfs_forward_bin_popc',
+    factor: sig(factor, 3),
+    projectUses: 'ttfs_forward_bin_i16',
+    text: (winner === 'i16'
+      ? `Use ttfs_forward_bin_i16 (what TtfsNetwork.forward calls): ${fmt(factor)}× faster than ttfs_forward_bin_popc per image over both layers of a trained 784-600-10 BS4NN` +
+        ` (${fmt(states.init.usPerImage.popc / states.init.usPerImage.i16)}× at the all-positive initialisation). `
+      : `ttfs_forward_bin_popc is ${fmt(factor)}× faster than ttfs_forward_bin_i16 per image over both layers of a trained 784-600-10 BS4NN: switch TtfsNetwork.forward to it. `) +
+      why + perLayerNote + ` Both kernels give identical spike times on every image measured: ${tr.agree && states.init.agree}.`,
+  };
+  ctx.log(`  decision: ${decision.text}`);
+  return { states, decision, cases, rows };
+}
+
+// ---------------------------------------------------------------------------------------------
+// BNN: popcount GEMVs, outer-product gradient, Adam
+
+function bnnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext): KernelCase[] {
+  const s = createSession(ALGORITHMS.bnn, 'mnist', { hidden: [600] }, { shards: 1 });
+  const model = s.model as BnnModel, net = model.net, a = s.arena;
+  const k = s.kernels, kr = instantiateKernels(s.memory, 'ref').kernels;
+  model.initialise(1);
+  for (let i = 0; i < Math.min(P.trainSamples, 500); i++) model.trainSample(train.images, i * 784, train.labels[i]);
+  const [L0, L1] = net.layers, ws = net.main, S = P.samples;
+  const planes = new Slab(a, 'u64', S, 8 * L0.words), xb1 = new Slab(a, 'u64', S, L1.words);
+  const dz0 = new Slab(a, 'f32', S, L0.nOut), x0 = new Slab(a, 'f32', S, L0.cols);
+  let nz = 0;
+  for (let i = 0; i < S; i++) {
+    net.forward(ws, test.images, i * 784, false);
+    net.backward(ws, test.labels[i]);
+    planes.view(i).set(a.view(ws.planes));
+    xb1.view(i).set(a.view(ws.layers[1].xbits));
+    dz0.view(i).set(a.view(ws.layers[0].dz));
+    x0.view(i).set(a.view(ws.layers[0].x));
+    for (const d of f32v(dz0.view(i))) if (d !== 0) nz++;
+    net.clearWorkspace(ws);
+  }
+  ctx.log(`  bnn 784-600-10: ${fmt((100 * nz) / (S * L0.nOut))}% of hidden units pass a gradient (straight-through window)`);
+  const out = a.alloc('i32', 2048);
+  const g = a.alloc('f32', L0.w.n);
+  const SS = Math.min(S, P.slowSamples);
+  const cases: KernelCase[] = [];
+  const andp = (kk: KernelSet) => loop(SS, (i) => kk.bin_andpopc_planes_gemv(L0.bits.offset, planes.off(i), L0.nOut, L0.words, out.offset));
+  cases.push({ kernel: 'bin_andpopc_planes_gemv', label: 'BNN first layer (8 bit planes)', shape: '784→600', calls: SS, fast: andp(k), ref: andp(kr),
+    work: { bits: SS * L0.nOut * L0.words * 64 * 8, bytes: SS * L0.nOut * L0.words * 8, traffic: 'read', wsBytes: L0.nOut * L0.words * 8 } });
+  const xn = (kk: KernelSet) => loop(S, (i) => kk.bin_xnor_gemv(L1.bits.offset, xb1.off(i), L1.nOut, L1.words, L1.nIn, out.offset));
+  cases.push({ kernel: 'bin_xnor_gemv', label: 'BNN output layer', shape: '600→10', calls: S, fast: xn(k), ref: xn(kr),
+    work: { bits: S * L1.nOut * L1.words * 64, bytes: S * L1.nOut * L1.words * 8, traffic: 'read', wsBytes: L1.nOut * L1.words * 8 } });
+  // a square layer as large as the hidden one, to show the GEMV's own ceiling apart from call overhead
+  const R = 1024, Wd = 16;
+  const big = a.alloc('u64', R * Wd), xb = a.alloc('u64', Wd);
+  const bv = a.view(big), xv = a.view(xb);
+  for (let i = 0; i < R * Wd; i++) bv[i] = BigInt.asUintN(64, BigInt(i + 1) * 0x9e3779b97f4a7c15n);
+  for (let i = 0; i < Wd; i++) xv[i] = BigInt.asUintN(64, BigInt(i + 3) * 0xc2b2ae3d27d4eb4fn);
+  cases.push({ kernel: 'bin_xnor_gemv', label: 'synthetic square layer', shape: '1024→1024', calls: 1,
+    fast: () => k.bin_xnor_gemv(big.offset, xb.offset, R, Wd, R, out.offset), ref: () => kr.bin_xnor_gemv(big.offset, xb.offset, R, Wd, R, out.offset),
+    work: { bits: R * Wd * 64, bytes: R * Wd * 8, traffic: 'read', wsBytes: R * Wd * 8 } });
+  const oa = (kk: KernelSet) => loop(S, (i) => kk.f32_outer_acc(g.offset, L0.nOut, L0.cols, dz0.off(i), x0.off(i)));
+  cases.push({ kernel: 'f32_outer_acc', label: 'BNN first-layer gradient', shape: '600×784', calls: S, fast: oa(k), ref: oa(kr),
+    work: { flops: nz * L0.cols * 2, bytes: nz * L0.cols * 8, traffic: 'update', wsBytes: L0.w.n * 4 },
+    note: `per-sample rank-1 update (BNN now batches these into f32_gemm_tn_acc); rows with a zero straight-through gradient are skipped (${fmt((100 * nz) / (S * L0.nOut))}% of rows active)` });
+  // what BNN training calls now: the same gradient as a GEMM over GEMM_ROWS = 16 queued samples
+  // (G += dZ^T X), reading the captured rows in place (row strides = the slabs' padded lengths)
+  const K = 16, groups = Math.floor(S / K);
+  if (groups > 0) {
+    const gemm = (kk: KernelSet) => loop(groups, (q) => kk.f32_gemm_tn_acc(g.offset, L0.nOut, L0.cols, dz0.off(q * K), dz0.per, x0.off(q * K), x0.per, K));
+    cases.push({ kernel: 'f32_gemm_tn_acc', label: 'BNN first-layer gradient, 16 samples per call', shape: `600×784, K=${K}`, calls: groups, fast: gemm(k), ref: gemm(kr),
+      work: { flops: groups * 2 * L0.nOut * L0.cols * K, bytes: groups * L0.w.n * 8, traffic: 'update', wsBytes: L0.w.n * 4 },
+      note: 'G is read and written once per 16 samples' });
+  }
+  const n = L0.w.n;
+  const w = a.alloc('f32', n), m = a.alloc('f32', n), v = a.alloc('f32', n);
+  a.view(w).set(a.view(L0.w.t)); a.view(m).set(a.view(L0.w.m)); a.view(v).set(a.view(L0.w.v));
+  const gv = a.view(g);
+  for (let i = 0; i < n; i++) gv[i] = gv[i] / S;
+  const bc1 = 1 - 0.9 ** 50, bc2 = 1 - 0.999 ** 50;
+  const adam = (kk: KernelSet) => () => kk.f32_adam_step(w.offset, g.offset, m.offset, v.offset, n, 1e-3, 0.9, 0.999, 1e-8, bc1, bc2, 0, 1);
+  cases.push({ kernel: 'f32_adam_step', label: 'BNN first-layer Adam step', shape: '600×784', calls: 1, fast: adam(k), ref: adam(kr),
+    work: { flops: 17 * n, bytes: 28 * n, traffic: 'update', wsBytes: 16 * n } });
+  cases.push({ kernel: 'bin_pack_u8_planes', label: 'BNN input bit planes', shape: '784 pixels', calls: S,
+    fast: loop(S, (i) => k.bin_pack_u8_planes(ws.pixels.offset, 784, L0.words, planes.off(i))), work: { wsBytes: 784 } });
+  cases.push({ kernel: 'bin_pack_signs', label: 'BNN weight signs after a step', shape: '600×784', calls: 1,
+    fast: () => k.bin_pack_signs(L0.w.t.offset, L0.nOut, L0.nIn, L0.cols, 1, L0.words, L0.bits.offset, 0), work: { wsBytes: L0.w.n * 4 } });
+  return cases;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function measureCase(c: KernelCase, P: Params, ceil: Ceilings) {
+  const fns: Record<string, () => void> = { fast: c.fast };
+  if (c.ref) fns.ref = c.ref;
+  return makeRow(c, timeInterleaved(fns, P.timing) as { fast: Timed; ref?: Timed }, ceil);
+}
+
+/** A table row: per-call times, throughput, the binding ceiling and the SIMD speedup of one case. */
+function makeRow(c: Omit<KernelCase, 'fast' | 'ref'>, t: { fast: Timed; ref?: Timed }, ceil: Ceilings) {
+  const sec = t.fast.perCallMs.median / 1000;
+  const w = c.work;
+  const gflops = w.flops !== undefined ? w.flops / sec / 1e9 : undefined;
+  const gbs = w.bytes !== undefined ? w.bytes / sec / 1e9 : undefined;
+  const gbits = w.bits !== undefined ? w.bits / sec / 1e9 : undefined;
+  const fr: { ceiling: string; value: number; fraction: number }[] = [];
+  if (gflops !== undefined) fr.push({ ceiling: 'f32x4 mul+add peak', value: ceil.f32PeakGflops, fraction: gflops / ceil.f32PeakGflops });
+  if (gbits !== undefined) fr.push({ ceiling: 'i64.popcnt peak', value: ceil.popcountGbits, fraction: gbits / ceil.popcountGbits });
+  if (gbs !== undefined && w.traffic) {
+    const bw = bandwidthAt(ceil, w.wsBytes, w.traffic);
+    fr.push({ ceiling: `${w.traffic === 'read' ? 'read' : 'in-place update'} bandwidth at ${sizeLabel(bw.size)}`, value: bw.gbs, fraction: gbs / bw.gbs });
+  }
+  fr.sort((x, y) => y.fraction - x.fraction);
+  const perCallUs = (x: Stat) => sig((x.median * 1000) / c.calls);
+  const speedup = t.ref ? sig(t.ref.perCallMs.median / t.fast.perCallMs.median, 3) : undefined;
+  const pairedSpeedup = t.ref ? sig(median(t.ref.rounds.map((x, r) => x / t.fast.rounds[r])), 3) : undefined;
+  return {
+    kernel: c.kernel, exports: KERNELS[c.kernel], label: c.label, shape: c.shape, note: c.note ?? null,
+    callsPerPass: c.calls, work: c.work,
+    usPerCall: { fast: perCallUs(t.fast.perCallMs), ref: t.ref ? perCallUs(t.ref.perCallMs) : null },
+    msPerPass: { fast: t.fast.perCallMs, ref: t.ref?.perCallMs ?? null },
+    gflops: gflops !== undefined ? sig(gflops) : null, gbs: gbs !== undefined ? sig(gbs) : null, gbits: gbits !== undefined ? sig(gbits) : null,
+    synOpsPerSecond: w.synOps !== undefined ? sig(w.synOps / sec) : null,
+    bound: fr[0] ? { ceiling: fr[0].ceiling, ceilingValue: fr[0].value, fraction: sig(fr[0].fraction, 3) } : null,
+    fractions: fr.map((f) => ({ ...f, fraction: sig(f.fraction, 3) })),
+    simdSpeedup: speedup ?? null, pairedSimdSpeedup: pairedSpeedup ?? null,
+  };
+}
+
+export const kernels: Benchmark = {
+  name: 'kernels',
+  title: 'Kernel ceilings',
+  about: 'WASM SIMD f32 peak, popcount peak and stream bandwidth of this core; every hot registry kernel on MNIST-derived inputs as a fraction of its ceiling; fast vs scalar twin; BS4NN i16 vs popcount forward.',
+  // steady-state code only: with --no-liftoff V8 compiles every wasm function with TurboFan at once,
+  // which is the code a training run executes after tier-up. Without it a short warm-up can end
+  // before the background tier-up (seen under load: Liftoff code timed at a third of the speed).
+  nodeFlags: ['--no-liftoff'],
+  async run(ctx) {
+    const P: Params = pick<Params>(ctx.quick,
+      { samples: 128, trainSamples: 3000, slowSamples: 8, timing: { warmMs: 300, roundMs: 40, rounds: 9 },
+        streamSizes: [16 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20], peakIters: 200_000 },
+      { samples: 24, trainSamples: 300, slowSamples: 2, timing: { warmMs: 60, roundMs: 8, rounds: 3 },
+        streamSizes: [16 << 10, 256 << 10, 4 << 20, 32 << 20], peakIters: 100_000 });
+    ctx.log('ceilings:');
+    const { ceilings, detail } = measureCeilings(P, ctx);
+    const train = loadDataset('mnist', 'train'), test = loadDataset('mnist', 'test');
+    ctx.log('binary forward kernels (BS4NN 784-600-10):');
+    const bin = binaryForward(P, train, test, ctx, ceilings);
+    ctx.log('registry kernels:');
+    const cases = [...s4nnCases(P, train, test, ctx), ...bin.cases, ...bnnCases(P, train, test, ctx)];
+    const rows = [...bin.rows];
+    for (const c of cases) {
+      const r = measureCase(c, P, ceilings);
+      rows.push(r);
+      ctx.monitor.sample();
+      ctx.log(`  ${r.kernel} [${r.label}, ${r.shape}]: ${fmt(r.usPerCall.fast)} µs/call` +
+        (r.bound ? `, ${fmt(100 * r.bound.fraction)}% of ${r.bound.ceiling} (${fmt(r.bound.ceilingValue)})` : '') +
+        (r.simdSpeedup ? `; scalar twin ${fmt(r.usPerCall.ref!)} µs → SIMD speedup ${fmt(r.simdSpeedup)}×` : ''));
+    }
+    // a kernel added to the registry later shows up here until a case measures it
+    const covered = new Set(rows.map((r) => r.kernel));
+    const notMeasured = (Object.keys(KERNELS) as KernelName[]).filter((k) => !covered.has(k));
+    if (notMeasured.length) ctx.log(`  registry kernels without a case here: ${notMeasured.join(', ')}`);
+    const summary = [
+      `f32x4 mul+add peak ${fmt(ceilings.f32PeakGflops)} GFLOP/s; i64.popcnt XOR ${fmt(ceilings.popcountGbits)} Gbit/s; ` +
+        `read bandwidth ${ceilings.stream.map((s) => `${sizeLabel(s.bytes)} ${fmt(s.readGBs)}`).join(', ')} GB/s`,
+      ...rows.map((r) => `${r.kernel} ${r.shape}: ${fmt(r.usPerCall.fast)} µs/call` + (r.bound ? `, ${fmt(100 * r.bound.fraction)}% of ${r.bound.ceiling}` : '') +
+        (r.simdSpeedup ? `, SIMD ${fmt(r.simdSpeedup)}× over scalar` : '')),
+      `binary forward: ${bin.decision.text}`,
+    ];
+    if (notMeasured.length) summary.push(`not measured (cold or trivial): ${notMeasured.join(', ')}`);
+    return { params: P, results: { ceilings, ceilingDetail: detail, kernels: rows, notMeasured, binaryForward: { states: bin.states, decision: bin.decision } }, summary };
+  },
+};

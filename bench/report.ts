@@ -1,0 +1,245 @@
+// Regenerates docs/benchmarks.md and docs/bench-*.svg from bench/results/*.json alone (nothing is
+// measured here).   node dist/bench/report.js
+import path from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type BenchRecord, DOCS_DIR, ROOT, RUN_JS, fmt, readResult, resultPath } from './lib.js';
+import { COLORS, hbarChart, lineChartLog2, type Bar } from './svg.js';
+
+const NAMES = ['kernels', 'trainer', 'peers', 'scaling'] as const;
+
+function bytes(b: number): string {
+  if (!Number.isFinite(b)) return 'n/a';
+  if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(2)} MiB`;
+  if (b >= 1024) return `${(b / 1024).toFixed(1)} KiB`;
+  return `${b} B`;
+}
+const pct = (x: number) => (Number.isFinite(x) ? `${fmt(100 * x)}%` : 'n/a');
+const sizeLabel = (b: number) => (b >= 2 ** 20 ? `${+(b / 2 ** 20).toFixed(1)} MiB` : `${+(b / 1024).toFixed(1)} KiB`);
+
+function table(head: string[], rows: (string | number)[][]): string {
+  const line = (r: (string | number)[]) => `| ${r.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(head), `| ${head.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n');
+}
+
+function provenance(r: BenchRecord): string {
+  const lines = [
+    `*Measured ${r.startedAt.replace('T', ' ').replace(/\..*/, '')} UTC in ${r.durationS} s` +
+      ` on ${r.machine.cpuModel} (${r.machine.logicalCores} cores), node ${r.machine.node}` +
+      (r.machine.git.commit ? `, commit ${r.machine.git.commit.slice(0, 10)}${r.machine.git.dirty ? ' + uncommitted changes' : ''}` : '') +
+      ((r.nodeFlags ?? []).length ? ` (process flags: ${r.nodeFlags.join(' ')})` : '') + `. Reproduce: \`${r.command}\`.*`,
+    `*Load: ${r.load.note}; load average ${r.load.loadavgBefore.join(' / ')} before, ${r.load.loadavgAfter.join(' / ')} after.*`,
+  ];
+  if (r.quick) lines.push('> **Quick run** (`--quick`, tiny settings): these figures only show that the harness works; rerun without `--quick` for real ones.');
+  if (r.load.contended) lines.push('> **Measured under load**: another process held CPU time during this run, so throughput figures are lower bounds and any parallel (2-worker) figure is meaningless.');
+  for (const w of r.warnings.filter((w) => !w.startsWith('machine was busy'))) lines.push(`> Warning: ${w}`);
+  return lines.join('\n\n');
+}
+
+function writeSvg(name: string, svg: string, out: string[]): string {
+  const file = path.join(DOCS_DIR, name);
+  writeFileSync(file, svg);
+  out.push(file);
+  return `![${name}](${name})`;
+}
+
+function kernelsSection(r: BenchRecord, svgs: string[]): string {
+  const res = r.results;
+  const c = res.ceilings;
+  const md: string[] = ['## 1. Kernel ceilings', provenance(r)];
+  md.push('What one core of this machine can do at best with the instructions the kernels use (probes in `assembly/bench/probes.ts`), ' +
+    'then each hot kernel of the registry (`src/wasm/kernels.ts`) on inputs captured from real MNIST test images passed through a briefly trained network, ' +
+    'as a fraction of the ceiling that binds it (the highest of: f32 peak, popcount peak, bandwidth at the kernel\'s working-set size), and its SIMD speedup over the scalar twin, timed side by side in interleaved rounds (medians).');
+  md.push('Ceilings are the best round of the probe (another process can only slow a round down); kernel times are medians of rounds.');
+  md.push(table(['ceiling', 'value'], [
+    ['f32x4 mul+add, 12 independent chains', `${fmt(c.f32PeakGflops)} GFLOP/s`],
+    ['i64.popcnt over XOR of u64 words, in L1', `${fmt(c.popcountGbits)} Gbit/s`],
+    ...c.stream.map((s: any) => [`stream over ${sizeLabel(s.bytes)}: read / in-place update (read + write)`, `${fmt(s.readGBs)} / ${fmt(s.updateGBs)} GB/s`]),
+  ]));
+  md.push(writeSvg('bench-bandwidth.svg', lineChartLog2({
+    title: 'WASM streaming bandwidth by working-set size (one core)', xUnit: 'working set', yUnit: 'GB/s', xLabel: sizeLabel,
+    series: [
+      { name: 'read', color: COLORS.ours, points: c.stream.map((s: any) => [s.bytes, s.readGBs]) },
+      { name: 'update (r+w)', color: COLORS.peer2, points: c.stream.map((s: any) => [s.bytes, s.updateGBs]) },
+    ],
+  }), svgs));
+  const rows = res.kernels as any[];
+  md.push(table(['kernel', 'case', 'shape', 'µs / call (fast)', 'throughput', 'bound by', '% of ceiling', 'scalar twin µs', 'SIMD speedup'],
+    rows.map((k) => [
+      `\`${k.kernel}\``, k.label + (k.note ? ` — ${k.note}` : ''), k.shape, fmt(k.usPerCall.fast),
+      [k.gflops !== null ? `${fmt(k.gflops)} GFLOP/s` : '', k.gbits !== null ? `${fmt(k.gbits)} Gbit/s` : '', k.gbs !== null ? `${fmt(k.gbs)} GB/s` : ''].filter(Boolean).join(', ') || '—',
+      k.bound ? `${k.bound.ceiling} (${fmt(k.bound.ceilingValue)})` : '— (scalar, no ceiling)', k.bound ? pct(k.bound.fraction) : '—',
+      k.usPerCall.ref !== null ? fmt(k.usPerCall.ref) : '—', k.simdSpeedup !== null ? `${fmt(k.simdSpeedup)}× (paired ${fmt(k.pairedSimdSpeedup)}×)` : '— (no twin)',
+    ])));
+  if ((res.notMeasured ?? []).length) md.push(`Registry kernels without a case (called once per sample on a few values, or once per 1000 steps): ${res.notMeasured.map((k: string) => `\`${k}\``).join(', ')}.`);
+  const withBound = rows.filter((k) => k.bound);
+  md.push(writeSvg('bench-kernel-ceilings.svg', hbarChart({
+    title: 'Hot kernels as % of the ceiling that binds them', unit: '% of ceiling', max: 100,
+    bars: withBound.map((k) => ({ label: `${k.kernel} ${k.shape}`, value: 100 * k.bound.fraction, text: `${fmt(100 * k.bound.fraction)}% of ${k.bound.ceiling.replace(/ bandwidth at.*/, ' bw')}` })),
+  }), svgs));
+  const twins = rows.filter((k) => k.simdSpeedup !== null);
+  md.push(writeSvg('bench-simd-speedup.svg', hbarChart({
+    title: 'SIMD / popcount kernels vs their scalar twins (same inputs, same run)', unit: 'speedup (×)', log: true, refLine: { value: 1, label: '1×' },
+    bars: twins.map((k) => ({ label: `${k.kernel} ${k.shape}`, value: k.simdSpeedup, text: `${fmt(k.simdSpeedup)}×` })),
+  }), svgs));
+
+  const bf = res.binaryForward;
+  md.push('### Binary forward kernel: `ttfs_forward_bin_i16` vs `ttfs_forward_bin_popc`');
+  md.push(`**Decision: ${bf.decision.winner === bf.decision.projectUses ? `keep \`${bf.decision.winner}\`` : `switch to \`${bf.decision.winner}\``}.** ${bf.decision.text}`);
+  const brows: (string | number)[][] = [];
+  for (const [state, s] of Object.entries(bf.states) as [string, any][]) {
+    for (const L of s.layers) {
+      brows.push([state, `${L.layer} ${L.shape}`, fmt(L.meanEvents), fmt(L.meanProcessedEvents), fmt(L.meanDistinctTimes),
+        fmt(L.usPerImage.i16.median), fmt(L.usPerImage.popc.median), fmt(L.usPerImage.i16ref.median), `${fmt(L.pairedRatioPopcOverI16)}×`]);
+    }
+    brows.push([state, '**both layers**', '', '', '', `**${fmt(s.usPerImage.i16)}**`, `**${fmt(s.usPerImage.popc)}**`, '', `${fmt(s.usPerImage.popc / s.usPerImage.i16)}×`]);
+  }
+  md.push(table(['weights', 'layer', 'events / image', 'processed', 'distinct times', 'i16 µs/image', 'popc µs/image', 'i16 scalar µs', 'popc / i16 (paired)'], brows));
+  md.push(`"init" is the all-positive initialisation (every hidden neuron fires on the same early count, so both kernels exit early); "trained" is after ${r.params && (r.params as any).trainSamples} online samples. ` +
+    'Spike times and recorded counts of all three kernels were compared on every image: ' + Object.entries(bf.states).map(([k, s]: [string, any]) => `${k} ${s.agree ? 'identical' : '**DIFFERENT**'}`).join(', ') + '.');
+  return md.join('\n\n');
+}
+
+function trainerSection(r: BenchRecord, svgs: string[]): string {
+  const rows = r.results.configs as any[];
+  const md: string[] = ['## 2. Trainer throughput', provenance(r)];
+  md.push(`One epoch slice of real training per run (the library trainer \`src/train/trainer.ts\`, the loop behind \`snnwasm train\`, \`--workers 1\`), ` +
+    `${(r.params as any).samples} MNIST training samples, each run in its own process; samples/s is the trainer's own training-loop timing (evaluation excluded); median of ${(r.params as any).repeats} interleaved runs.`);
+  md.push(table(['configuration', 'samples/s (median)', 'min – max', 'runs', '60k epoch', 'test acc. after the slice (strict / reference rule)'],
+    rows.map((x) => [x.label, `**${fmt(x.samplesPerSecond.median)}**`, `${fmt(x.samplesPerSecond.min)} – ${fmt(x.samplesPerSecond.max)}`, x.runs, `${fmt(x.epochSeconds)} s`,
+      x.testAccuracy ? `${pct(x.testAccuracy.strict)} / ${pct(x.testAccuracy.reference)} (${x.testImages} images)` : 'n/a'])));
+  md.push(writeSvg('bench-trainer.svg', hbarChart({
+    title: 'Training throughput, one worker (MNIST)', unit: 'samples / s',
+    bars: rows.map((x) => ({ label: x.label, value: x.samplesPerSecond.median })),
+  }), svgs));
+  md.push('<details><summary>Equivalent CLI commands</summary>\n\n' + rows.map((x) => `- ${x.label}: \`${x.cli}\``).join('\n') + '\n\n</details>');
+  return md.join('\n\n');
+}
+
+function memorySection(tr: BenchRecord | null, pe: BenchRecord | null): string {
+  const md: string[] = ['## 5. Memory and model size'];
+  if (!tr) return md.concat([`Not measured yet: \`node ${RUN_JS} trainer\`.`]).join('\n\n');
+  md.push('Peak resident set of each training run (`process.resourceUsage().maxRSS` in the run\'s own child process: Node, the wasm memory, both MNIST splits and the model), ' +
+    'the wasm memory the model and its 8 shard workspaces occupy, and what a run leaves on disk: the checkpoint (weights, optimiser state, history) and the exported `.npy` weights.');
+  const rows: (string | number)[][] = (tr.results.configs as any[]).map((x) => [x.label, `${fmt(x.maxRssMiB)} MiB`, `${fmt(x.wasmMemoryMiB)} MiB`, bytes(x.checkpointBytes), `${bytes(x.npyBytes)} (${x.npyFiles.join(', ')})`]);
+  if (pe) {
+    const n = pe.results.numpy, t = pe.results.torch;
+    if (Number.isFinite(n?.maxRssMiB)) rows.push(['peer: NumPy dense S4NN + BS4NN (one process)', `${fmt(n.maxRssMiB)} MiB`, '—', '—', '—']);
+    if (Number.isFinite(t?.maxRssMiB)) rows.push(['peer: PyTorch MLP 784-600-10 (one process)', `${fmt(t.maxRssMiB)} MiB`, '—', '—', '—']);
+  }
+  md.push(table(['run', 'peak RSS', 'wasm memory', 'checkpoint', '.npy weights'], rows));
+  md.push(`*From \`bench/results/trainer.json\`${pe ? ' and `bench/results/peers.json`' : ''}; reproduce with \`${tr.command}\`.*`);
+  return md.join('\n\n');
+}
+
+function peersSection(r: BenchRecord, svgs: string[]): string {
+  const res = r.results;
+  const md: string[] = ['## 3. Peers on the same machine, in the same run', provenance(r)];
+  const P = r.params as any;
+  md.push(`**(a) The authors' approach**: dense time-stepped training as the reference code does it (one-hot spike trains over 257 steps, a tensordot per layer, cumsum over time, ` +
+    `S4NN's relative-target backward pass, per-sample SGD, float64), re-implemented in \`bench/peers/s4nn_numpy.py\` and timed on ${P.numpySamples} samples, extrapolated to a 60k epoch, ` +
+    `against our trainers on ${P.oursSamples} samples (same architecture, \`--workers 1\`). The NumPy runs unset OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE; they are timed with OpenBLAS' default thread count and with 1 thread (ours uses one core).`);
+  const n = res.numpy;
+  if (n.python?.error) md.push(`> NumPy peer not run: ${n.python.error}`);
+  if (n.python?.install) md.push(`> apt-get install python3-numpy: ${n.python.install.ok ? 'installed' : 'FAILED'} (${n.python.install.log})`);
+  const nv = (n.vsOurs ?? []) as any[];
+  if (nv.length) {
+    md.push(table(['algorithm', 'network', 'BLAS threads', 'NumPy samples/s', 'NumPy 60k epoch', 'ours samples/s', 'ours 60k epoch', 'speedup (ratio of medians)', 'paired', 'goal ≥ 100×'],
+      nv.map((v) => [v.algo, v.architecture, v.blasThreads, fmt(v.numpySamplesPerSecond.median), `${fmt(v.numpyEpochMinutes)} min`, fmt(v.oursSamplesPerSecond), `${fmt(v.oursEpochSeconds)} s`,
+        `**${fmt(v.speedup)}×**`, `${fmt(v.pairedSpeedup)}×`, v.goalMet ? 'met' : '**not met**'])));
+    const blas = n.blas?.libraries?.[0] ?? n.blas?.pools?.[0];
+    md.push(`NumPy ${n.numpyVersion ?? '?'} via ${n.python?.python ?? '?'}` + (blas ? `; BLAS: ${blas.config ?? blas.internal_api ?? ''} core ${blas.corename ?? blas.architecture ?? '?'}` : '') +
+      '. For scale: algorithms.md section 5 measured the authors\' own code on this machine class at ~10.4 min (S4NN) and ~8.6 min (BS4NN) per epoch.');
+  }
+  md.push(`**(b) "Just use PyTorch"**: a plain float32 MLP of BS4NN's shape (784-600-10, ReLU, cross-entropy, SGD) on the CPU (\`bench/peers/mlp_torch.py\`), ${P.torchB1} samples at batch 1 and ${P.torchB100} at batch 100, against our BS4NN (online, batch 1) and BNN (batch 100).`);
+  const t = res.torch;
+  if (t.python?.error) md.push(`> PyTorch peer not run: ${t.python.error}`);
+  if (t.python?.install) md.push(`> apt-get install python3-torch: ${t.python.install.ok ? 'installed' : 'FAILED'} (${t.python.install.log})`);
+  const tv = (t.vsOurs ?? []) as any[];
+  if (tv.length) {
+    md.push(table(['batch', 'torch threads', 'PyTorch samples/s', 'ours', 'ours samples/s', 'ours / PyTorch', 'paired'],
+      tv.map((v) => [v.batch, v.threads, fmt(v.torchSamplesPerSecond.median), v.ours, fmt(v.oursSamplesPerSecond), `**${fmt(v.oursOverTorch)}×**`, `${fmt(v.pairedOursOverTorch)}×`])));
+    md.push(`PyTorch ${t.version ?? '?'} via ${t.python?.python ?? '?'}` +
+      (t.blasInfo ? ` (${t.blasInfo.join('; ')}; its sgemm ran at ${fmt(t.sgemmGflops)} GFLOP/s on 1 thread)` : '') +
+      (t.systemBlas?.install ? `; libopenblas0-pthread ${t.systemBlas.install.ok ? 'was installed by this run' : `could not be installed (${t.systemBlas.install.log})`}` : '') + `. The MLP does float multiply-adds on every weight for every sample; the spiking networks do work only per input spike (S4NN/BS4NN) or per 64 weights (BNN popcounts), and the models differ in accuracy: this compares training cost, not results.`);
+  }
+  if ((res.errors ?? []).length) md.push('Failures: ' + res.errors.map((e: string) => `\`${e}\``).join('; '));
+  const bars: Bar[] = [];
+  for (const v of nv.filter((x) => x.blasThreads === 'default')) {
+    bars.push({ label: `NumPy dense ${v.algo} ${v.architecture}`, value: v.numpySamplesPerSecond.median, color: COLORS.peer });
+    bars.push({ label: `ours ${v.algo} ${v.architecture}`, value: v.oursSamplesPerSecond, color: COLORS.ours, text: `${fmt(v.oursSamplesPerSecond)} (${fmt(v.speedup)}×)` });
+  }
+  for (const v of tv.filter((x) => x.threads === 1)) {
+    bars.push({ label: `PyTorch MLP batch ${v.batch} (1 thread)`, value: v.torchSamplesPerSecond.median, color: COLORS.peer2 });
+    bars.push({ label: `ours ${v.ours.replace(/,.*/, '')} batch ${v.batch}`, value: v.oursSamplesPerSecond, color: COLORS.ours, text: `${fmt(v.oursSamplesPerSecond)} (${fmt(v.oursOverTorch)}×)` });
+  }
+  if (bars.length) md.push(writeSvg('bench-peers.svg', hbarChart({ title: 'Training throughput vs peers (same machine, same run)', unit: 'samples / s', log: true, bars }), svgs));
+  return md.join('\n\n');
+}
+
+function scalingSection(r: BenchRecord, svgs: string[]): string {
+  const rows = r.results.configs as any[];
+  const md: string[] = ['## 4. Worker scaling of minibatch training', provenance(r)];
+  md.push('The trainer\'s minibatch step (split into shard tasks, `executor.run`, then reduction + apply on the main thread) with the inline executor (`--workers 1`), a 1-thread pool and a 2-thread pool, ' +
+    `in interleaved blocks of steps over one model (${(r.params as any).repeats} repeats, medians). "Ideal" is the greedy schedule of the same tasks timed inline; pool overhead = time in \`executor.run\` minus that ideal (dispatch, wake-up, messages, imbalance).`);
+  const trows: (string | number)[][] = [];
+  for (const x of rows) {
+    for (const m of ['inline', 'pool1', 'pool2']) {
+      const v = x.modes[m];
+      trows.push([x.label, m === 'inline' ? 'inline (--workers 1)' : `pool, ${v.workers} thread${v.workers > 1 ? 's' : ''}`, `**${fmt(v.samplesPerSecond.median)}**`, fmt(v.stepMs), fmt(v.runMs), fmt(v.idealComputeMs),
+        m === 'inline' ? '—' : `${fmt(v.poolOverheadMs)} (${pct(v.poolOverheadShare)})`, `${fmt(v.applyMs)} (${pct(v.reduceApplyShare)})`, fmt(v.otherCores.median)]);
+    }
+  }
+  md.push(table(['configuration', 'executor', 'samples/s', 'step ms', 'run ms', 'ideal compute ms', 'pool overhead ms (share of step)', 'reduce + apply ms (share)', 'other processes (cores)'], trows));
+  md.push(table(['configuration', '2 threads / inline (paired)', '2 / 1 pool threads (paired)', '1-thread pool / inline', 'verdict'],
+    rows.map((x) => [x.label, `**${fmt(x.ratios.pool2OverInline)}×**`, `${fmt(x.ratios.pool2OverPool1)}×`, `${fmt(x.ratios.pool1OverInline)}×`,
+      x.contended ? `**meaningless**: other processes used ${fmt(x.otherCoresMedian)} cores meanwhile` : 'quiet machine: valid']))); 
+  md.push(writeSvg('bench-scaling.svg', hbarChart({
+    title: 'Minibatch training throughput by executor', unit: 'samples / s',
+    bars: rows.flatMap((x) => ['inline', 'pool1', 'pool2'].map((m) => ({ label: `${x.id} ${m}`, value: x.modes[m].samplesPerSecond.median, color: m === 'pool2' ? COLORS.ours : m === 'pool1' ? COLORS.ours2 : COLORS.peer }))),
+  }), svgs));
+  return md.join('\n\n');
+}
+
+export function generateReport(): { markdown: string; svgs: string[]; sources: string[] } {
+  mkdirSync(DOCS_DIR, { recursive: true });
+  const recs: Partial<Record<(typeof NAMES)[number], BenchRecord>> = {};
+  const sources: string[] = [];
+  for (const n of NAMES) { const r = readResult(n); if (r) { recs[n] = r; sources.push(resultPath(n)); } }
+  const svgs: string[] = [];
+  const md: string[] = ['# Benchmarks',
+    `> Generated by \`node dist/bench/report.js\` from ${sources.length ? sources.map((s) => `\`${path.relative(ROOT, s)}\``).join(', ') : 'no result files yet'}. Do not edit: rerun the benchmarks instead.`];
+  const quick = NAMES.filter((n) => recs[n]?.quick), loaded = NAMES.filter((n) => recs[n]?.load.contended);
+  if (quick.length || loaded.length) {
+    md.push(`> **Status:** ${quick.length ? `${quick.join(', ')} ${quick.length > 1 ? 'are' : 'is a'} \`--quick\` smoke run${quick.length > 1 ? 's' : ''} (tiny settings)` : ''}` +
+      `${quick.length && loaded.length ? '; ' : ''}${loaded.length ? `${loaded.join(', ')} measured while other processes held the CPUs` : ''}. Not representative: rerun on a quiet machine.`);
+  }
+  md.push(['## How to run', '```sh', 'npm run build                      # wasm (with the probe kernels) and TypeScript',
+    'npm run bench                      # all four benchmarks, each in its own process, then this page', `node ${RUN_JS} kernels             # one of: ${NAMES.join(', ')}`,
+    `node ${RUN_JS} --quick             # smoke test of the whole harness (< 2 min), figures not representative`, `node ${RUN_JS} --list              # what each measures`,
+    'node dist/bench/report.js          # rebuild this page and docs/bench-*.svg from bench/results/*.json', '```',
+    'Run on a quiet machine (`uptime`): every result records the load average and the CPU time other processes took meanwhile, and flags itself when that exceeded 0.2 cores. ' +
+    'The peers benchmark installs `python3-numpy` / `python3-torch` with apt-get when no python3 can import them (failures are recorded, not fatal). No timing threshold is asserted anywhere.'].join('\n'));
+  const any = NAMES.map((n) => recs[n]).find(Boolean);
+  if (any) {
+    const m = any.machine;
+    md.push('## Machine\n\n' + table(['', ''], [
+      ['CPU', `${m.cpuModel} (family ${m.cpuFamily}, model ${m.cpuModelNumber}${m.hypervisor ? ', virtual machine' : ''}), ${m.logicalCores} logical cores, SIMD flags: ${m.simdFlags.join(' ')}`],
+      ['memory', `${m.memTotalGiB} GiB`], ['Node', `${m.node} (V8 ${m.v8}), ${m.platform}/${m.arch}, kernel ${m.kernel}`],
+      ...NAMES.filter((n) => recs[n]).map((n) => [`${n} run`, `${recs[n]!.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${recs[n]!.quick ? 'quick' : 'full'}, ${recs[n]!.load.contended ? '**contended**' : 'quiet'} (${recs[n]!.load.note})`]),
+    ]));
+  }
+  md.push(recs.kernels ? kernelsSection(recs.kernels, svgs) : `## 1. Kernel ceilings\n\nNot measured yet: \`node ${RUN_JS} kernels\`.`);
+  md.push(recs.trainer ? trainerSection(recs.trainer, svgs) : `## 2. Trainer throughput\n\nNot measured yet: \`node ${RUN_JS} trainer\`.`);
+  md.push(recs.peers ? peersSection(recs.peers, svgs) : `## 3. Peers\n\nNot measured yet: \`node ${RUN_JS} peers\`.`);
+  md.push(recs.scaling ? scalingSection(recs.scaling, svgs) : `## 4. Worker scaling\n\nNot measured yet: \`node ${RUN_JS} scaling\`.`);
+  md.push(memorySection(recs.trainer ?? null, recs.peers ?? null));
+  const file = path.join(DOCS_DIR, 'benchmarks.md');
+  writeFileSync(file, md.join('\n\n') + '\n');
+  return { markdown: file, svgs, sources };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const r = generateReport();
+  process.stdout.write(`wrote ${path.relative(ROOT, r.markdown)} and ${r.svgs.length} charts from ${r.sources.length} result files\n`);
+}

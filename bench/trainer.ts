@@ -1,0 +1,74 @@
+// Trainer throughput, peak RSS and model size: one epoch slice of real training per run, each run
+// in its own child process (bench/child.ts) with --workers 1, configurations interleaved over the
+// repeats so that load drift hits them alike; medians reported.
+import os from 'node:os';
+import { type Benchmark, type ChildRun, CHILD_JS, EPOCH, fmt, pick, runChild, sig, stat } from './lib.js';
+import { cliEquivalent, type TrainChildResult, type TrainSpec } from './child.js';
+
+export interface TrainConfig { id: string; label: string; spec: Omit<TrainSpec, 'samples' | 'limitTest' | 'seed'> }
+
+export const TRAIN_CONFIGS: Record<string, TrainConfig> = {
+  's4nn-400': { id: 's4nn-400', label: 'S4NN 784-400-10, online (batch 1)', spec: { algo: 's4nn', flags: { hidden: [400] }, batchSize: 1, shards: 8, workers: 1 } },
+  's4nn-600': { id: 's4nn-600', label: 'S4NN 784-600-10, online (batch 1)', spec: { algo: 's4nn', flags: { hidden: [600] }, batchSize: 1, shards: 8, workers: 1 } },
+  'bs4nn-600': { id: 'bs4nn-600', label: 'BS4NN 784-600-10, online (batch 1)', spec: { algo: 'bs4nn', flags: { hidden: [600] }, batchSize: 1, shards: 8, workers: 1 } },
+  'bnn-600-b100': { id: 'bnn-600-b100', label: 'BNN 784-600-10, Adam batch 100', spec: { algo: 'bnn', flags: { hidden: [600] }, batchSize: 100, shards: 8, workers: 1 } },
+};
+
+export interface TrainRunSummary {
+  id: string; label: string; spec: TrainSpec; cli: string;
+  samplesPerSecond: ReturnType<typeof stat>; epochSeconds: number; runs: number;
+  maxRssMiB: number; wasmMemoryMiB: number; checkpointBytes: number; npyBytes: number; npyFiles: string[];
+  testAccuracy: Record<string, number> | null; testImages: number; errors: string[];
+  perRun: { samplesPerSecond: number; maxRssMiB: number; wallS: number }[];
+}
+
+/** Runs one training child; returns its result or an error string. */
+export async function trainOnce(spec: TrainSpec): Promise<{ run: ChildRun; result: TrainChildResult | null }> {
+  const run = await runChild(process.execPath, [CHILD_JS, JSON.stringify(spec)], { timeoutMs: 30 * 60_000 });
+  return { run, result: run.error ? null : (run.result as TrainChildResult) };
+}
+
+export function summariseTrain(cfg: TrainConfig, spec: TrainSpec, results: (TrainChildResult | null)[], errors: string[], walls: number[]): TrainRunSummary {
+  const ok = results.filter((r): r is TrainChildResult => r !== null);
+  const sps = stat(ok.map((r) => r.samplesPerSecond));
+  const last = ok[ok.length - 1];
+  return {
+    id: cfg.id, label: cfg.label, spec, cli: cliEquivalent(spec), samplesPerSecond: sps, epochSeconds: sig(EPOCH / sps.median), runs: ok.length,
+    maxRssMiB: sig(Math.max(...ok.map((r) => r.maxRssMiB))), wasmMemoryMiB: last ? sig(last.wasmMemoryMiB) : NaN,
+    checkpointBytes: last?.checkpointBytes ?? NaN, npyBytes: last?.npyBytes ?? NaN, npyFiles: last?.npyFiles ?? [],
+    testAccuracy: last?.testAccuracy ?? null, testImages: last?.testImages ?? 0, errors,
+    perRun: ok.map((r, i) => ({ samplesPerSecond: sig(r.samplesPerSecond), maxRssMiB: sig(r.maxRssMiB), wallS: sig(walls[i] / 1000) })),
+  };
+}
+
+export const trainer: Benchmark = {
+  name: 'trainer',
+  title: 'Trainer throughput, peak RSS and model size',
+  about: 'samples/s of one epoch slice of real training (library trainer, --workers 1) for s4nn 784-400-10 and 784-600-10, bs4nn 784-600-10 and bnn 784-600-10 batch 100; peak RSS of each run (own child process); checkpoint and .npy bytes.',
+  async run(ctx) {
+    const P = pick(ctx.quick, { samples: 10000, limitTest: 1000, repeats: 3, seed: 1 }, { samples: 1000, limitTest: 200, repeats: 1, seed: 1 });
+    const cfgs = Object.values(TRAIN_CONFIGS);
+    const got: Record<string, { results: (TrainChildResult | null)[]; errors: string[]; walls: number[] }> = {};
+    for (const c of cfgs) got[c.id] = { results: [], errors: [], walls: [] };
+    for (let r = 0; r < P.repeats; r++) {
+      // rotate the order each repeat: no configuration always runs first
+      for (let i = 0; i < cfgs.length; i++) {
+        const c = cfgs[(i + r) % cfgs.length];
+        const spec: TrainSpec = { ...c.spec, samples: P.samples, limitTest: P.limitTest, seed: P.seed };
+        const { run, result } = await trainOnce(spec);
+        ctx.monitor.sample();
+        if (result) {
+          got[c.id].results.push(result); got[c.id].walls.push(run.wallMs);
+          ctx.log(`  [${r + 1}/${P.repeats}] ${c.label}: ${fmt(result.samplesPerSecond)} samples/s, peak RSS ${fmt(result.maxRssMiB)} MiB (load avg ${os.loadavg()[0].toFixed(2)})`);
+        } else {
+          got[c.id].errors.push(run.error ?? 'unknown failure');
+          ctx.warn(`${c.label}: run failed: ${run.error}`);
+        }
+      }
+    }
+    const rows = cfgs.map((c) => summariseTrain(c, { ...c.spec, samples: P.samples, limitTest: P.limitTest, seed: P.seed }, got[c.id].results, got[c.id].errors, got[c.id].walls));
+    const summary = rows.map((x) => `${x.label}: ${fmt(x.samplesPerSecond.median)} samples/s (median of ${x.runs}; 60k epoch ≈ ${fmt(x.epochSeconds)} s), ` +
+      `peak RSS ${fmt(x.maxRssMiB)} MiB, checkpoint ${fmt(x.checkpointBytes / 1024)} KiB, .npy ${fmt(x.npyBytes / 1024)} KiB`);
+    return { params: P, results: { configs: rows }, summary };
+  },
+};
