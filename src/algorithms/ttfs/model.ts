@@ -78,6 +78,7 @@ export class TtfsModel implements Model {
   checkFinite(step: number): void { this.net.checkFinite(step); }
 
   state(): ModelState {
+    this.net.fold();
     const tensors: Record<string, Float32Array | Float64Array> = {};
     this.net.layers.forEach((L, l) => { tensors[`w${l}`] = this.ctx.arena.view(L.w).slice(); });
     return { scalars: { alpha: this.net.layers.map((_, l) => this.net.alpha(l)), theta: this.net.layers.map((_, l) => this.net.theta(l)) }, tensors };
@@ -93,6 +94,7 @@ export class TtfsModel implements Model {
       this.net.setAlpha(l, alpha ? alpha[l] : this.cfg.binary ? this.cfg.alphaInit[l] : 1);
       this.net.setTheta(l, theta ? theta[l] : this.cfg.theta[l]);
       this.net.refreshSigns(L);
+      this.net.resetScales();
     });
   }
 

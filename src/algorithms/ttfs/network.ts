@@ -97,7 +97,7 @@ export class TtfsNetwork {
       const nIn = sizes[l], nOut = sizes[l + 1], stride = padTo8(nOut);
       this.layers.push({ nIn, nOut, stride, w: arena.alloc('f32', nIn * stride), sgn: cfg.binary ? arena.alloc('i16', nIn * stride) : null });
     }
-    this.scalars = arena.alloc('f64', 2 * this.layers.length);
+    this.scalars = arena.alloc('f64', 3 * this.layers.length);
     this.nHiddenTotal = cfg.hidden.reduce((a, b) => a + b, 0);
     this.wBound = this.layers.map(() => Infinity);
     this.wGuard = this.layers.map((L) => F32_MAX / (4 * (L.nIn + L.stride)));
@@ -143,6 +143,33 @@ export class TtfsNetwork {
   alpha(l: number): number { return this.arena.view(this.scalars)[this.layers.length + l]; }
   setTheta(l: number, v: number): void { this.arena.view(this.scalars)[l] = v; }
   setAlpha(l: number, v: number): void { this.arena.view(this.scalars)[this.layers.length + l] = v; }
+  /**
+   * Lazy L2 decay: the true weights are scale(l) * the stored ones. S4NN decays every weight every
+   * sample (W -= eta lambda W), a full pass over the matrix although an update touches only the rows
+   * of inputs that spiked before an erring output (~5% of rows on MNIST). Instead the decay
+   * multiplies this scale (O(1)), an update subtracts (eta / scale) delta from the stored weights,
+   * the forward pass compares the stored potential with theta / scale, and the back-propagated
+   * error is normalised, so its scale cancels. fold() writes the scale into the weights (at every
+   * epoch end, before any export or checkpoint, and whenever it falls below 1/2), so checkpoints
+   * and .npy files always hold the true weights.
+   */
+  scale(l: number): number { return this.arena.view(this.scalars)[2 * this.layers.length + l]; }
+  private setScale(l: number, v: number): void { this.arena.view(this.scalars)[2 * this.layers.length + l] = v; }
+
+  /** After weights were written wholesale (a checkpoint, .npy files): they are the true weights. */
+  resetScales(): void { this.layers.forEach((_, l) => this.setScale(l, 1)); }
+
+  /** Writes layer scales into the stored weights (a no-op when they are 1). */
+  fold(): void {
+    this.layers.forEach((L, l) => {
+      const sc = this.scale(l);
+      if (sc === 1) return;
+      const w = this.arena.view(L.w);
+      for (let i = 0; i < w.length; i++) w[i] = w[i] * sc;
+      this.wBound[l] *= sc;
+      this.setScale(l, 1);
+    });
+  }
 
   /** U[lo, hi] initialisation from the (seed, 'init', layer) stream; pad lanes stay 0. */
   initialise(seed: number): void {
@@ -154,6 +181,7 @@ export class TtfsNetwork {
       for (let i = 0; i < L.nIn; i++) for (let j = 0; j < L.nOut; j++) w[i * L.stride + j] = lo + (hi - lo) * r.uniform(i * L.nOut + j);
       this.refreshSigns(L);
       this.setTheta(l, this.cfg.theta[l]);
+      this.setScale(l, 1);
       this.setAlpha(l, this.cfg.binary ? this.cfg.alphaInit[l] : 1);
       this.wBound[l] = Math.max(Math.abs(lo), Math.abs(hi));
     });
@@ -187,7 +215,7 @@ export class TtfsNetwork {
           this.binaryThreshold(l), cfg.tmax, cfg.tmax - 3, W.v.offset, W.tOut.offset, rec);
       } else {
         k.ttfs_forward_f32(L.w.offset, L.nOut, L.stride, tIn.offset, ws.order.offset, nEv,
-          this.checkedTheta(l), cfg.tmax, cfg.tmax - 3, W.v.offset, W.tOut.offset, rec);
+          this.checkedTheta(l) / this.scale(l), cfg.tmax, cfg.tmax - 3, W.v.offset, W.tOut.offset, rec);
       }
     }
   }
@@ -278,9 +306,15 @@ export class TtfsNetwork {
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const L = this.layers[l], W = ws.layers[l];
       const tIn = this.inputTimes(ws, l);
+      // the update on the stored weights, then the decay on the layer's scale (see scale())
+      const eta = cfg.eta[l] / this.scale(l);
       const s = k.ttfs_update_f32(L.w.offset, L.nIn, L.nOut, L.stride, tIn.offset, W.tOut.offset, W.delta.offset,
-        cfg.eta[l], cfg.lambda[l], L.sgn ? L.sgn.offset : 0);
-      this.boundUpdate(l, cfg.eta[l], cfg.lambda[l]);
+        eta, 0, L.sgn ? L.sgn.offset : 0);
+      this.boundUpdate(l, eta, 0);
+      if (cfg.lambda[l] !== 0) {
+        this.setScale(l, this.scale(l) * (1 - cfg.eta[l] * cfg.lambda[l]));
+        if (!(this.scale(l) >= 0.5)) this.fold();
+      }
       if (cfg.binary) this.updateAlpha(l, s);
       if (l > 0) {
         const below = ws.layers[l - 1];
@@ -339,6 +373,7 @@ export class TtfsNetwork {
   /** Applies the averaged gradient held in ws: W -= (eta / B) G; W -= eta lambda W; alpha likewise. Clears ws's gradient. */
   applyGradient(ws: Workspace, batch: number): void {
     const cfg = this.cfg, k = this.k;
+    this.fold(); // the minibatch step decays the stored weights directly
     const ag = this.arena.view(ws.alphaGrad);
     // S = sum of delta [t_i < t_j] sign(w) over the batch is non-finite exactly when a delta that
     // entered the gradient was: one O(1) check per layer instead of a scan of the gradient
@@ -366,6 +401,7 @@ export class TtfsNetwork {
   /** S4NN's dead-neuron rule: re-initialise the input weights of hidden neurons that fired on fewer
    *  than deadFraction of the epoch's samples. Returns how many were reset. Clears the counts. */
   endEpoch(seed: number, epoch: number, samples: number): number {
+    this.fold();
     let reset = 0, base = 0;
     const fc = this.arena.view(this.main.fireCount);
     for (let l = 0; l < this.layers.length - 1; l++) {
@@ -401,6 +437,7 @@ export class TtfsNetwork {
 
   /** The weights as [nOut][nIn] row-major f32 (the .npy interchange layout), per layer. */
   exportWeights(): Float32Array[] {
+    this.fold();
     return this.layers.map((L) => {
       const w = this.arena.view(L.w);
       const out = new Float32Array(L.nOut * L.nIn);
@@ -412,6 +449,7 @@ export class TtfsNetwork {
   /** Loads [nOut][nIn] row-major weights for layer l. */
   importWeights(l: number, rowsOutCols: Float32Array): void {
     const L = this.layers[l];
+    this.setScale(l, 1);
     if (rowsOutCols.length !== L.nOut * L.nIn) throw new Error(`layer ${l} expects ${L.nOut}x${L.nIn} weights`);
     const w = this.arena.view(L.w);
     w.fill(0);
