@@ -16,10 +16,8 @@ import { Arena, type Tensor } from '../../wasm/arena.js';
 import type { KernelSet } from '../../wasm/kernels.js';
 import { RandomStream } from '../../train/rng.js';
 import { NumericalError, UsageError } from '../../errors.js';
-import { MAX_PAGES } from '../../wasm/module.js';
+import { WASM_LIMIT, gib, assertShardsFit } from '../memory-budget.js';
 
-const WASM_LIMIT = MAX_PAGES * 65536;
-const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(2);
 
 export interface BnnConfig { hidden: number[]; lr: number; lrDecay: number; beta1: number; beta2: number; eps: number; initScale: number; muMomentum: number }
 
@@ -105,13 +103,7 @@ export class BnnNetwork {
 
   createShards(n: number): void {
     if (this.shards.length) throw new Error('shards already created');
-    const need = this.arena.used + n * this.workspaceBytes;
-    if (need > WASM_LIMIT) {
-      const sizes = [this.nInput, ...this.cfg.hidden, this.nClasses].join('-');
-      throw new UsageError('--hidden', `a ${sizes} network with ${n} micro-shards (--shards) needs ${gib(need)} GiB of wasm memory ` +
-        `(${gib(this.arena.used)} GiB of parameters and the main workspace + ${n} x ${gib(this.workspaceBytes)} GiB), ` +
-        `over the ${gib(WASM_LIMIT)} GiB limit: use smaller hidden layers or fewer --shards`);
-    }
+    assertShardsFit([this.nInput, ...this.cfg.hidden, this.nClasses], this.arena.used, n, this.workspaceBytes, 'parameters and the main workspace');
     for (let s = 0; s < n; s++) this.shards.push(this.allocWorkspace());
   }
 

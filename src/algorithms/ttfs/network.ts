@@ -7,7 +7,7 @@ import { Arena, padTo8, type Tensor } from '../../wasm/arena.js';
 import type { KernelSet } from '../../wasm/kernels.js';
 import { RandomStream } from '../../train/rng.js';
 import { NumericalError, UsageError } from '../../errors.js';
-import { MAX_PAGES } from '../../wasm/module.js';
+import { WASM_LIMIT, gib, assertShardsFit } from '../memory-budget.js';
 import type { TtfsConfig } from './config.js';
 import { encodeLatencies } from './encode.js';
 import { relativeTargets, normalisedError, normaliseInPlace } from './targets.js';
@@ -44,8 +44,6 @@ export interface Workspace {
 }
 
 const F32_MAX = 3.4028234663852886e38;
-const WASM_LIMIT = MAX_PAGES * 65536;
-const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(2);
 
 // Numerical faults (NaN/Inf) are caught within one step without scanning the weights every step:
 //  * every delta that enters an update is finite: the output delta comes from integer spike times,
@@ -129,13 +127,7 @@ export class TtfsNetwork {
   /** Allocates n micro-shard workspaces (call once, after construction, in every thread alike). */
   createShards(n: number): void {
     if (this.shards.length) throw new Error('shards already created');
-    const need = this.arena.used + n * this.workspaceBytes;
-    if (need > WASM_LIMIT) {
-      const sizes = [this.nInput, ...this.cfg.hidden, this.nClasses].join('-');
-      throw new UsageError('--hidden', `a ${sizes} network with ${n} micro-shards (--shards) needs ${gib(need)} GiB of wasm memory ` +
-        `(${gib(this.arena.used)} GiB of weights and the main workspace + ${n} x ${gib(this.workspaceBytes)} GiB), ` +
-        `over the ${gib(WASM_LIMIT)} GiB limit: use smaller hidden layers or fewer --shards`);
-    }
+    assertShardsFit([this.nInput, ...this.cfg.hidden, this.nClasses], this.arena.used, n, this.workspaceBytes, 'weights and the main workspace');
     for (let s = 0; s < n; s++) this.shards.push(this.allocWorkspace());
   }
 
