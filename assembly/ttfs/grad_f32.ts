@@ -2,15 +2,21 @@
 // so a batch's gradient can be summed over shards in a fixed order and applied once.
 //   g_ij += delta_j [t_i < t_j]
 // and return S = sum_ij delta_j [t_i < t_j] sign(w_ij) (BS4NN's scale gradient, current weights).
+// Rows whose input spiked no earlier than the latest output with a non-zero delta add nothing and
+// are skipped, as in the online update (most background pixels).
+import { latest_active_time } from "./update_f32";
 
 export function ttfs_grad_accum_f32_simd(
   g: usize, w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, delta: usize,
 ): f64 {
   const one = f32x4.splat(1);
   const z = f32x4.splat(0);
+  const cut = latest_active_time(tOut, delta, stride);
   let total: f64 = 0;
   for (let i = 0; i < nIn; i++) {
-    const tiV = i32x4.splat(load<i32>(tIn + (<usize>i << 2)));
+    const ti = load<i32>(tIn + (<usize>i << 2));
+    if (ti >= cut) continue;
+    const tiV = i32x4.splat(ti);
     const off = (<usize>i * <usize>stride) << 2;
     let acc = f32x4.splat(0);
     for (let j = 0; j < stride; j += 4) {
@@ -30,9 +36,11 @@ export function ttfs_grad_accum_f32_simd(
 export function ttfs_grad_accum_f32_ref(
   g: usize, w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, delta: usize,
 ): f64 {
+  const cut = latest_active_time(tOut, delta, stride);
   let total: f64 = 0;
   for (let i = 0; i < nIn; i++) {
     const ti = load<i32>(tIn + (<usize>i << 2));
+    if (ti >= cut) continue;
     let l0: f32 = 0, l1: f32 = 0, l2: f32 = 0, l3: f32 = 0;
     for (let j = 0; j < stride; j++) {
       const a = (<usize>i * <usize>stride + <usize>j) << 2;

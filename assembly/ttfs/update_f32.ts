@@ -10,7 +10,7 @@
 // a non-zero delta has an all-false mask: steps 1, 3 and 4 skip it (most background pixels).
 
 /** Latest output time with a non-zero delta: rows with t_i >= this have no update. */
-function latest_active_time(tOut: usize, delta: usize, nOut: i32): i32 {
+export function latest_active_time(tOut: usize, delta: usize, nOut: i32): i32 {
   let cut = -1;
   for (let j = 0; j < nOut; j++) {
     if (load<f32>(delta + (<usize>j << 2)) != 0) {
