@@ -51,7 +51,7 @@ export class TtfsModel implements Model {
         sums[3] += share;
       }
     }
-    if (task.kind === 'eval') this.net.clearWorkspace(ws); // evaluation leaves no firing counts behind
+    if (task.kind === 'eval') this.net.clearFireCounts(ws); // evaluation leaves no firing counts behind
     return { n: task.indices.length, hits, sums };
   }
 
