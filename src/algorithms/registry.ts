@@ -8,7 +8,6 @@ import { bnn } from './bnn.js';
 export const ALGORITHMS: Record<string, AlgorithmEntry> = { s4nn, bs4nn, bnn };
 export const ALGORITHM_NAMES = Object.keys(ALGORITHMS);
 
-export function getAlgorithm(name: string): AlgorithmEntry | undefined { return ALGORITHMS[name]; }
 
 /** Every algorithm option, once per flag (for the CLI's option table). */
 export function allAlgorithmOptions(): OptionSpec[] {

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // snnwasm command line: train, eval, export, data. Errors the project raises on purpose print one
 // line naming the file or flag and exit non-zero; anything else is a bug and prints its stack.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { SnnError } from '../errors.js';
 import { CODE_VERSION } from '../version.js';
@@ -35,6 +37,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/snnwasm') || process.argv[1]?.endsWith('main.js')) {
+// run only when this file is the program (node main.js, or the `snnwasm` bin link), not when imported
+function isEntryPoint(): boolean {
+  if (!process.argv[1]) return false;
+  try { return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url)); } catch { return false; }
+}
+if (isEntryPoint()) {
+  // `snnwasm ... | head` closes the pipe early: that is not an error
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); else throw e; });
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

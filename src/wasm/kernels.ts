@@ -1,6 +1,6 @@
 // The kernel registry (after tfjs): one table naming every kernel the host may call, with its fast
 // (SIMD / popcount) export and, where one exists, its plain reference twin. The host, the tests and
-// the benchmarks all select kernels from here; the conformance suite runs every pair.
+// the benchmarks all select kernels from here; assembly/__tests__ compares every pair bit for bit.
 // Pointers are byte offsets into the shared wasm memory (see arena.ts).
 
 type P = number; // byte offset
@@ -69,5 +69,3 @@ export function selectKernels(exports: WebAssembly.Exports, variant: KernelVaria
   return out as unknown as KernelSet;
 }
 
-/** The kernels that have a reference twin: the conformance suite iterates these. */
-export const PAIRED_KERNELS = (Object.keys(KERNELS) as KernelName[]).filter((k) => KERNELS[k].ref !== undefined);
