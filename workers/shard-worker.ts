@@ -22,11 +22,13 @@ const data: Record<'train' | 'test', ImageSource> = {
   test: { images: new Uint8Array(init.testImages), labels: new Uint8Array(init.testLabels), pixels: init.pixels },
 };
 
-export default function runTask(t: WorkerTask): ShardOutcome {
-  const n = Atomics.add(init.faults, 0, 1) + 1;
-  if (n === init.faults[1]) throw new Error(`injected fault: task ${n} throws`);
-  const out = model.runShard(t.task, data[t.set]);
-  // an injected death after the shard's gradient was written: the re-run must give the same result
-  if (n === init.faults[2]) process.exit(1);
-  return out;
+export default function runTasks(t: WorkerTask): ShardOutcome[] {
+  return t.tasks.map((task) => {
+    const n = Atomics.add(init.faults, 0, 1) + 1;
+    if (n === init.faults[1]) throw new Error(`injected fault: task ${n} throws`);
+    const out = model.runShard(task, data[t.set]);
+    // an injected death after the shard's gradient was written: the re-run must give the same result
+    if (n === init.faults[2]) process.exit(1);
+    return out;
+  });
 }

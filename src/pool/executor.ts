@@ -55,18 +55,29 @@ export class PoolExecutor implements Executor {
   }
   get recovered(): number { return this.failures; }
 
+  /** Cuts the tasks into one contiguous group per worker (groups differ in size by at most one task):
+   *  one message, one wake-up and one reply per worker per step instead of per shard. Which worker runs
+   *  a group never changes a result, and outcomes come back in task order. */
   async run(set: DataSet, tasks: ShardTask[]): Promise<ShardOutcome[]> {
-    return Promise.all(tasks.map((task) => this.runOne({ set, task })));
+    const groups = Math.min(tasks.length, this.workers);
+    const runs: Promise<ShardOutcome[]>[] = [];
+    for (let g = 0; g < groups; g++) {
+      const a = Math.floor((g * tasks.length) / groups), b = Math.floor(((g + 1) * tasks.length) / groups);
+      runs.push(this.runGroup({ set, tasks: tasks.slice(a, b) }));
+    }
+    return (await Promise.all(runs)).flat();
   }
 
-  private async runOne(t: WorkerTask): Promise<ShardOutcome> {
+  /** A group that throws or loses its worker is re-run whole: tasks are pure, so the result is unchanged. */
+  private async runGroup(t: WorkerTask): Promise<ShardOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await this.pool.run(t)) as ShardOutcome;
+        return (await this.pool.run(t)) as ShardOutcome[];
       } catch (e) {
         this.failures++;
         if (attempt >= this.opts.maxAttempts) {
-          throw new SnnError(`shard ${t.task.shard} failed ${attempt} times on worker threads (last: ${(e as Error).message}); the run stops, the last checkpoint is intact`);
+          const shards = t.tasks.map((x) => x.shard).join(',');
+          throw new SnnError(`shard${t.tasks.length > 1 ? "s" : ""} ${shards} failed ${attempt} times on worker threads (last: ${(e as Error).message}); the run stops, the last checkpoint is intact`);
         }
       }
     }

@@ -21,4 +21,5 @@ export interface WorkerInit {
   faults: Int32Array;
 }
 
-export interface WorkerTask { set: 'train' | 'test'; task: ShardTask }
+/** A contiguous run of shard tasks for one worker: one message and one wake-up per worker per step. */
+export interface WorkerTask { set: 'train' | 'test'; tasks: ShardTask[] }
