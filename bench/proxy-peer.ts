@@ -45,7 +45,7 @@ const ratio = (a: number, b: number) => sig(a / b, 3);
 export const proxyPeer: Benchmark = {
   name: 'proxy-peer',
   title: 'Proxy learning: one training step, ours vs PyTorch (same machine, same run)',
-  about: 'images/s of one proxy-learning training step at batch 100 (SNN T steps + ANN forward/backward + Adam, BN train mode) for fmnist-paper and a reduced net: our trainer (--workers all cores and 1) vs an independent PyTorch implementation of the authors\' step (threads all cores and 1), same images.',
+  about: 'images/s of one proxy-learning training step at batch 100 (SNN T steps + ANN forward/backward + Adam, BN train mode) for fmnist-paper and a reduced net: our trainer (--workers all cores and 1; 8 micro-shards, fewer where the workspaces do not fit in wasm memory) vs an independent PyTorch implementation of the authors\' step (threads all cores and 1), same images.',
   async run(ctx) {
     const ncpu = os.availableParallelism();
     const P = pick(ctx.quick,
@@ -95,8 +95,14 @@ export const proxyPeer: Benchmark = {
         for (const th of P.threads) {
           if (cfg) {
             jobs.push([`ours ${model} workers ${th}`, async () => {
-              const spec: StepSpec = { algo: 'proxy', dataset: DATASET, flags: { model }, batchSize: P.batch, shards: P.shards, workers: th, warmup: P.warmup, steps, seed: P.seed };
-              const r = await runChild(process.execPath, [STEP_CHILD_JS, JSON.stringify(spec)], { timeoutMs: 60 * 60_000 });
+              // the trainer's default shard count, or fewer when the model's workspaces do not fit in wasm memory
+              let r;
+              for (let shards = P.shards; ; shards >>= 1) {
+                const spec: StepSpec = { algo: 'proxy', dataset: DATASET, flags: { model }, batchSize: P.batch, shards, workers: th, warmup: P.warmup, steps, seed: P.seed };
+                r = await runChild(process.execPath, [STEP_CHILD_JS, JSON.stringify(spec)], { timeoutMs: 60 * 60_000 });
+                if (!(r.error && /--shards/.test(r.stderr) && shards > 1)) break;
+                ctx.log(`  ours ${model}: ${shards} shards do not fit in wasm memory, trying ${shards >> 1}`);
+              }
               if (r.error) { errors.push(`ours ${model} workers ${th}: ${r.error}`); ctx.warn(`ours ${model} (${th} workers) failed: ${r.error}`); ours[th] = null; return; }
               ours[th] = r.result as StepChildResult;
               ctx.log(`  ours ${model} (--workers ${th}): ${fmt(ours[th]!.imagesPerSecond)} images/s (steps ${ours[th]!.stepSeconds.map((s) => s.toFixed(2)).join(', ')} s; load avg ${os.loadavg()[0].toFixed(2)})`);
@@ -119,7 +125,7 @@ export const proxyPeer: Benchmark = {
           const o = ours[th] ?? null, t = torch[th] ?? null;
           return {
             threads: th,
-            ours: o ? { imagesPerSecond: sig(o.imagesPerSecond), stepSeconds: o.stepSeconds.map((x) => sig(x)), stepSecondsMedian: sig(o.stepSecondsMedian),
+            ours: o ? { imagesPerSecond: sig(o.imagesPerSecond), shards: o.spec.shards, stepSeconds: o.stepSeconds.map((x) => sig(x)), stepSecondsMedian: sig(o.stepSecondsMedian),
               warmupSeconds: o.warmupSeconds.map((x) => sig(x)), maxRssMiB: sig(o.maxRssMiB), wasmMemoryMiB: sig(o.wasmMemoryMiB), cli: stepCliEquivalent(o.spec) } : null,
             torch: t ? { imagesPerSecond: sig(t.imagesPerSecond), stepSeconds: t.stepSeconds.map((x: number) => sig(x)), stepSecondsMedian: sig(t.stepSecondsMedian),
               phasesMedian: Object.fromEntries(Object.entries(t.phasesMedian).map(([k, v]) => [k, sig(v as number)])), gmacPerSecond: sig(t.gmacPerSecond),

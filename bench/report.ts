@@ -206,7 +206,7 @@ function proxySection(r: BenchRecord, svgs: string[]): string {
   const md: string[] = ['## 6. Proxy learning vs PyTorch, one training step', provenance(r)];
   md.push('Images/s of **one training step** of proxy learning at batch 100 (the SNN forward over T steps, the ANN forward and backward, Adam; BN in its epoch-0 train mode), ' +
     'median of the timed steps after a warm-up step, on the same Fashion-MNIST images (the first of the seed\'s epoch-0 permutation). ' +
-    '**Ours**: the trainer\'s inner loop (`bench/step-child.ts`: shards -> executor -> applyShards, 8 micro-shards) with `--workers` = all cores and 1. ' +
+    '**Ours**: the trainer\'s inner loop (`bench/step-child.ts`: micro-shards -> executor -> applyShards, with the algorithm\'s defaults: 8 shards, or fewer where the workspaces do not fit in wasm memory, training augmentation included) with `--workers` = all cores and 1. ' +
     '**PyTorch**: `bench/peers/proxy_torch.py`, an independent implementation of the authors\' step (IF neurons written out as in SpikingJelly 0.0.0.0.8, dense tensors, ' +
     '`torch.set_num_threads` = all cores and 1), the kind of code the authors ran. Only a few steps are timed: one step of `fmnist-paper` is ~3 G multiply-adds per image.');
   const t = res.torch ?? {};
@@ -216,7 +216,7 @@ function proxySection(r: BenchRecord, svgs: string[]): string {
   const bars: Bar[] = [];
   for (const c of (res.configs ?? []) as any[]) {
     for (const x of c.perThreads) {
-      rows.push([`\`${c.model}\``, c.T, x.threads, x.ours ? `**${fmt(x.ours.imagesPerSecond)}**` : 'n/a', x.ours ? x.ours.stepSeconds.map((s: number) => fmt(s)).join(', ') : '—',
+      rows.push([`\`${c.model}\``, c.T, x.threads, x.ours ? `**${fmt(x.ours.imagesPerSecond)}** (${x.ours.shards} shards)` : 'n/a', x.ours ? x.ours.stepSeconds.map((s: number) => fmt(s)).join(', ') : '—',
         x.torch ? `**${fmt(x.torch.imagesPerSecond)}**` : 'n/a', x.torch ? x.torch.stepSeconds.map((s: number) => fmt(s)).join(', ') : '—',
         x.torch ? `ANN fwd ${fmt(x.torch.phasesMedian.annForward)}, SNN ${fmt(x.torch.phasesMedian.snnForward)}, ANN bwd ${fmt(x.torch.phasesMedian.annBackward)}, Adam ${fmt(x.torch.phasesMedian.adam)}` : '—',
         x.oursOverTorch !== null ? `**${fmt(x.oursOverTorch)}×**` : 'n/a']);
