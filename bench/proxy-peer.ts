@@ -129,7 +129,7 @@ export const proxyPeer: Benchmark = {
               warmupSeconds: o.warmupSeconds.map((x) => sig(x)), maxRssMiB: sig(o.maxRssMiB), wasmMemoryMiB: sig(o.wasmMemoryMiB), cli: stepCliEquivalent(o.spec) } : null,
             torch: t ? { imagesPerSecond: sig(t.imagesPerSecond), stepSeconds: t.stepSeconds.map((x: number) => sig(x)), stepSecondsMedian: sig(t.stepSecondsMedian),
               phasesMedian: Object.fromEntries(Object.entries(t.phasesMedian).map(([k, v]) => [k, sig(v as number)])), gmacPerSecond: sig(t.gmacPerSecond),
-              maxRssMiB: sig(t.maxRssMiB), cpuSeconds: sig(t.cpuSeconds), spikeRates: t.spikeRates } : null,
+              maxRssMiB: sig(t.maxRssMiB), cpuSeconds: sig(t.cpuSeconds), cpuSystemSeconds: sig(t.cpuSystemSeconds), spikeRates: t.spikeRates } : null,
             oursOverTorch: o && t ? ratio(o.imagesPerSecond, t.imagesPerSecond) : null,
           };
         });

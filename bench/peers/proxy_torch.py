@@ -337,7 +337,7 @@ def mode_time(args):
         'spikeRates': rates[-1] if rates else None,
         'macsPerImage': mac, 'gmacPerSecond': mac['total'] * args.batch / med / 1e9,
         'parallelInfo': torch.__config__.parallel_info().strip().split('\n')[:6], 'blasInfo': blas_info(),
-        'maxRssMiB': ru.ru_maxrss / 1024, 'cpuSeconds': ru.ru_utime + ru.ru_stime,
+        'maxRssMiB': ru.ru_maxrss / 1024, 'cpuSeconds': ru.ru_utime + ru.ru_stime, 'cpuUserSeconds': ru.ru_utime, 'cpuSystemSeconds': ru.ru_stime,
     }), flush=True)
 
 
