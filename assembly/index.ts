@@ -23,3 +23,4 @@ export { f32_plane_stats, f32_plane_sums, f32_affine_planes_simd, f32_affine_pla
 export { f32_relu_simd, f32_relu_ref, f32_relu_bwd_simd, f32_relu_bwd_ref } from "./dense/act_f32";
 export { f32_maxpool2, f32_maxpool2_bwd } from "./dense/pool_f32";
 export { if_step_simd, if_step_ref } from "./if/if_f32";
+export { if_conv_gather_simd, if_conv_gather_ref, if_fc_gather_simd, if_fc_gather_ref, f32_transpose } from "./if/spike_gather";

@@ -44,6 +44,9 @@ export interface KernelSet {
   f32_maxpool2(x: P, planes: number, H: number, W: number, y: P, arg: P): void;
   f32_maxpool2_bwd(dy: P, arg: P, planes: number, H: number, W: number, dx: P): void;
   if_step(v: P, x: P, s: P, counts: P, n: number, theta: number): void;
+  if_conv_gather(x: P, Cin: number, H: number, W: number, k: number, stride: number, pad: number, wt: P, Cout: number, y: P, list: P): void;
+  if_fc_gather(x: P, B: number, nin: number, wt: P, nout: number, y: P, list: P): void;
+  f32_transpose(src: P, R: number, C: number, dst: P): void;
 }
 
 export type KernelName = keyof KernelSet;
@@ -84,6 +87,9 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   f32_maxpool2: { fast: 'f32_maxpool2' },
   f32_maxpool2_bwd: { fast: 'f32_maxpool2_bwd' },
   if_step: { fast: 'if_step_simd', ref: 'if_step_ref' },
+  if_conv_gather: { fast: 'if_conv_gather_simd', ref: 'if_conv_gather_ref' },
+  if_fc_gather: { fast: 'if_fc_gather_simd', ref: 'if_fc_gather_ref' },
+  f32_transpose: { fast: 'f32_transpose' },
 };
 
 /** Binds the registry's kernels of one variant (ref falls back to fast where no twin exists). */

@@ -73,12 +73,12 @@ for (const bn of ['batch', 'eval'] as const) {
   });
 }
 
-test('proxy SNN counts match the float64 IF simulation (BN eval mode)', () => {
+for (const snnPath of ['sparse', 'dense'] as const) test(`proxy SNN counts match the float64 IF simulation (BN eval mode, ${snnPath} path)`, () => {
   const { images, labels, running } = run('eval', 5);
   const r = new RandomStream(5, 'init', 98, 0);
   const init = proxyStep({ model: specs, input, nClasses: 5, images, labels, bn: 'eval', running, output: 'ann' });
   const weights = init.names.map((n, i) => new Float32Array(init.grads[i].length).map((_, j) => Math.fround(n.startsWith('bn') ? (n.endsWith('weight') ? 1 + r.uniform(j) : r.uniform(j)) : 2 * r.uniform(i * 1000 + j) - 0.7)));
-  const got = proxyStep({ model: specs, input, nClasses: 5, images, labels, bn: 'eval', running, weights, T: 8, theta: 0.5 });
+  const got = proxyStep({ model: specs, input, nClasses: 5, images, labels, bn: 'eval', running, weights, T: 8, theta: 0.5, snnPath });
   const imgs64 = Array.from({ length: N }, (_, b) => Float64Array.from(images.subarray(b * px, (b + 1) * px)));
   const run64 = [[Float64Array.from(running[0].subarray(6, 9)), Float64Array.from(running[0].subarray(9, 12))], [Float64Array.from(running[1].subarray(8, 12)), Float64Array.from(running[1].subarray(12, 16))]] as [Float64Array, Float64Array][];
   const want = snnForward64(net, weights.map((w) => Float64Array.from(w)), imgs64, run64, 8, 0.5);
@@ -87,10 +87,10 @@ test('proxy SNN counts match the float64 IF simulation (BN eval mode)', () => {
   assert.ok(total > 0, 'the test network must spike');
 });
 
-test('proxy step: SIMD and reference kernels give identical bits', () => {
+for (const snnPath of ['sparse', 'dense'] as const) test(`proxy step: SIMD and reference kernels give identical bits (${snnPath} SNN path)`, () => {
   const { images, labels } = data(7);
-  const a = proxyStep({ model: specs, input, nClasses: 5, images, labels, bn: 'batch', seed: 7, T: 5, theta: 0.3 });
-  const b = proxyStep({ model: specs, input, nClasses: 5, images, labels, bn: 'batch', seed: 7, T: 5, theta: 0.3, variant: 'ref' });
+  const a = proxyStep({ model: specs, input, nClasses: 5, images, labels, bn: 'batch', seed: 7, T: 5, theta: 0.3, snnPath });
+  const b = proxyStep({ model: specs, input, nClasses: 5, images, labels, bn: 'batch', seed: 7, T: 5, theta: 0.3, variant: 'ref', snnPath });
   assert.deepEqual(a.counts, b.counts);
   assert.deepEqual(a.annOut, b.annOut);
   a.grads.forEach((g, i) => assert.deepEqual(g, b.grads[i], a.names[i]));

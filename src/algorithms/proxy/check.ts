@@ -41,6 +41,7 @@ export interface ProxyStepOptions {
   T?: number;
   theta?: number;
   output?: 'counts' | 'ann';
+  snnPath?: 'sparse' | 'dense';
   variant?: KernelVariant;
 }
 
@@ -60,7 +61,7 @@ export function proxyStep(o: ProxyStepOptions): ProxyStepResult {
   if (o.images.length !== N * px) throw new Error(`images: expected ${N} x ${px} values, got ${o.images.length}`);
   const specs = typeof o.model === 'string' ? architecture(o.model).layers : o.model;
   const cfg: ProxyConfig = { ...(PROXY_DEFAULTS as ProxyConfig), model: typeof o.model === 'string' ? o.model : 'custom',
-    T: o.T ?? 15, theta: o.theta ?? 2.0, chunk: N, input: o.input, evalT: [] };
+    T: o.T ?? 15, theta: o.theta ?? 2.0, chunk: N, input: o.input, evalT: [], snnPath: o.snnPath ?? 'sparse' };
   const memory = createSharedMemory();
   const { kernels, heapBase } = instantiateKernels(memory, o.variant ?? 'fast');
   const arena = new Arena(memory, heapBase);
@@ -73,6 +74,7 @@ export function proxyStep(o: ProxyStepOptions): ProxyStepResult {
       if (o.weights![i].length !== p.size) throw new Error(`weights[${i}] (${p.name}): expected ${p.size} values, got ${o.weights![i].length}`);
       params.set(o.weights![i], p.offset);
     });
+    net.refreshTransposed();
   }
   const run = arena.view(net.running);
   const convs = net.plan.layers.map((L, l) => [L, l] as const).filter(([L]) => L.kind === 'conv');

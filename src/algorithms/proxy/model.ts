@@ -135,6 +135,7 @@ export class ProxyModel implements Model {
     if (!info) throw new Error(`proxy model has ${this.net.plan.params.length} parameter tensors, no #${layer}`);
     if (m.length !== info.size) throw new Error(`${info.name} expects ${info.rows}x${info.cols} values, got ${m.length}`);
     this.ctx.arena.view(this.net.params).set(m, info.offset);
+    this.net.refreshTransposed();
   }
   setLayerScalars(): void {}
   describe(): Record<string, unknown> {

@@ -47,6 +47,9 @@ export interface ProxyConfig {
   /** the label's target spike count (the reference's one-hot: 1) */
   targetCount: number;
   augment: Augment;
+  /** SNN conv (after the first) and fc layers: 'sparse' adds the weight rows of active inputs
+   *  (if_*_gather), 'dense' multiplies every input (GEMM); bench/proxy-snn.ts measures both */
+  snnPath: 'sparse' | 'dense';
   input: ImageShape;
 }
 
@@ -76,6 +79,8 @@ export interface ProxyWorkspace {
   x0: Tensor<'f32'>;
   layers: LayerWs[];
   col: number; dcol: number;
+  /** sparse path: one sample's conv output pixel-major, and the active-input list */
+  tmp: number; list: number;
   bn: { sdy: number; sdyx: number; p: number; q: number; r: number; sdyV: Float64Array; sdyxV: Float64Array; pV: Float32Array; qV: Float32Array; rV: Float32Array };
 }
 
@@ -91,6 +96,8 @@ export class ProxyNetwork {
   readonly running: Tensor<'f32'>;
   readonly runningAt: number[] = [];
   readonly scalars: Tensor<'f64'>;
+  /** conv and fc weights transposed ([Cin k k][Cout], [in][out]) for the sparse SNN path, refreshed after every change */
+  private readonly wt: Tensor<'f32'>;
   readonly statsAt: (StatsAt | null)[] = [];
   private readonly statsLen: number;
   readonly main: ProxyWorkspace;
@@ -107,7 +114,7 @@ export class ProxyNetwork {
       this.runningAt.push(L.kind === 'conv' ? runningFloats : -1);
       if (L.kind === 'conv') runningFloats += 4 * L.cout;
     }
-    const shared = 3 * P * F + runningFloats * F + 64;
+    const shared = 4 * P * F + runningFloats * F + 64;
     if (arena.used + shared > WASM_LIMIT) {
       throw new UsageError('--model', `model ${cfg.model} needs ${gib(shared)} GiB of wasm memory for parameters and Adam state, over the ${gib(WASM_LIMIT)} GiB limit`);
     }
@@ -116,6 +123,7 @@ export class ProxyNetwork {
     this.adamV = arena.alloc('f32', P);
     this.running = arena.alloc('f32', Math.max(4, runningFloats));
     this.scalars = arena.alloc('f64', 8);
+    this.wt = arena.alloc('f32', P);
     let s = 0;
     for (const L of plan.layers) {
       if (L.kind === 'conv') { this.statsAt.push({ ann: s, snn: s + 2 * L.cout, C: L.cout }); s += 2 * L.cout * (1 + cfg.T); } else this.statsAt.push(null);
@@ -134,14 +142,17 @@ export class ProxyNetwork {
     const stats = a.alloc('f64', this.statsLen);
     const { channels, height, width } = this.cfg.input;
     const x0 = a.alloc('f32', B * channels * height * width);
-    let colMax = 4, cMax = 4;
+    let colMax = 4, cMax = 4, outMax = 4, listMax = 4;
     const co = (C: number) => {
       const aT = a.alloc('f32', C), sT = a.alloc('f32', C);
       return { aT, sT, a: a.view(aT), s: a.view(sT), mean: new Float64Array(C), invstd: new Float64Array(C) };
     };
     const layers: LayerWs[] = plan.layers.map((L) => {
       const n = B * outSize(L);
-      if (L.kind === 'conv') { colMax = Math.max(colMax, L.cin * L.k * L.k * L.Ho * L.Wo); cMax = Math.max(cMax, L.cout); }
+      if (L.kind === 'conv') {
+        colMax = Math.max(colMax, L.cin * L.k * L.k * L.Ho * L.Wo); cMax = Math.max(cMax, L.cout);
+        outMax = Math.max(outMax, outSize(L)); listMax = Math.max(listMax, L.cin * L.k * L.k);
+      } else if (L.kind === 'fc') listMax = Math.max(listMax, L.nin);
       const pre = L.kind === 'pool' ? 0 : f32(n);
       const out = L.kind === 'fc' && L.last ? pre : f32(n);
       const dout = f32(n);
@@ -149,10 +160,10 @@ export class ProxyNetwork {
       const snn = L.kind === 'pool' ? { scur: 0, v: 0, spk: f32(n), cnt: 0 } : { scur: f32(n), v: f32(n), spk: f32(n), cnt: f32(n) };
       return { pre, out, dout, arg, ...snn, annCo: L.kind === 'conv' ? co(L.cout) : undefined, snnCo: L.kind === 'conv' ? co(L.cout) : undefined };
     });
-    const col = f32(colMax), dcol = f32(colMax);
+    const col = f32(colMax), dcol = f32(colMax), tmp = f32(outMax), list = a.alloc('i32', listMax).offset;
     const sdy = a.alloc('f64', cMax), sdyx = a.alloc('f64', cMax);
     const p = a.alloc('f32', cMax), q = a.alloc('f32', cMax), r = a.alloc('f32', cMax);
-    return { grad, stats, x0, layers, col, dcol,
+    return { grad, stats, x0, layers, col, dcol, tmp, list,
       bn: { sdy: sdy.offset, sdyx: sdyx.offset, p: p.offset, q: q.offset, r: r.offset, sdyV: a.view(sdy), sdyxV: a.view(sdyx), pV: a.view(p), qV: a.view(q), rV: a.view(r) } };
   }
 
@@ -190,7 +201,17 @@ export class ProxyNetwork {
       run.fill(0, at, at + C); run.fill(1, at + C, at + 2 * C); run.fill(0, at + 2 * C, at + 3 * C); run.fill(1, at + 3 * C, at + 4 * C);
     });
     this.sc.set([0, 1, 1, 0, seed, 0, 0, 0]);
+    this.refreshTransposed();
     for (const ws of [this.main, ...this.shards]) this.clearWorkspace(ws);
+  }
+
+  /** Rebuilds the transposed weights of the sparse path (after init, an update, or loaded weights). */
+  refreshTransposed(): void {
+    this.plan.layers.forEach((L, l) => {
+      if (L.kind === 'pool') return;
+      const info = this.plan.params[this.plan.w[l]];
+      this.k.f32_transpose(this.params.offset + info.offset * F, info.rows, info.cols, this.wt.offset + info.offset * F);
+    });
   }
 
   clearWorkspace(ws: ProxyWorkspace): void {
@@ -276,7 +297,13 @@ export class ProxyNetwork {
         const W = ws.layers[l], n = B * outSize(L), x = l === 0 ? 0 : ws.layers[l - 1].spk;
         if (L.kind === 'conv') {
           if (l > 0) {
-            convForward(this.nn, L, this.wOff(l), x, W.scur, B, ws.col);
+            if (this.cfg.snnPath === 'sparse') {
+              const wt = this.wt.offset + this.plan.params[this.plan.w[l]].offset * F, P = L.Ho * L.Wo, inN = L.cin * L.H * L.W;
+              for (let b = 0; b < B; b++) {
+                k.if_conv_gather(x + b * inN * F, L.cin, L.H, L.W, L.k, L.stride, L.pad, wt, L.cout, ws.tmp, ws.list);
+                k.f32_transpose(ws.tmp, P, L.cout, W.scur + b * L.cout * P * F);
+              }
+            } else convForward(this.nn, L, this.wOff(l), x, W.scur, B, ws.col);
             const co = W.snnCo!;
             if (batch) this.batchCoeffs(ws, l, W.scur, B, co, this.statsAt[l]!.snn + 2 * L.cout * Math.min(t, this.cfg.T - 1));
             k.f32_affine_planes(W.scur, W.scur, B, L.cout, L.Ho * L.Wo, co.aT.offset, co.sT.offset);
@@ -285,7 +312,8 @@ export class ProxyNetwork {
         } else if (L.kind === 'pool') {
           k.f32_maxpool2(x, B * L.C, L.H, L.W, W.spk, 0);
         } else {
-          linearForward(this.nn, L, this.wOff(l), x, W.scur, B);
+          if (this.cfg.snnPath === 'sparse') k.if_fc_gather(x, B, L.nin, this.wt.offset + this.plan.params[this.plan.w[l]].offset * F, L.nout, W.scur, ws.list);
+          else linearForward(this.nn, L, this.wOff(l), x, W.scur, B);
           k.if_step(W.v, W.scur, W.spk, W.cnt, n, th);
         }
       });
@@ -356,6 +384,7 @@ export class ProxyNetwork {
     sc[S_STEP]++; sc[S_B1] *= c.beta1; sc[S_B2] *= c.beta2;
     this.k.f32_adam_step(this.params.offset, ws.grad.offset, this.adamM.offset, this.adamV.offset, this.plan.paramFloats,
       c.lr, c.beta1, c.beta2, c.eps, 1 - sc[S_B1], 1 - sc[S_B2], c.weightDecay, 0);
+    this.refreshTransposed();
     if (this.batchStats) this.updateRunning(st, st[this.statsLen - 2]);
     sc[S_LOSS] += loss; sc[S_SEEN] += st[this.statsLen - 2];
     this.clearWorkspace(ws);
@@ -415,6 +444,7 @@ export class ProxyNetwork {
       if (!src || src.length !== dst.length) throw new Error(`state lacks ${name} of length ${dst.length}`);
       a.view(dst).set(src);
     }
+    this.refreshTransposed();
   }
   get scalarState(): number[] { return [...this.sc]; }
   set scalarState(s: number[]) { this.sc.set(s); }
