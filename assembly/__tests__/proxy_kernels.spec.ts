@@ -112,7 +112,7 @@ describe("conv pieces", () => {
 });
 
 describe("spike-driven accumulation", () => {
-  it("if_conv_gather: _simd == _ref == im2col + dense GEMM", () => {
+  it("if_conv_gather: _simd == _ref, and == im2col + dense GEMM up to rounding", () => {
     seed(24);
     const Couts: i32[] = [3, 4, 16, 20, 36];
     const Hs: i32[] = [5, 7, 14];
@@ -124,16 +124,16 @@ describe("spike-driven accumulation", () => {
       const w = randomF32(Cout * K, -1, 1);
       const wt = alloc(K * Cout * 4);
       f32_transpose(w, Cout, K, wt);
-      const list = alloc(K * 4);
+      const list = alloc(H * W * Cin * 4), cntBuf = alloc(H * W * 4);
       const y1 = alloc(P * Cout * 4, 0xff), y2 = alloc(P * Cout * 4, 0xff);
-      if_conv_gather_simd(x, Cin, H, W, k, 1, pad, wt, Cout, y1, list);
-      if_conv_gather_ref(x, Cin, H, W, k, 1, pad, wt, Cout, y2, list);
+      if_conv_gather_simd(x, Cin, H, W, k, 1, pad, wt, Cout, y1, list, cntBuf);
+      if_conv_gather_ref(x, Cin, H, W, k, 1, pad, wt, Cout, y2, list, cntBuf);
       expect<i32>(diff32(y1, y2, P * Cout)).toBe(-1);
       const col = alloc(K * P * 4), dense = alloc(Cout * P * 4), yt = alloc(Cout * P * 4);
       f32_im2col(x, Cin, H, W, k, 1, pad, col);
       f32_gemm_nn_acc_simd(dense, P, Cout, P, w, K, col, P, K);
-      f32_transpose(y1, P, Cout, yt);
-      expect<i32>(diff32(yt, dense, Cout * P)).toBe(-1, "Cout=" + Cout.toString() + " H=" + H.toString());
+      memory.copy(yt, y1, <usize>(Cout * P * 4));
+      for (let i = 0; i < Cout * P; i++) expect<bool>(Math.abs(at(yt, i) - at(dense, i)) <= 1e-5 * (1 + Math.abs(at(dense, i)))).toBe(true, "Cout=" + Cout.toString() + " H=" + H.toString());
       freeAll();
     }
   });

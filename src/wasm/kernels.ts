@@ -44,7 +44,7 @@ export interface KernelSet {
   f32_maxpool2(x: P, planes: number, H: number, W: number, y: P, arg: P): void;
   f32_maxpool2_bwd(dy: P, arg: P, planes: number, H: number, W: number, dx: P): void;
   if_step(v: P, x: P, s: P, counts: P, n: number, theta: number): void;
-  if_conv_gather(x: P, Cin: number, H: number, W: number, k: number, stride: number, pad: number, wt: P, Cout: number, y: P, list: P): void;
+  if_conv_gather(x: P, Cin: number, H: number, W: number, k: number, stride: number, pad: number, wt: P, Cout: number, y: P, list: P, cnt: P): void;
   if_fc_gather(x: P, B: number, nin: number, wt: P, nout: number, y: P, list: P): void;
   f32_transpose(src: P, R: number, C: number, dst: P): void;
 }
