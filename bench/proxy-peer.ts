@@ -12,6 +12,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { ALGORITHMS } from '../src/algorithms/registry.js';
 import { DATASETS, loadDataset } from '../src/data/index.js';
 import { epochPermutation } from '../src/train/rng.js';
+import { ARCHITECTURES } from '../src/algorithms/proxy/models.js';
+import type { ProxyConfig } from '../src/algorithms/proxy/network.js';
 import { type Benchmark, ROOT, fmt, pick, runChild, sig } from './lib.js';
 import { blasEnv, ensureFastBlas, ensurePython } from './peers.js';
 import { stepCliEquivalent, type StepChildResult, type StepSpec } from './step-child.js';
@@ -19,25 +21,9 @@ import { stepCliEquivalent, type StepChildResult, type StepSpec } from './step-c
 const DATASET = 'fashion-mnist' as const;
 const STEP_CHILD_JS = path.join(ROOT, 'dist', 'bench', 'step-child.js');
 
-interface LayerSpec { kind: string; out?: number; k?: number; stride?: number; pad?: number }
-
-/** The proxy architectures, from the algorithm's own table (src/algorithms/proxy/models.ts). */
-async function proxyArchitectures(): Promise<Record<string, { summary: string; layers: LayerSpec[] }> | null> {
-  // a computed specifier: this file compiles (and the other benchmarks run) in a build without proxy
-  const spec = '../src/algorithms/proxy/models.js';
-  try { return (await import(spec)).ARCHITECTURES; } catch { return null; }
-}
-
 /** The proxy algorithm's resolved configuration for a model name (its T, threshold...). */
-function proxyConfig(model: string): Record<string, unknown> | null {
-  const a = ALGORITHMS.proxy;
-  return a ? (a.resolve({ model }, DATASET) as Record<string, unknown>) : null;
-}
-
-/** The number of time steps in a resolved proxy config (15 = the reference's when the config does not say). */
-function timeSteps(cfg: Record<string, unknown> | null): number {
-  for (const k of ['T', 'timeSteps', 'timesteps', 'steps']) if (cfg && typeof cfg[k] === 'number') return cfg[k] as number;
-  return 15;
+function proxyConfig(model: string): ProxyConfig {
+  return ALGORITHMS.proxy.resolve({ model }, DATASET) as ProxyConfig;
 }
 
 const ratio = (a: number, b: number) => sig(a / b, 3);
@@ -51,12 +37,8 @@ export const proxyPeer: Benchmark = {
     const P = pick(ctx.quick,
       { models: ['fmnist-paper', 'fmnist-small'], batch: 100, warmup: 1, steps: { 'fmnist-paper': 2, 'fmnist-small': 5 } as Record<string, number>, threads: [...new Set([ncpu, 1])], shards: 8, seed: 1 },
       { models: ['fmnist-small'], batch: 100, warmup: 1, steps: { 'fmnist-small': 1 } as Record<string, number>, threads: [...new Set([ncpu, 1])], shards: 8, seed: 1 });
-    const archs = await proxyArchitectures();
+    const archs = ARCHITECTURES;
     const errors: string[] = [];
-    if (!archs || !ALGORITHMS.proxy) {
-      const e = 'the proxy algorithm is not in this build (src/algorithms/proxy/models.ts, registry entry "proxy"): only the PyTorch side can run';
-      ctx.warn(e); errors.push(e);
-    }
     const mayInstall = !ctx.quick || ctx.flags.has('--install');
     const torchPy = await ensurePython('torch', 'python3-torch', mayInstall, ctx);
     ctx.log(`  torch: ${torchPy.python ? `${torchPy.python} (torch ${torchPy.version})` : `unavailable: ${torchPy.error}`}`);
@@ -83,17 +65,15 @@ export const proxyPeer: Benchmark = {
     const summary: string[] = [];
     try {
       for (const model of P.models) {
-        const layers = archs?.[model]?.layers ?? null;
-        const cfg = layers ? proxyConfig(model) : null;
-        const T = timeSteps(cfg);
+        const cfg = proxyConfig(model);
+        const T = cfg.T;
         const steps = P.steps[model];
-        const arch = { name: model, input: [info.channels, info.height, info.width], classes: info.classes, layers: layers ?? (model === 'fmnist-paper' ? 'fmnist-paper' : null) };
-        if (!arch.layers) { errors.push(`${model}: architecture unknown in this build`); continue; }
-        const archArg = typeof arch.layers === 'string' ? 'fmnist-paper' : JSON.stringify(arch);
+        // the PyTorch peer builds the same network from the same layer list
+        const archArg = JSON.stringify({ name: model, input: [info.channels, info.height, info.width], classes: info.classes, layers: archs[model].layers });
         const ours: Record<number, StepChildResult | null> = {}, torch: Record<number, any> = {};
         const jobs: [string, () => Promise<void>][] = [];
         for (const th of P.threads) {
-          if (cfg) {
+          {
             jobs.push([`ours ${model} workers ${th}`, async () => {
               // the trainer's default shard count, or fewer when the model's workspaces do not fit in wasm memory
               let r;
@@ -110,7 +90,7 @@ export const proxyPeer: Benchmark = {
           }
           if (torchPy.python) {
             jobs.push([`torch ${model} threads ${th}`, async () => {
-              const args = [path.join(ROOT, 'bench', 'peers', 'proxy_torch.py'), 'time', '--arch', archArg, '--data', dataFile, '--batch', String(P.batch), '--T', String(T),
+              const args = [path.join(ROOT, 'bench', 'peers', 'proxy_torch.py'), 'time', '--arch', archArg, '--data', dataFile, '--batch', String(P.batch), '--T', String(T), '--theta', String(cfg.theta),
                 '--threads', String(th), '--warmup', String(P.warmup), '--steps', String(steps), '--distinct-batches', String(P.warmup + steps), '--rates'];
               const r = await runChild(torchPy.python!, args, { env: blasEnv(th), timeoutMs: 60 * 60_000 });
               if (r.error) { errors.push(`torch ${model} threads ${th}: ${r.error}`); ctx.warn(`torch ${model} (${th} threads) failed: ${r.error}`); torch[th] = null; return; }
@@ -134,7 +114,7 @@ export const proxyPeer: Benchmark = {
           };
         });
         const t0 = Object.values(torch).find(Boolean);
-        rows.push({ model, summary: archs?.[model]?.summary ?? null, T, batch: P.batch, warmup: P.warmup, steps, macsPerImage: t0?.macsPerImage ?? null, perThreads: per,
+        rows.push({ model, summary: archs[model].summary, theta: cfg.theta, chunk: cfg.chunk, T, batch: P.batch, warmup: P.warmup, steps, macsPerImage: t0?.macsPerImage ?? null, perThreads: per,
           oursDescribe: Object.values(ours).find(Boolean)?.describe ?? null });
         for (const x of per) {
           summary.push(`proxy ${model} (T ${T}, batch ${P.batch}), ${x.threads} thread${x.threads > 1 ? 's' : ''}: ours ${x.ours ? fmt(x.ours.imagesPerSecond) : 'n/a'} images/s vs PyTorch ${x.torch ? fmt(x.torch.imagesPerSecond) : 'n/a'} images/s` +

@@ -15,10 +15,11 @@ import { kernels } from './kernels.js';
 import { trainer } from './trainer.js';
 import { peers } from './peers.js';
 import { scaling } from './scaling.js';
+import { proxySnn } from './proxy-snn.js';
 import { proxyPeer } from './proxy-peer.js';
 import { generateReport } from './report.js';
 
-export const BENCHMARKS: Benchmark[] = [kernels, trainer, peers, scaling, proxyPeer];
+export const BENCHMARKS: Benchmark[] = [kernels, trainer, peers, scaling, proxySnn, proxyPeer];
 
 async function runOne(b: Benchmark, quick: boolean, flags: Set<string>): Promise<BenchRecord> {
   const warnings: string[] = [];

@@ -286,6 +286,8 @@ def load_images(path, arch, n, rng):
 
 
 def mode_time(args):
+    global THETA
+    THETA = args.theta
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
@@ -330,7 +332,7 @@ def mode_time(args):
     print('BENCH_RESULT ' + json.dumps({
         'python': sys.executable, 'pythonVersion': platform.python_version(), 'torch': torch.__version__, 'numpy': np.__version__,
         'threads': torch.get_num_threads(), 'interopThreads': torch.get_num_interop_threads(),
-        'arch': arch, 'T': args.T, 'batch': args.batch, 'bn': args.bn, 'dataSource': source,
+        'arch': arch, 'T': args.T, 'theta': THETA, 'batch': args.batch, 'bn': args.bn, 'dataSource': source,
         'warmupSteps': args.warmup, 'timedSteps': args.steps,
         'stepSeconds': walls, 'stepSecondsMedian': med, 'imagesPerSecond': args.batch / med,
         'phasesMedian': {k: float(np.median([p[k] for p in phases])) for k in phases[0]},
@@ -491,6 +493,7 @@ def main():
     t.add_argument('--data', help='raw file: n*C*H*W pixel bytes then n label bytes (default: random pixels)')
     t.add_argument('--batch', type=int, default=100)
     t.add_argument('--T', type=int, default=15)
+    t.add_argument('--theta', type=float, default=THETA, help='IF threshold (reference 2.0)')
     t.add_argument('--bn', choices=['train', 'eval'], default='train', help='BN regime: train (epoch 0) or eval (later epochs)')
     t.add_argument('--threads', type=int, default=os.cpu_count())
     t.add_argument('--warmup', type=int, default=1)
