@@ -15,3 +15,12 @@ export { f32_adam_step_simd, f32_adam_step_ref } from "./dense/adam_f32";
 export { bin_pack_signs, bin_pack_u8_planes } from "./binary/pack";
 export { bin_xnor_gemv_popc, bin_xnor_gemv_ref, bin_andpopc_planes_gemv_popc, bin_andpopc_planes_gemv_ref } from "./binary/gemv";
 export { probe_f32_fma_peak, probe_popcnt_peak, probe_stream_read, probe_stream_update } from "./bench/probes";
+// proxy learning (conv nets, batch norm, IF dynamics)
+export { f32_gemm_nn_acc_simd, f32_gemm_nn_acc_ref, f32_gemm_tn_any_simd, f32_gemm_tn_any_ref } from "./dense/gemm_nn_f32";
+export { f32_gemm_nt_acc_simd, f32_gemm_nt_acc_ref } from "./dense/gemm_nt_f32";
+export { f32_im2col, f32_col2im_simd, f32_col2im_ref } from "./dense/im2col_f32";
+export { f32_plane_stats, f32_plane_sums, f32_affine_planes_simd, f32_affine_planes_ref, f32_bn_bwd_planes_simd, f32_bn_bwd_planes_ref } from "./dense/norm_f32";
+export { f32_relu_simd, f32_relu_ref, f32_relu_bwd_simd, f32_relu_bwd_ref } from "./dense/act_f32";
+export { f32_maxpool2, f32_maxpool2_bwd } from "./dense/pool_f32";
+export { if_step_simd, if_step_ref } from "./if/if_f32";
+export { if_conv_gather_simd, if_conv_gather_ref, if_fc_gather_simd, if_fc_gather_ref, f32_transpose } from "./if/spike_gather";

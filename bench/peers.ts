@@ -58,7 +58,7 @@ export async function ensurePython(module: string, pkg: string, mayInstall: bool
  * reference BLAS unless an optimised one is installed (measured here: 2.6 GFLOP/s sgemm). A fair
  * "just use PyTorch" peer gets Debian's OpenBLAS; returns where libblas.so.3 points afterwards.
  */
-async function ensureFastBlas(mayInstall: boolean, ctx: BenchContext): Promise<{ libblas: string | null; install: { ok: boolean; log: string } | null }> {
+export async function ensureFastBlas(mayInstall: boolean, ctx: BenchContext): Promise<{ libblas: string | null; install: { ok: boolean; log: string } | null }> {
   const resolve = () => { try { return realpathSync('/usr/lib/x86_64-linux-gnu/libblas.so.3'); } catch { return null; } };
   const before = resolve();
   if (before === null || /openblas|blis|mkl/i.test(before) || !mayInstall) return { libblas: before, install: null };
@@ -67,7 +67,7 @@ async function ensureFastBlas(mayInstall: boolean, ctx: BenchContext): Promise<{
 }
 
 /** The benchmark's command environment: OpenBLAS tuning variables of this machine removed (toolchain notes). */
-function blasEnv(threads: number | null): NodeJS.ProcessEnv {
+export function blasEnv(threads: number | null): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type BenchRecord, DOCS_DIR, ROOT, RUN_JS, fmt, readResult, resultPath } from './lib.js';
 import { COLORS, hbarChart, lineChartLog2, type Bar } from './svg.js';
 
-const NAMES = ['kernels', 'trainer', 'peers', 'scaling'] as const;
+const NAMES = ['kernels', 'trainer', 'peers', 'scaling', 'proxy-peer'] as const;
 
 function bytes(b: number): string {
   if (!Number.isFinite(b)) return 'n/a';
@@ -201,6 +201,46 @@ function scalingSection(r: BenchRecord, svgs: string[]): string {
   return md.join('\n\n');
 }
 
+function proxySection(r: BenchRecord, svgs: string[]): string {
+  const res = r.results;
+  const md: string[] = ['## 6. Proxy learning vs PyTorch, one training step', provenance(r)];
+  md.push('Images/s of **one training step** of proxy learning at batch 100 (the SNN forward over T steps, the ANN forward and backward, Adam; BN in its epoch-0 train mode), ' +
+    'median of the timed steps after a warm-up step, on the same Fashion-MNIST images (the first of the seed\'s epoch-0 permutation). ' +
+    '**Ours**: the trainer\'s inner loop (`bench/step-child.ts`: micro-shards -> executor -> applyShards, with the algorithm\'s defaults: 8 shards, or fewer where the workspaces do not fit in wasm memory, training augmentation included) with `--workers` = all cores and 1. ' +
+    '**PyTorch**: `bench/peers/proxy_torch.py`, an independent implementation of the authors\' step (IF neurons written out as in SpikingJelly 0.0.0.0.8, dense tensors, ' +
+    '`torch.set_num_threads` = all cores and 1), the kind of code the authors ran. Only a few steps are timed: one step of `fmnist-paper` is ~3 G multiply-adds per image.');
+  const t = res.torch ?? {};
+  if (t.python?.error) md.push(`> PyTorch peer not run: ${t.python.error}`);
+  if (t.python?.install) md.push(`> apt-get install python3-torch: ${t.python.install.ok ? 'installed' : 'FAILED'} (${t.python.install.log})`);
+  const rows: (string | number)[][] = [];
+  const bars: Bar[] = [];
+  for (const c of (res.configs ?? []) as any[]) {
+    for (const x of c.perThreads) {
+      rows.push([`\`${c.model}\``, c.T, x.threads, x.ours ? `**${fmt(x.ours.imagesPerSecond)}** (${x.ours.shards} shards)` : 'n/a', x.ours ? x.ours.stepSeconds.map((s: number) => fmt(s)).join(', ') : '—',
+        x.torch ? `**${fmt(x.torch.imagesPerSecond)}**` : 'n/a', x.torch ? x.torch.stepSeconds.map((s: number) => fmt(s)).join(', ') : '—',
+        x.torch ? `ANN fwd ${fmt(x.torch.phasesMedian.annForward)}, SNN ${fmt(x.torch.phasesMedian.snnForward)}, ANN bwd ${fmt(x.torch.phasesMedian.annBackward)}, Adam ${fmt(x.torch.phasesMedian.adam)}` : '—',
+        x.oursOverTorch !== null ? `**${fmt(x.oursOverTorch)}×**` : 'n/a']);
+      if (x.torch) bars.push({ label: `PyTorch ${c.model} (${x.threads} thr)`, value: x.torch.imagesPerSecond, color: COLORS.peer2 });
+      if (x.ours) bars.push({ label: `ours ${c.model} (${x.threads} worker${x.threads > 1 ? 's' : ''})`, value: x.ours.imagesPerSecond, color: COLORS.ours,
+        text: `${fmt(x.ours.imagesPerSecond)}${x.oursOverTorch !== null ? ` (${fmt(x.oursOverTorch)}×)` : ''}` });
+    }
+  }
+  if (rows.length) {
+    md.push(table(['model', 'T', 'threads / workers', 'ours images/s', 'ours step s', 'PyTorch images/s', 'PyTorch step s', 'PyTorch phases (s, median)', 'ours / PyTorch'], rows));
+    const rates = ((res.configs ?? []) as any[]).map((c) => {
+      const tr = c.perThreads.map((x: any) => x.torch?.spikeRates).find(Boolean);
+      return tr ? `\`${c.model}\`: ${Object.entries(tr).map(([l, v]) => `layer ${l} ${fmt(100 * (v as number))}%`).join(', ')}` : null;
+    }).filter(Boolean);
+    if (rates.length) md.push(`Spike rates of the IF layers (spikes per neuron per time step, PyTorch run, last batch, untrained weights): ${rates.join('; ')}.`);
+    const cli = ((res.configs ?? []) as any[]).flatMap((c) => c.perThreads.filter((x: any) => x.ours).map((x: any) => `- ${c.model}, ${x.threads} worker(s): \`${x.ours.cli}\``));
+    if (cli.length) md.push('<details><summary>Equivalent CLI training runs (epoch slices of the same configuration)</summary>\n\n' + cli.join('\n') + '\n\n</details>');
+  }
+  if (t.torch) md.push(`PyTorch ${t.torch} (NumPy ${t.numpy}) via ${t.python?.python ?? '?'}; ${(t.blasInfo ?? []).join('; ')}. PyTorch's convolutions use its bundled oneDNN; the fully connected layers use the system BLAS.`);
+  if ((res.errors ?? []).length) md.push('Failures: ' + res.errors.map((e: string) => `\`${e}\``).join('; '));
+  if (bars.length) md.push(writeSvg('bench-proxy.svg', hbarChart({ title: 'Proxy learning training step, images / s (same machine, same run)', unit: 'images / s', log: true, bars }), svgs));
+  return md.join('\n\n');
+}
+
 export function generateReport(): { markdown: string; svgs: string[]; sources: string[] } {
   mkdirSync(DOCS_DIR, { recursive: true });
   const recs: Partial<Record<(typeof NAMES)[number], BenchRecord>> = {};
@@ -215,11 +255,11 @@ export function generateReport(): { markdown: string; svgs: string[]; sources: s
       `${quick.length && loaded.length ? '; ' : ''}${loaded.length ? `${loaded.join(', ')} measured while other processes held the CPUs` : ''}. Not representative: rerun on a quiet machine.`);
   }
   md.push(['## How to run', '```sh', 'npm run build                      # wasm (with the probe kernels) and TypeScript',
-    'npm run bench                      # all four benchmarks, each in its own process, then this page', `node ${RUN_JS} kernels             # one of: ${NAMES.join(', ')}`,
+    'npm run bench                      # all five benchmarks, each in its own process, then this page', `node ${RUN_JS} kernels             # one of: ${NAMES.join(', ')}`,
     `node ${RUN_JS} --quick             # smoke test of the whole harness (< 2 min), figures not representative`, `node ${RUN_JS} --list              # what each measures`,
     'node dist/bench/report.js          # rebuild this page and docs/bench-*.svg from bench/results/*.json', '```',
     'Run on a quiet machine (`uptime`): every result records the load average and the CPU time other processes took meanwhile, and flags itself when that exceeded 0.2 cores. ' +
-    'The peers benchmark installs `python3-numpy` / `python3-torch` with apt-get when no python3 can import them (failures are recorded, not fatal). No timing threshold is asserted anywhere.'].join('\n'));
+    'The peers and proxy-peer benchmarks install `python3-numpy` / `python3-torch` (and `libopenblas0-pthread`) with apt-get when no python3 can import them (failures are recorded, not fatal). No timing threshold is asserted anywhere.'].join('\n'));
   const any = NAMES.map((n) => recs[n]).find(Boolean);
   if (any) {
     const m = any.machine;
@@ -234,6 +274,7 @@ export function generateReport(): { markdown: string; svgs: string[]; sources: s
   md.push(recs.peers ? peersSection(recs.peers, svgs) : `## 3. Peers\n\nNot measured yet: \`node ${RUN_JS} peers\`.`);
   md.push(recs.scaling ? scalingSection(recs.scaling, svgs) : `## 4. Worker scaling\n\nNot measured yet: \`node ${RUN_JS} scaling\`.`);
   md.push(memorySection(recs.trainer ?? null, recs.peers ?? null));
+  md.push(recs['proxy-peer'] ? proxySection(recs['proxy-peer'], svgs) : `## 6. Proxy learning vs PyTorch\n\nNot measured yet: \`node ${RUN_JS} proxy-peer\`.`);
   const file = path.join(DOCS_DIR, 'benchmarks.md');
   writeFileSync(file, md.join('\n\n') + '\n');
   return { markdown: file, svgs, sources };

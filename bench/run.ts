@@ -15,9 +15,11 @@ import { kernels } from './kernels.js';
 import { trainer } from './trainer.js';
 import { peers } from './peers.js';
 import { scaling } from './scaling.js';
+import { proxySnn } from './proxy-snn.js';
+import { proxyPeer } from './proxy-peer.js';
 import { generateReport } from './report.js';
 
-export const BENCHMARKS: Benchmark[] = [kernels, trainer, peers, scaling];
+export const BENCHMARKS: Benchmark[] = [kernels, trainer, peers, scaling, proxySnn, proxyPeer];
 
 async function runOne(b: Benchmark, quick: boolean, flags: Set<string>): Promise<BenchRecord> {
   const warnings: string[] = [];
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
   const known = new Set(['--quick', '--install', '--no-report', '--list', '--help']);
   for (const f of flags) if (!known.has(f)) throw new BenchUsageError(`unknown option ${f} (known: ${[...known].join(' ')})`);
   if (flags.has('--list') || flags.has('--help')) {
-    for (const b of BENCHMARKS) process.stdout.write(`${b.name.padEnd(8)} ${b.title}\n         ${b.about}\n`);
+    for (const b of BENCHMARKS) process.stdout.write(`${b.name.padEnd(10)} ${b.title}\n         ${b.about}\n`);
     process.stdout.write(`\nnode ${RUN_JS} [name ...] [--quick] [--install] [--no-report]\n`);
     return;
   }

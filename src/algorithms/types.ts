@@ -20,6 +20,10 @@ export interface EvalStats {
   hiddenFiringShare?: number;
   /** samples with no output spike */
   noOutputSpike?: number;
+  /** rate-coded models: accuracy under every rule after T simulation steps, for each T evaluated */
+  accuracyByT?: { T: number; accuracy: Record<DecisionRule, number> }[];
+  /** rate-coded models: spikes per neuron per time step of each spiking layer, in layer order */
+  layerSpikeRates?: number[];
 }
 
 /** Named weight tensors as [rows = n_out][cols = n_in] matrices (the .npy interchange layout). */

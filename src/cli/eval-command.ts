@@ -78,7 +78,9 @@ export function evalCommand(): Command {
           `  accuracy strict ${(a.strict * 100).toFixed(2)}%  first-index ${(a['first-index'] * 100).toFixed(2)}%  reference rule ${(a.reference * 100).toFixed(2)}%\n` +
           (r.stats.meanWinnerTime !== undefined ? `  mean winner spike time ${r.stats.meanWinnerTime.toFixed(2)}\n` : '') +
           (r.stats.hiddenFiringShare !== undefined ? `  hidden neurons firing ${(r.stats.hiddenFiringShare * 100).toFixed(2)}%\n` : '') +
-          (r.stats.noOutputSpike !== undefined ? `  samples with no output spike ${r.stats.noOutputSpike}\n` : ''));
+          (r.stats.noOutputSpike !== undefined ? `  samples with no output spike ${r.stats.noOutputSpike}\n` : '') +
+          (r.stats.accuracyByT ?? []).map((x) => `  T=${x.T}: strict ${(x.accuracy.strict * 100).toFixed(2)}%  first-index ${(x.accuracy['first-index'] * 100).toFixed(2)}%  reference rule ${(x.accuracy.reference * 100).toFixed(2)}%\n`).join('') +
+          (r.stats.layerSpikeRates ? `  spikes per neuron per step, by layer: ${r.stats.layerSpikeRates.map((x) => x.toFixed(4)).join(' ')}\n` : ''));
       }
     });
   return cmd;

@@ -29,6 +29,24 @@ export interface KernelSet {
   bin_pack_u8_planes(src: P, n: number, words: number, planes: P): void;
   bin_xnor_gemv(w: P, x: P, rows: number, words: number, nValid: number, out: P): void;
   bin_andpopc_planes_gemv(w: P, planes: P, rows: number, words: number, out: P): void;
+  // proxy learning (conv nets): C row stride ldc, any M/N/K
+  f32_gemm_nn_acc(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
+  f32_gemm_tn_any(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
+  f32_gemm_nt_acc(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
+  f32_im2col(x: P, C: number, H: number, W: number, k: number, stride: number, pad: number, col: P): void;
+  f32_col2im(col: P, C: number, H: number, W: number, k: number, stride: number, pad: number, dx: P): void;
+  f32_plane_stats(x: P, B: number, C: number, n: number, mean: P, m2: P): void;
+  f32_plane_sums(dy: P, x: P, B: number, C: number, n: number, sdy: P, sdyx: P): void;
+  f32_affine_planes(x: P, y: P, B: number, C: number, n: number, a: P, s: P): void;
+  f32_bn_bwd_planes(dy: P, x: P, dx: P, B: number, C: number, n: number, p: P, q: P, r: P): void;
+  f32_relu(x: P, y: P, n: number): void;
+  f32_relu_bwd(y: P, dy: P, dx: P, n: number): void;
+  f32_maxpool2(x: P, planes: number, H: number, W: number, y: P, arg: P): void;
+  f32_maxpool2_bwd(dy: P, arg: P, planes: number, H: number, W: number, dx: P): void;
+  if_step(v: P, x: P, s: P, counts: P, n: number, theta: number): void;
+  if_conv_gather(x: P, Cin: number, H: number, W: number, k: number, stride: number, pad: number, wt: P, Cout: number, y: P, list: P, cnt: P): void;
+  if_fc_gather(x: P, B: number, nin: number, wt: P, nout: number, y: P, list: P): void;
+  f32_transpose(src: P, R: number, C: number, dst: P): void;
 }
 
 export type KernelName = keyof KernelSet;
@@ -55,6 +73,23 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   bin_pack_u8_planes: { fast: 'bin_pack_u8_planes' },
   bin_xnor_gemv: { fast: 'bin_xnor_gemv_popc', ref: 'bin_xnor_gemv_ref' },
   bin_andpopc_planes_gemv: { fast: 'bin_andpopc_planes_gemv_popc', ref: 'bin_andpopc_planes_gemv_ref' },
+  f32_gemm_nn_acc: { fast: 'f32_gemm_nn_acc_simd', ref: 'f32_gemm_nn_acc_ref' },
+  f32_gemm_tn_any: { fast: 'f32_gemm_tn_any_simd', ref: 'f32_gemm_tn_any_ref' },
+  f32_gemm_nt_acc: { fast: 'f32_gemm_nt_acc_simd', ref: 'f32_gemm_nt_acc_ref' },
+  f32_im2col: { fast: 'f32_im2col' },
+  f32_col2im: { fast: 'f32_col2im_simd', ref: 'f32_col2im_ref' },
+  f32_plane_stats: { fast: 'f32_plane_stats' },
+  f32_plane_sums: { fast: 'f32_plane_sums' },
+  f32_affine_planes: { fast: 'f32_affine_planes_simd', ref: 'f32_affine_planes_ref' },
+  f32_bn_bwd_planes: { fast: 'f32_bn_bwd_planes_simd', ref: 'f32_bn_bwd_planes_ref' },
+  f32_relu: { fast: 'f32_relu_simd', ref: 'f32_relu_ref' },
+  f32_relu_bwd: { fast: 'f32_relu_bwd_simd', ref: 'f32_relu_bwd_ref' },
+  f32_maxpool2: { fast: 'f32_maxpool2' },
+  f32_maxpool2_bwd: { fast: 'f32_maxpool2_bwd' },
+  if_step: { fast: 'if_step_simd', ref: 'if_step_ref' },
+  if_conv_gather: { fast: 'if_conv_gather_simd', ref: 'if_conv_gather_ref' },
+  if_fc_gather: { fast: 'if_fc_gather_simd', ref: 'if_fc_gather_ref' },
+  f32_transpose: { fast: 'f32_transpose' },
 };
 
 /** Binds the registry's kernels of one variant (ref falls back to fast where no twin exists). */

@@ -20,10 +20,12 @@ const data = {
 };
 
 // small but real settings per algorithm: (flags, batch size, samples, the accuracy it must beat)
-const PLAN: Record<string, { flags: Record<string, unknown>; batch: number; n: number; min: number }> = {
+// (proxy is judged under the strict rule: its reference rule counts an all-silent output as correct)
+const PLAN: Record<string, { flags: Record<string, unknown>; batch: number; n: number; min: number; rule?: 'strict' }> = {
   s4nn: { flags: { hidden: [100] }, batch: 1, n: 3000, min: 0.7 },
   bs4nn: { flags: { hidden: [100] }, batch: 1, n: 3000, min: 0.6 },
   bnn: { flags: { hidden: [100], lr: 0.003 }, batch: 20, n: 3000, min: 0.7 },
+  proxy: { flags: { model: 'tiny', lr: 0.003, evalT: [4] }, batch: 20, n: 3000, min: 0.5, rule: 'strict' },
 };
 
 async function run(algo: string, seed: number, epochs: number, outDir: string, resume = false, workers = 1): Promise<TrainSummary> {
@@ -50,7 +52,8 @@ for (const algo of Object.keys(PLAN)) {
       assert.equal(a.weightsSha256, b.weightsSha256, 'same seed, same weights');
       assert.notEqual(a.weightsSha256, c.weightsSha256, 'another seed, other weights');
       const acc = a.final!.test.accuracy;
-      assert.ok(acc.reference >= PLAN[algo].min, `${algo} reached ${acc.reference} (reference rule) on 1000 test images`);
+      const rule = PLAN[algo].rule ?? 'reference';
+      assert.ok(acc[rule] >= PLAN[algo].min, `${algo} reached ${acc[rule]} (${rule} rule) on 1000 test images`);
       assert.ok(acc.strict <= acc['first-index'] && acc['first-index'] <= acc.reference, 'strict <= first-index <= reference');
       // stop after one epoch, then resume to two
       await run(algo, 11, 1, join(dir, 'r'));

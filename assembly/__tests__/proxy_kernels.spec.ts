@@ -1,0 +1,158 @@
+// Proxy-learning kernels: every _simd against its _ref twin bit for bit on awkward sizes (rows and
+// columns not multiples of 4 or 8, 7x7 planes, K = 1), plus two cross-checks of meaning: the
+// GEMMs against a double-precision sum, and the spike-driven conv (if_conv_gather) against im2col +
+// dense GEMM (the same sums in the same order, so the same bits).
+import {
+  f32_gemm_nn_acc_simd, f32_gemm_nn_acc_ref, f32_gemm_tn_any_simd, f32_gemm_tn_any_ref, f32_gemm_nt_acc_simd, f32_gemm_nt_acc_ref,
+  f32_im2col, f32_col2im_simd, f32_col2im_ref, f32_affine_planes_simd, f32_affine_planes_ref, f32_bn_bwd_planes_simd, f32_bn_bwd_planes_ref,
+  f32_relu_simd, f32_relu_ref, f32_relu_bwd_simd, f32_relu_bwd_ref, if_step_simd, if_step_ref,
+  if_conv_gather_simd, if_conv_gather_ref, if_fc_gather_simd, if_fc_gather_ref, f32_transpose,
+} from "../index";
+import { seed, rndF32, chance, alloc, dup, freeAll, diff32 } from "./util";
+
+function randomF32(n: i32, lo: f32, hi: f32): usize {
+  const p = alloc(n * 4);
+  for (let i = 0; i < n; i++) store<f32>(p + (<usize>i << 2), rndF32(lo, hi));
+  return p;
+}
+function spikes(n: i32, pct: i32): usize {
+  const p = alloc(n * 4);
+  for (let i = 0; i < n; i++) store<f32>(p + (<usize>i << 2), chance(pct) ? 1 : 0);
+  return p;
+}
+function at(p: usize, i: i32): f64 { return <f64>load<f32>(p + (<usize>i << 2)); }
+
+describe("proxy GEMMs", () => {
+  it("nn, tn_any, nt: _simd == _ref and == the double-precision sum", () => {
+    seed(21);
+    const Ms: i32[] = [1, 4, 5, 9, 13];
+    const Ns: i32[] = [1, 3, 8, 12, 49];
+    const Ks: i32[] = [1, 3, 7, 18];
+    for (let x = 0; x < Ms.length; x++) for (let y = 0; y < Ns.length; y++) for (let z = 0; z < Ks.length; z++) {
+      const M = Ms[x], N = Ns[y], K = Ks[z], ldc = N + 2;
+      for (let kind = 0; kind < 3; kind++) {
+        // A: nn [M][K] (lda K+1), tn [K][M] (lda M+3), nt [M][K] (lda K+1); B: nn/tn [K][N] (ldb N+1), nt [N][K] (ldb K+2)
+        const lda = kind == 1 ? M + 3 : K + 1, ldb = kind == 2 ? K + 2 : N + 1;
+        const a = randomF32((kind == 1 ? K : M) * lda, -2, 2), b = randomF32((kind == 2 ? N : K) * ldb, -1, 1);
+        const c = randomF32(M * ldc, -3, 3);
+        const c1 = dup(c, M * ldc * 4), c2 = dup(c, M * ldc * 4);
+        if (kind == 0) { f32_gemm_nn_acc_simd(c1, ldc, M, N, a, lda, b, ldb, K); f32_gemm_nn_acc_ref(c2, ldc, M, N, a, lda, b, ldb, K); }
+        else if (kind == 1) { f32_gemm_tn_any_simd(c1, ldc, M, N, a, lda, b, ldb, K); f32_gemm_tn_any_ref(c2, ldc, M, N, a, lda, b, ldb, K); }
+        else { f32_gemm_nt_acc_simd(c1, ldc, M, N, a, lda, b, ldb, K); f32_gemm_nt_acc_ref(c2, ldc, M, N, a, lda, b, ldb, K); }
+        expect<i32>(diff32(c1, c2, M * ldc)).toBe(-1, "kind " + kind.toString() + " M=" + M.toString() + " N=" + N.toString() + " K=" + K.toString());
+        for (let r = 0; r < M; r++) for (let col = 0; col < N; col++) {
+          let want = at(c, r * ldc + col);
+          for (let s = 0; s < K; s++) {
+            const av = kind == 1 ? at(a, s * lda + r) : at(a, r * lda + s);
+            const bv = kind == 2 ? at(b, col * ldb + s) : at(b, s * ldb + col);
+            want += av * bv;
+          }
+          expect<bool>(Math.abs(at(c1, r * ldc + col) - want) <= 1e-4 * (1 + Math.abs(want))).toBe(true);
+        }
+        freeAll();
+      }
+    }
+  });
+});
+
+describe("conv pieces", () => {
+  it("col2im: _simd == _ref (stride 1 and 2, pad 0 and 1, k 1 and 3)", () => {
+    seed(22);
+    const Hs: i32[] = [1, 5, 7, 14];
+    for (let h = 0; h < Hs.length; h++) for (let k = 1; k <= 3; k += 2) for (let pad = 0; pad <= 1; pad++) for (let stride = 1; stride <= 2; stride++) {
+      const C = 3, H = Hs[h], W = Hs[h] + 1;
+      const Ho = (H + 2 * pad - k) / stride + 1, Wo = (W + 2 * pad - k) / stride + 1;
+      if (Ho < 1 || Wo < 1) continue;
+      const col = randomF32(C * k * k * Ho * Wo, -1, 1);
+      const dx = randomF32(C * H * W, -1, 1);
+      const d1 = dup(dx, C * H * W * 4), d2 = dup(dx, C * H * W * 4);
+      f32_col2im_simd(col, C, H, W, k, stride, pad, d1);
+      f32_col2im_ref(col, C, H, W, k, stride, pad, d2);
+      expect<i32>(diff32(d1, d2, C * H * W)).toBe(-1);
+      // im2col then col2im of an all-ones image counts the taps that read each pixel
+      const ones = alloc(C * H * W * 4);
+      for (let i = 0; i < C * H * W; i++) store<f32>(ones + (<usize>i << 2), 1);
+      const c2 = alloc(C * k * k * Ho * Wo * 4);
+      f32_im2col(ones, C, H, W, k, stride, pad, c2);
+      const z = alloc(C * H * W * 4);
+      f32_col2im_simd(c2, C, H, W, k, stride, pad, z);
+      let taps: f64 = 0;
+      for (let i = 0; i < C * H * W; i++) taps += at(z, i);
+      let ones2: f64 = 0;
+      for (let i = 0; i < C * k * k * Ho * Wo; i++) ones2 += at(c2, i);
+      expect<f64>(taps).toBe(ones2);
+      freeAll();
+    }
+  });
+  it("batch-norm affine and backward, ReLU, IF step: _simd == _ref", () => {
+    seed(23);
+    const ns: i32[] = [1, 3, 4, 49, 196];
+    for (let q = 0; q < ns.length; q++) {
+      const B = 3, C = 5, n = ns[q], len = B * C * n;
+      const x = randomF32(len, -3, 3), dy = randomF32(len, -1, 1);
+      const a = randomF32(C, -2, 2), s = randomF32(C, -1, 1), r = randomF32(C, -1, 1);
+      const y1 = alloc(len * 4), y2 = alloc(len * 4);
+      f32_affine_planes_simd(x, y1, B, C, n, a, s); f32_affine_planes_ref(x, y2, B, C, n, a, s);
+      expect<i32>(diff32(y1, y2, len)).toBe(-1);
+      f32_bn_bwd_planes_simd(dy, x, y1, B, C, n, a, s, r); f32_bn_bwd_planes_ref(dy, x, y2, B, C, n, a, s, r);
+      expect<i32>(diff32(y1, y2, len)).toBe(-1);
+      f32_relu_simd(x, y1, len); f32_relu_ref(x, y2, len);
+      expect<i32>(diff32(y1, y2, len)).toBe(-1);
+      f32_relu_bwd_simd(x, dy, y1, len); f32_relu_bwd_ref(x, dy, y2, len);
+      expect<i32>(diff32(y1, y2, len)).toBe(-1);
+      const v = randomF32(len, -1, 2), cnt = randomF32(len, 0, 3);
+      const v1 = dup(v, len * 4), v2 = dup(v, len * 4), n1 = dup(cnt, len * 4), n2 = dup(cnt, len * 4);
+      for (let t = 0; t < 4; t++) { if_step_simd(v1, x, y1, n1, len, 2.0); if_step_ref(v2, x, y2, n2, len, 2.0); }
+      expect<i32>(diff32(v1, v2, len)).toBe(-1);
+      expect<i32>(diff32(y1, y2, len)).toBe(-1);
+      expect<i32>(diff32(n1, n2, len)).toBe(-1);
+      freeAll();
+    }
+  });
+});
+
+describe("spike-driven accumulation", () => {
+  it("if_conv_gather: _simd == _ref, and == im2col + dense GEMM up to rounding", () => {
+    seed(24);
+    const Couts: i32[] = [3, 4, 16, 20, 36];
+    const Hs: i32[] = [5, 7, 14];
+    const pcts: i32[] = [0, 5, 30, 100];
+    for (let c = 0; c < Couts.length; c++) for (let h = 0; h < Hs.length; h++) for (let p = 0; p < pcts.length; p++) for (let pad = 0; pad <= 1; pad++) {
+      const Cin = 3, H = Hs[h], W = Hs[h], k = 3, Cout = Couts[c];
+      const Ho = H + 2 * pad - k + 1, Wo = W + 2 * pad - k + 1, P = Ho * Wo, K = Cin * k * k;
+      const x = spikes(Cin * H * W, pcts[p]);
+      const w = randomF32(Cout * K, -1, 1);
+      const wt = alloc(K * Cout * 4);
+      f32_transpose(w, Cout, K, wt);
+      const list = alloc(H * W * Cin * 4), cntBuf = alloc(H * W * 4);
+      const y1 = alloc(P * Cout * 4, 0xff), y2 = alloc(P * Cout * 4, 0xff);
+      if_conv_gather_simd(x, Cin, H, W, k, 1, pad, wt, Cout, y1, list, cntBuf);
+      if_conv_gather_ref(x, Cin, H, W, k, 1, pad, wt, Cout, y2, list, cntBuf);
+      expect<i32>(diff32(y1, y2, P * Cout)).toBe(-1);
+      const col = alloc(K * P * 4), dense = alloc(Cout * P * 4), yt = alloc(Cout * P * 4);
+      f32_im2col(x, Cin, H, W, k, 1, pad, col);
+      f32_gemm_nn_acc_simd(dense, P, Cout, P, w, K, col, P, K);
+      memory.copy(yt, y1, <usize>(Cout * P * 4));
+      for (let i = 0; i < Cout * P; i++) expect<bool>(Math.abs(at(yt, i) - at(dense, i)) <= 1e-5 * (1 + Math.abs(at(dense, i)))).toBe(true, "Cout=" + Cout.toString() + " H=" + H.toString());
+      freeAll();
+    }
+  });
+  it("if_fc_gather: _simd == _ref, and the sum of the active rows", () => {
+    seed(25);
+    const nouts: i32[] = [1, 10, 16, 37];
+    for (let o = 0; o < nouts.length; o++) {
+      const B = 3, nin = 53, nout = nouts[o];
+      const x = spikes(B * nin, 20), wt = randomF32(nin * nout, -1, 1), list = alloc(nin * 4);
+      const y1 = alloc(B * nout * 4, 0xff), y2 = alloc(B * nout * 4, 0xff);
+      if_fc_gather_simd(x, B, nin, wt, nout, y1, list);
+      if_fc_gather_ref(x, B, nin, wt, nout, y2, list);
+      expect<i32>(diff32(y1, y2, B * nout)).toBe(-1);
+      for (let b = 0; b < B; b++) for (let j = 0; j < nout; j++) {
+        let want: f64 = 0;
+        for (let i = 0; i < nin; i++) if (at(x, b * nin + i) != 0) want += at(wt, i * nout + j);
+        expect<bool>(Math.abs(at(y1, b * nout + j) - want) <= 1e-4 * (1 + Math.abs(want))).toBe(true);
+      }
+      freeAll();
+    }
+  });
+});

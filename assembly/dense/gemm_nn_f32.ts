@@ -1,0 +1,84 @@
+// The two GEMMs a convolution and a fully connected layer need besides f32_gemm_tn_acc:
+//   f32_gemm_nn_acc: C[M][N] += A B     with A = [M][K] (row stride lda), B = [K][N] (ldb), C (ldc)
+//   f32_gemm_tn_any: C[M][N] += A^T B   with A = [K][M] (lda): like f32_gemm_tn_acc, but any N and a
+//                    row stride for C (a conv's 7x7 planes have N = 49).
+// Both share one inner loop: broadcast one A element, multiply a row of B, add to 4 x 8 (then 4 x 4,
+// then scalar) accumulators. Every element of C is acc = sum_s a(r,s) * b(s,c) in s order, starting
+// at 0, then c + acc, in the SIMD tiles, the tails and the scalar twins alike: bit-identical.
+// `ra`/`ka` are A's strides (in elements) along rows of C and along the summed index.
+
+// @ts-ignore: decorator
+@inline function gemm_bcast(c: usize, ldc: i32, M: i32, N: i32, a: usize, ra: i32, ka: i32, b: usize, ldb: i32, K: i32): void {
+  let r = 0;
+  for (; r + 4 <= M; r += 4) {
+    let col = 0;
+    for (; col + 8 <= N; col += 8) {
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      for (let s = 0; s < K; s++) {
+        const ar = a + ((<usize>r * <usize>ra + <usize>s * <usize>ka) << 2);
+        const br = b + ((<usize>s * <usize>ldb + <usize>col) << 2);
+        const b0 = v128.load(br), b1 = v128.load(br, 16);
+        const rs = <usize>ra << 2;
+        const a0 = f32x4.splat(load<f32>(ar)), a1 = f32x4.splat(load<f32>(ar + rs));
+        const a2 = f32x4.splat(load<f32>(ar + 2 * rs)), a3 = f32x4.splat(load<f32>(ar + 3 * rs));
+        c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+        c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+        c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+        c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+      }
+      const g0 = c + ((<usize>r * <usize>ldc + <usize>col) << 2);
+      const rs = <usize>ldc << 2;
+      v128.store(g0, f32x4.add(v128.load(g0), c00)); v128.store(g0, f32x4.add(v128.load(g0, 16), c01), 16);
+      v128.store(g0 + rs, f32x4.add(v128.load(g0 + rs), c10)); v128.store(g0 + rs, f32x4.add(v128.load(g0 + rs, 16), c11), 16);
+      v128.store(g0 + 2 * rs, f32x4.add(v128.load(g0 + 2 * rs), c20)); v128.store(g0 + 2 * rs, f32x4.add(v128.load(g0 + 2 * rs, 16), c21), 16);
+      v128.store(g0 + 3 * rs, f32x4.add(v128.load(g0 + 3 * rs), c30)); v128.store(g0 + 3 * rs, f32x4.add(v128.load(g0 + 3 * rs, 16), c31), 16);
+    }
+    for (; col + 4 <= N; col += 4) for (let i = 0; i < 4; i++) tile_1x4(c, ldc, a, ra, ka, b, ldb, K, r + i, col);
+    for (; col < N; col++) for (let i = 0; i < 4; i++) tile_1x1(c, ldc, a, ra, ka, b, ldb, K, r + i, col);
+  }
+  for (; r < M; r++) {
+    let col = 0;
+    for (; col + 4 <= N; col += 4) tile_1x4(c, ldc, a, ra, ka, b, ldb, K, r, col);
+    for (; col < N; col++) tile_1x1(c, ldc, a, ra, ka, b, ldb, K, r, col);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function tile_1x4(c: usize, ldc: i32, a: usize, ra: i32, ka: i32, b: usize, ldb: i32, K: i32, r: i32, col: i32): void {
+  let acc = f32x4.splat(0);
+  for (let s = 0; s < K; s++) {
+    const av = f32x4.splat(load<f32>(a + ((<usize>r * <usize>ra + <usize>s * <usize>ka) << 2)));
+    acc = f32x4.add(acc, f32x4.mul(av, v128.load(b + ((<usize>s * <usize>ldb + <usize>col) << 2))));
+  }
+  const gp = c + ((<usize>r * <usize>ldc + <usize>col) << 2);
+  v128.store(gp, f32x4.add(v128.load(gp), acc));
+}
+
+// @ts-ignore: decorator
+@inline function tile_1x1(c: usize, ldc: i32, a: usize, ra: i32, ka: i32, b: usize, ldb: i32, K: i32, r: i32, col: i32): void {
+  let acc: f32 = 0;
+  for (let s = 0; s < K; s++) {
+    acc = acc + load<f32>(a + ((<usize>r * <usize>ra + <usize>s * <usize>ka) << 2)) * load<f32>(b + ((<usize>s * <usize>ldb + <usize>col) << 2));
+  }
+  const gp = c + ((<usize>r * <usize>ldc + <usize>col) << 2);
+  store<f32>(gp, load<f32>(gp) + acc);
+}
+
+// @ts-ignore: decorator
+@inline function gemm_bcast_ref(c: usize, ldc: i32, M: i32, N: i32, a: usize, ra: i32, ka: i32, b: usize, ldb: i32, K: i32): void {
+  for (let r = 0; r < M; r++) for (let col = 0; col < N; col++) tile_1x1(c, ldc, a, ra, ka, b, ldb, K, r, col);
+}
+
+export function f32_gemm_nn_acc_simd(c: usize, ldc: i32, M: i32, N: i32, a: usize, lda: i32, b: usize, ldb: i32, K: i32): void {
+  gemm_bcast(c, ldc, M, N, a, lda, 1, b, ldb, K);
+}
+export function f32_gemm_nn_acc_ref(c: usize, ldc: i32, M: i32, N: i32, a: usize, lda: i32, b: usize, ldb: i32, K: i32): void {
+  gemm_bcast_ref(c, ldc, M, N, a, lda, 1, b, ldb, K);
+}
+export function f32_gemm_tn_any_simd(c: usize, ldc: i32, M: i32, N: i32, a: usize, lda: i32, b: usize, ldb: i32, K: i32): void {
+  gemm_bcast(c, ldc, M, N, a, 1, lda, b, ldb, K);
+}
+export function f32_gemm_tn_any_ref(c: usize, ldc: i32, M: i32, N: i32, a: usize, lda: i32, b: usize, ldb: i32, K: i32): void {
+  gemm_bcast_ref(c, ldc, M, N, a, 1, lda, b, ldb, K);
+}

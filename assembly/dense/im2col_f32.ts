@@ -1,0 +1,79 @@
+// Convolution as GEMM: im2col unrolls one image x[C][H][W] into col[C k k][Ho Wo] (row (c k + ky) k + kx,
+// PyTorch's weight order [Cout][Cin][kh][kw]), so that y[Cout][Ho Wo] = W[Cout][C k k] col;
+// col2im adds a column matrix back onto an image (the input gradient: dx += fold(W^T dy)).
+// Ho = (H + 2 pad - k) / stride + 1 (floor), likewise Wo; taps outside the image read 0.
+// im2col only moves data (no arithmetic, nothing to round): one version, stride 1 copies whole spans.
+// col2im adds: its SIMD version and scalar twin add each column element to its pixel in the same order
+// (rows ascending, then output pixels ascending), so they agree bit for bit.
+
+// @ts-ignore: decorator
+@inline function outSize(n: i32, k: i32, stride: i32, pad: i32): i32 { return (n + 2 * pad - k) / stride + 1; }
+
+export function f32_im2col(x: usize, C: i32, H: i32, W: i32, k: i32, stride: i32, pad: i32, col: usize): void {
+  const Ho = outSize(H, k, stride, pad), Wo = outSize(W, k, stride, pad), P = Ho * Wo;
+  for (let c = 0; c < C; c++) for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) {
+    const row = col + ((<usize>(((c * k + ky) * k + kx) * P)) << 2);
+    for (let oy = 0; oy < Ho; oy++) {
+      const iy = oy * stride - pad + ky;
+      const dst = row + ((<usize>(oy * Wo)) << 2);
+      if (iy < 0 || iy >= H) { memory.fill(dst, 0, <usize>Wo << 2); continue; }
+      const src = x + ((<usize>((c * H + iy) * W)) << 2);
+      if (stride == 1) {
+        // valid ox: 0 <= ox - pad + kx < W
+        let lo = pad - kx; if (lo < 0) lo = 0;
+        let hi = W + pad - kx; if (hi > Wo) hi = Wo;
+        if (lo > 0) memory.fill(dst, 0, <usize>lo << 2);
+        if (hi > lo) memory.copy(dst + (<usize>lo << 2), src + (<usize>(lo - pad + kx) << 2), <usize>(hi - lo) << 2);
+        else hi = lo;
+        if (hi < Wo) memory.fill(dst + (<usize>hi << 2), 0, <usize>(Wo - hi) << 2);
+      } else {
+        for (let ox = 0; ox < Wo; ox++) {
+          const ix = ox * stride - pad + kx;
+          store<f32>(dst + (<usize>ox << 2), ix >= 0 && ix < W ? load<f32>(src + (<usize>ix << 2)) : 0);
+        }
+      }
+    }
+  }
+}
+
+export function f32_col2im_simd(col: usize, C: i32, H: i32, W: i32, k: i32, stride: i32, pad: i32, dx: usize): void {
+  if (stride != 1) { f32_col2im_ref(col, C, H, W, k, stride, pad, dx); return; }
+  const Ho = outSize(H, k, stride, pad), Wo = outSize(W, k, stride, pad), P = Ho * Wo;
+  for (let c = 0; c < C; c++) for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) {
+    const row = col + ((<usize>(((c * k + ky) * k + kx) * P)) << 2);
+    let lo = pad - kx; if (lo < 0) lo = 0;
+    let hi = W + pad - kx; if (hi > Wo) hi = Wo;
+    for (let oy = 0; oy < Ho; oy++) {
+      const iy = oy - pad + ky;
+      if (iy < 0 || iy >= H) continue;
+      const s = row + ((<usize>(oy * Wo)) << 2);
+      const d = dx + ((<usize>((c * H + iy) * W + kx - pad)) << 2);
+      let ox = lo;
+      for (; ox + 4 <= hi; ox += 4) {
+        const o = <usize>ox << 2;
+        v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+      }
+      for (; ox < hi; ox++) {
+        const o = <usize>ox << 2;
+        store<f32>(d + o, load<f32>(d + o) + load<f32>(s + o));
+      }
+    }
+  }
+}
+
+export function f32_col2im_ref(col: usize, C: i32, H: i32, W: i32, k: i32, stride: i32, pad: i32, dx: usize): void {
+  const Ho = outSize(H, k, stride, pad), Wo = outSize(W, k, stride, pad), P = Ho * Wo;
+  for (let c = 0; c < C; c++) for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) {
+    const row = col + ((<usize>(((c * k + ky) * k + kx) * P)) << 2);
+    for (let oy = 0; oy < Ho; oy++) {
+      const iy = oy * stride - pad + ky;
+      if (iy < 0 || iy >= H) continue;
+      for (let ox = 0; ox < Wo; ox++) {
+        const ix = ox * stride - pad + kx;
+        if (ix < 0 || ix >= W) continue;
+        const d = dx + ((<usize>((c * H + iy) * W + ix)) << 2);
+        store<f32>(d, load<f32>(d) + load<f32>(row + ((<usize>(oy * Wo + ox)) << 2)));
+      }
+    }
+  }
+}

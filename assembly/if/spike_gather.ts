@@ -1,0 +1,183 @@
+// Spike-driven accumulation for the SNN's conv and fully connected layers: with 0/1 inputs, an output
+// is the sum of the weights of its active inputs, so instead of multiplying every input (dense GEMM)
+// we list the active inputs and add their weight rows (weights transposed: wt[input][output], so a row
+// is contiguous over outputs and SIMD adds 4 outputs at a time).
+//   if_conv_gather: x[Cin][H][W] (0/1) -> y[Cout][Ho Wo] (accumulated over 16 channels of one
+//                   pixel in registers, stored lane by lane into the channel planes)
+//                   y[co][p] = sum over the active taps of output pixel p of wt[(ci k + ky) k + kx][co],
+//                   in the order ky, kx, then active channel ci ascending (first one pass lists each
+//                   input pixel's active channels: list [H W][Cin], cnt [H W] i32 scratch)
+//   if_fc_gather:   x[B][nin] (0/1) -> y[B][nout] = sum over active i (ascending) of wt[i][:]
+// Each output is 0 + (w_a + w_b + ...) in the stated order; the SIMD kernels and their scalar twins
+// add in that same order (bit-identical). For fc layers it is the ascending input order; for convs it
+// differs from the dense GEMM's (ci, ky, kx) order, so the two paths agree to rounding, not in bits.
+// if_fc_gather's `list` is i32 scratch of nin entries. Inputs count as active when != 0.
+
+// @ts-ignore: decorator
+@inline function accumulate(list: usize, nAct: i32, wt: usize, ld: i32, nout: i32, y: usize): void {
+  const lw = <usize>ld << 2;
+  let c = 0;
+  for (; c + 16 <= nout; c += 16) {
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    const co = <usize>c << 2;
+    for (let j = 0; j < nAct; j++) {
+      const r = wt + <usize>load<i32>(list + (<usize>j << 2)) * lw + co;
+      a0 = f32x4.add(a0, v128.load(r)); a1 = f32x4.add(a1, v128.load(r, 16));
+      a2 = f32x4.add(a2, v128.load(r, 32)); a3 = f32x4.add(a3, v128.load(r, 48));
+    }
+    const z = f32x4.splat(0);
+    v128.store(y + co, f32x4.add(z, a0)); v128.store(y + co, f32x4.add(z, a1), 16);
+    v128.store(y + co, f32x4.add(z, a2), 32); v128.store(y + co, f32x4.add(z, a3), 48);
+  }
+  for (; c + 4 <= nout; c += 4) {
+    let a0 = f32x4.splat(0);
+    const co = <usize>c << 2;
+    for (let j = 0; j < nAct; j++) a0 = f32x4.add(a0, v128.load(wt + <usize>load<i32>(list + (<usize>j << 2)) * lw + co));
+    v128.store(y + co, f32x4.add(f32x4.splat(0), a0));
+  }
+  for (; c < nout; c++) accumulate1(list, nAct, wt, ld, c, y);
+}
+
+// @ts-ignore: decorator
+@inline function accumulate1(list: usize, nAct: i32, wt: usize, ld: i32, c: i32, y: usize): void {
+  let a: f32 = 0;
+  for (let j = 0; j < nAct; j++) a = a + load<f32>(wt + ((<usize>load<i32>(list + (<usize>j << 2)) * <usize>ld + <usize>c) << 2));
+  store<f32>(y + (<usize>c << 2), <f32>0 + a);
+}
+
+// Per input pixel, the list of its active channels (ascending): one pass over the input.
+// list is [H W][Cin] i32, cnt [H W] i32.
+// @ts-ignore: decorator
+@inline function pixelLists(x: usize, Cin: i32, HW: i32, list: usize, cnt: usize): void {
+  memory.fill(cnt, 0, <usize>HW << 2);
+  for (let ci = 0; ci < Cin; ci++) {
+    const row = x + ((<usize>(ci * HW)) << 2);
+    for (let p = 0; p < HW; p++) {
+      if (load<f32>(row + (<usize>p << 2)) != 0) {
+        const cp = cnt + (<usize>p << 2), n = load<i32>(cp);
+        store<i32>(list + ((<usize>(p * Cin + n)) << 2), ci);
+        store<i32>(cp, n + 1);
+      }
+    }
+  }
+}
+
+// Output pixel (oy, ox), channels c .. c + 4 L - 1: acc over taps in the order (ky, kx, active ci ascending).
+// @ts-ignore: decorator
+@inline function convTaps4(list: usize, cnt: usize, Cin: i32, H: i32, W: i32, k: i32, stride: i32, pad: i32, oy: i32, ox: i32, wt: usize, Cout: i32, c: i32, y: usize, P: i32): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  const co = <usize>c << 2, lw = <usize>Cout << 2;
+  for (let ky = 0; ky < k; ky++) {
+    const iy = oy * stride - pad + ky;
+    if (iy < 0 || iy >= H) continue;
+    for (let kx = 0; kx < k; kx++) {
+      const ix = ox * stride - pad + kx;
+      if (ix < 0 || ix >= W) continue;
+      const p = iy * W + ix, n = load<i32>(cnt + (<usize>p << 2)), lp = list + ((<usize>(p * Cin)) << 2);
+      for (let j = 0; j < n; j++) {
+        const ci = load<i32>(lp + (<usize>j << 2));
+        const r = wt + <usize>((ci * k + ky) * k + kx) * lw + co;
+        a0 = f32x4.add(a0, v128.load(r)); a1 = f32x4.add(a1, v128.load(r, 16));
+        a2 = f32x4.add(a2, v128.load(r, 32)); a3 = f32x4.add(a3, v128.load(r, 48));
+      }
+    }
+  }
+  const z = f32x4.splat(0);
+  storeLanes(y, P, c, f32x4.add(z, a0)); storeLanes(y, P, c + 4, f32x4.add(z, a1));
+  storeLanes(y, P, c + 8, f32x4.add(z, a2)); storeLanes(y, P, c + 12, f32x4.add(z, a3));
+}
+
+/** y[c + i][p] = lane i (y already offset by the pixel p; P = plane size). */
+// @ts-ignore: decorator
+@inline function storeLanes(y: usize, P: i32, c: i32, v: v128): void {
+  const ps = <usize>P << 2, yc = y + <usize>c * ps;
+  store<f32>(yc, f32x4.extract_lane(v, 0)); store<f32>(yc + ps, f32x4.extract_lane(v, 1));
+  store<f32>(yc + 2 * ps, f32x4.extract_lane(v, 2)); store<f32>(yc + 3 * ps, f32x4.extract_lane(v, 3));
+}
+
+// @ts-ignore: decorator
+@inline function convTaps1v(list: usize, cnt: usize, Cin: i32, H: i32, W: i32, k: i32, stride: i32, pad: i32, oy: i32, ox: i32, wt: usize, Cout: i32, c: i32, y: usize, P: i32): void {
+  let a0 = f32x4.splat(0);
+  const co = <usize>c << 2, lw = <usize>Cout << 2;
+  for (let ky = 0; ky < k; ky++) {
+    const iy = oy * stride - pad + ky;
+    if (iy < 0 || iy >= H) continue;
+    for (let kx = 0; kx < k; kx++) {
+      const ix = ox * stride - pad + kx;
+      if (ix < 0 || ix >= W) continue;
+      const p = iy * W + ix, n = load<i32>(cnt + (<usize>p << 2)), lp = list + ((<usize>(p * Cin)) << 2);
+      for (let j = 0; j < n; j++) {
+        const ci = load<i32>(lp + (<usize>j << 2));
+        a0 = f32x4.add(a0, v128.load(wt + <usize>((ci * k + ky) * k + kx) * lw + co));
+      }
+    }
+  }
+  storeLanes(y, P, c, f32x4.add(f32x4.splat(0), a0));
+}
+
+// @ts-ignore: decorator
+@inline function convTaps1(list: usize, cnt: usize, Cin: i32, H: i32, W: i32, k: i32, stride: i32, pad: i32, oy: i32, ox: i32, wt: usize, Cout: i32, c: i32, y: usize, P: i32): void {
+  let a: f32 = 0;
+  for (let ky = 0; ky < k; ky++) {
+    const iy = oy * stride - pad + ky;
+    if (iy < 0 || iy >= H) continue;
+    for (let kx = 0; kx < k; kx++) {
+      const ix = ox * stride - pad + kx;
+      if (ix < 0 || ix >= W) continue;
+      const p = iy * W + ix, n = load<i32>(cnt + (<usize>p << 2)), lp = list + ((<usize>(p * Cin)) << 2);
+      for (let j = 0; j < n; j++) {
+        const ci = load<i32>(lp + (<usize>j << 2));
+        a = a + load<f32>(wt + ((<usize>((ci * k + ky) * k + kx) * <usize>Cout + <usize>c) << 2));
+      }
+    }
+  }
+  store<f32>(y + ((<usize>c * <usize>P) << 2), <f32>0 + a);
+}
+
+export function if_conv_gather_simd(x: usize, Cin: i32, H: i32, W: i32, k: i32, stride: i32, pad: i32, wt: usize, Cout: i32, y: usize, list: usize, cnt: usize): void {
+  const Ho = (H + 2 * pad - k) / stride + 1, Wo = (W + 2 * pad - k) / stride + 1, P = Ho * Wo;
+  pixelLists(x, Cin, H * W, list, cnt);
+  for (let oy = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++) {
+    const yp = y + ((<usize>(oy * Wo + ox)) << 2);
+    let c = 0;
+    for (; c + 16 <= Cout; c += 16) convTaps4(list, cnt, Cin, H, W, k, stride, pad, oy, ox, wt, Cout, c, yp, P);
+    for (; c + 4 <= Cout; c += 4) convTaps1v(list, cnt, Cin, H, W, k, stride, pad, oy, ox, wt, Cout, c, yp, P);
+    for (; c < Cout; c++) convTaps1(list, cnt, Cin, H, W, k, stride, pad, oy, ox, wt, Cout, c, yp, P);
+  }
+}
+export function if_conv_gather_ref(x: usize, Cin: i32, H: i32, W: i32, k: i32, stride: i32, pad: i32, wt: usize, Cout: i32, y: usize, list: usize, cnt: usize): void {
+  const Ho = (H + 2 * pad - k) / stride + 1, Wo = (W + 2 * pad - k) / stride + 1, P = Ho * Wo;
+  pixelLists(x, Cin, H * W, list, cnt);
+  for (let oy = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++) {
+    const yp = y + ((<usize>(oy * Wo + ox)) << 2);
+    for (let c = 0; c < Cout; c++) convTaps1(list, cnt, Cin, H, W, k, stride, pad, oy, ox, wt, Cout, c, yp, P);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function activeList(x: usize, n: i32, list: usize): i32 {
+  let m = 0;
+  for (let i = 0; i < n; i++) if (load<f32>(x + (<usize>i << 2)) != 0) { store<i32>(list + (<usize>m << 2), i); m++; }
+  return m;
+}
+
+export function if_fc_gather_simd(x: usize, B: i32, nin: i32, wt: usize, nout: i32, y: usize, list: usize): void {
+  for (let b = 0; b < B; b++) {
+    const m = activeList(x + ((<usize>(b * nin)) << 2), nin, list);
+    accumulate(list, m, wt, nout, nout, y + ((<usize>(b * nout)) << 2));
+  }
+}
+export function if_fc_gather_ref(x: usize, B: i32, nin: i32, wt: usize, nout: i32, y: usize, list: usize): void {
+  for (let b = 0; b < B; b++) {
+    const m = activeList(x + ((<usize>(b * nin)) << 2), nin, list);
+    for (let c = 0; c < nout; c++) accumulate1(list, m, wt, nout, c, y + ((<usize>(b * nout)) << 2));
+  }
+}
+
+/** dst[C][R] = src[R][C]^T (data movement only). */
+export function f32_transpose(src: usize, R: i32, C: i32, dst: usize): void {
+  for (let r = 0; r < R; r++) {
+    const s = src + ((<usize>(r * C)) << 2);
+    for (let c = 0; c < C; c++) store<f32>(dst + ((<usize>(c * R + r)) << 2), load<f32>(s + (<usize>c << 2)));
+  }
+}

@@ -1,0 +1,84 @@
+// Proxy learning's SNN forward: spike-driven accumulation (if_conv_gather / if_fc_gather: add the
+// weight rows of active inputs) against the dense path (im2col + GEMM on the 0/1 spike maps), on the
+// same weights and images, at the spike rates of a briefly trained network (rates at initialisation are
+// not representative). Both paths are timed alternately in this process (one core), medians reported;
+// the output counts of the two paths are compared (they agree up to float rounding of the sums).
+import os from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Benchmark, fmt, pick, sig } from './lib.js';
+import { ALGORITHMS } from '../src/algorithms/registry.js';
+import { createSession, createExecutor, sharedImages } from '../src/session.js';
+import { loadDataset } from '../src/data/index.js';
+import { train } from '../src/train/trainer.js';
+import { evaluateModel } from '../src/train/evaluate.js';
+import type { ProxyModel } from '../src/algorithms/proxy/model.js';
+import { loadImage } from '../src/algorithms/proxy/augment.js';
+
+export const proxySnn: Benchmark = {
+  name: 'proxy-snn',
+  title: 'Proxy learning: SNN forward, spike-driven vs dense',
+  about: 'ms per image of the proxy SNN forward (T = 15) on Fashion-MNIST test images with the spike-driven path (add active inputs\' weight rows) and the dense path (im2col + GEMM on spike maps), same weights after a short training run, one core; measured spike rates per layer.',
+  async run(ctx) {
+    const P = pick(ctx.quick, { model: 'fmnist-small', trainSamples: 6000, lr: 1e-3, images: 320, repeats: 5, T: 15 },
+      { model: 'tiny', trainSamples: 400, lr: 1e-3, images: 32, repeats: 2, T: 15 });
+    const tr = loadDataset('fashion-mnist', 'train'), te = loadDataset('fashion-mnist', 'test');
+    const data = {
+      dataset: 'fashion-mnist',
+      train: { ...sharedImages(tr.images, tr.labels, 784), count: tr.count },
+      test: { ...sharedImages(te.images, te.labels, 784), count: te.count },
+    };
+    const algo = ALGORITHMS.proxy;
+    const s = createSession(algo, 'fashion-mnist', { model: P.model, lr: P.lr, T: P.T, evalT: [P.T] }, { shards: 8 });
+    const ex = createExecutor(s, data, 1);
+    const dir = mkdtempSync(join(tmpdir(), 'snn-proxy-bench-'));
+    let rates: number[] = [];
+    try {
+      ctx.log(`  training ${P.model} on ${P.trainSamples} images (lr ${P.lr}) for realistic spike rates...`);
+      // two epochs: the second runs with frozen BN, as all but the first epoch of a real run
+      await train({ algorithm: algo, config: s.config, epochs: 2, batchSize: 100, shards: 8, seed: 1, outDir: dir, resume: false,
+        keepCheckpoints: 1, progress: false, limitTrain: P.trainSamples, limitTest: 500, finiteCheckEvery: 1000, log: ctx.log }, data, s.model, ex);
+      rates = (await evaluateModel(s.model, ex, 8, 500)).stats.layerSpikeRates ?? [];
+    } finally { await ex.close(); rmSync(dir, { recursive: true, force: true }); }
+    const model = s.model as ProxyModel, net = model.net, ws = net.main, B = Math.min(16, net.cfg.chunk);
+    const x0 = s.arena.view(ws.x0);
+    const cfg = net.cfg as { snnPath: 'sparse' | 'dense' };
+    const countsOf = (from: number): Float32Array => {
+      for (let b = 0; b < B; b++) loadImage(x0.subarray(b * 784, (b + 1) * 784), te.images, from + b, net.cfg.input, 'none', 0, 0);
+      const off = net.snnForward(ws, B, false, P.T, true);
+      return new Float32Array(s.memory.buffer, off, B * 10).slice();
+    };
+    const timePath = (path: 'sparse' | 'dense'): number => {
+      cfg.snnPath = path;
+      const t0 = performance.now();
+      for (let i = 0; i < P.images; i += B) countsOf(i);
+      return (performance.now() - t0) / P.images;
+    };
+    // warm up both (V8 tiers wasm up on later calls), then alternate
+    timePath('sparse'); timePath('dense');
+    const ms: Record<'sparse' | 'dense', number[]> = { sparse: [], dense: [] };
+    for (let r = 0; r < P.repeats; r++) {
+      for (const path of (r % 2 ? ['dense', 'sparse'] : ['sparse', 'dense']) as ('sparse' | 'dense')[]) ms[path].push(timePath(path));
+      ctx.monitor.sample();
+      ctx.log(`  [${r + 1}/${P.repeats}] sparse ${fmt(ms.sparse[r])} ms/image, dense ${fmt(ms.dense[r])} ms/image (load avg ${os.loadavg()[0].toFixed(2)})`);
+    }
+    // agreement of the two paths' counts
+    let same = 0, total = 0;
+    for (let i = 0; i < P.images; i += B) {
+      cfg.snnPath = 'sparse'; const a = countsOf(i);
+      cfg.snnPath = 'dense'; const b = countsOf(i);
+      for (let j = 0; j < a.length; j++) { total++; if (a[j] === b[j]) same++; }
+    }
+    const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+    const sparse = sig(med(ms.sparse)), dense = sig(med(ms.dense));
+    const results = { model: P.model, describe: model.describe(), T: P.T, sparseMsPerImage: sparse, denseMsPerImage: dense, speedup: sig(dense / sparse),
+      layerSpikeRates: rates.map(sig), countsAgreement: sig(same / total), perRepeat: ms };
+    const summary = [
+      `${P.model} SNN forward, T = ${P.T}: spike-driven ${fmt(sparse)} ms/image, dense ${fmt(dense)} ms/image: ${fmt(dense / sparse)}x (median of ${P.repeats})`,
+      `spikes per neuron per step, by IF layer: ${rates.map((r) => r.toFixed(4)).join(' ')}`,
+      `output counts identical in both paths for ${(100 * same / total).toFixed(2)}% of ${total} (image, class) pairs`,
+    ];
+    return { params: P, results, summary };
+  },
+};

@@ -1,0 +1,145 @@
+// The Model face of proxy learning: shards of a minibatch compute gradients (ANN forward, SNN
+// forward, counts substituted for the ANN output, ANN backward) in their own workspaces; applyShards
+// reduces them in a fixed tree and takes one Adam step. Evaluation runs the SNN alone and reports,
+// besides the decision rules at the training T, the accuracy at every --eval-T and the spike rate of
+// every IF layer.
+import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleResult, ShardOutcome, ShardTask, WeightMatrix } from '../types.js';
+import { DECISION_RULES, judgeCounts, type DecisionRule } from '../../train/decision.js';
+import { UsageError } from '../../errors.js';
+import { ProxyNetwork, type ProxyConfig, type ProxyWorkspace } from './network.js';
+import { architecture } from './models.js';
+import { makePlan } from './plan.js';
+import { loadImage } from './augment.js';
+import { outSize } from '../../nn/types.js';
+
+export class ProxyModel implements Model {
+  readonly net: ProxyNetwork;
+  /** simulation length at evaluation: the largest of T and --eval-T */
+  readonly evalSteps: number;
+  constructor(private readonly ctx: ModelContext, readonly cfg: ProxyConfig) {
+    const { channels, height, width } = cfg.input;
+    if (channels * height * width !== ctx.nInput) throw new Error(`proxy: input shape ${channels}x${height}x${width} does not match ${ctx.nInput} inputs`);
+    const plan = makePlan(architecture(cfg.model).layers, cfg.input, ctx.nClasses);
+    this.net = new ProxyNetwork(ctx.arena, ctx.kernels, plan, cfg);
+    this.evalSteps = Math.max(cfg.T, ...cfg.evalT);
+  }
+  get nInput(): number { return this.ctx.nInput; }
+  get nClasses(): number { return this.ctx.nClasses; }
+  initialise(seed: number): void { this.net.initialise(seed); }
+
+  trainSample(): SampleResult {
+    throw new UsageError('--batch-size', 'proxy learning trains on minibatches (batch statistics, Adam): use --batch-size >= 2 (the reference: 100)');
+  }
+
+  createShards(n: number): void { this.net.createShards(n); }
+
+  /** Loads samples indices[from..to) into ws.x0, augmented when training. */
+  private load(ws: ProxyWorkspace, data: ImageSource, idx: ArrayLike<number>, from: number, to: number, train: boolean): void {
+    const px = data.pixels;
+    const x0 = this.ctx.arena.view(ws.x0);
+    const net = this.net;
+    for (let i = from; i < to; i++) {
+      loadImage(x0.subarray((i - from) * px, (i - from + 1) * px), data.images, idx[i], this.cfg.input, train ? this.cfg.augment : 'none', net.seed, net.epoch);
+    }
+  }
+
+  runShard(task: ShardTask, data: ImageSource): ShardOutcome {
+    const net = this.net;
+    const ws = net.shards[task.shard];
+    if (!ws) throw new Error(`no shard workspace ${task.shard}`);
+    const train = task.kind === 'grad';
+    if (train) net.clearWorkspace(ws);
+    const hits: Record<DecisionRule, number> = { strict: 0, 'first-index': 0, reference: 0 };
+    const evalT = this.cfg.evalT;
+    const nIf = net.ifLayers.length;
+    const sums = new Array<number>(train ? 0 : 3 * evalT.length + 2 * nIf).fill(0);
+    const idx = task.indices, nc = this.nClasses, B0 = this.cfg.chunk;
+    const batch = train && net.batchStats;
+    const mem = this.ctx.arena.memory;
+    for (let from = 0; from < idx.length; from += B0) {
+      const to = Math.min(idx.length, from + B0), B = to - from;
+      this.load(ws, data, idx, from, to, train);
+      const labels = Array.from({ length: B }, (_, b) => data.labels[idx[from + b]]);
+      const judge = (cnt: number, acc: (r: DecisionRule, b: number) => void) => {
+        const c = new Float32Array(mem.buffer, cnt, B * nc);
+        for (let b = 0; b < B; b++) {
+          const j = judgeCounts(c.subarray(b * nc, (b + 1) * nc), nc, labels[b]);
+          for (const r of DECISION_RULES) if (j[r]) acc(r, b);
+        }
+      };
+      if (train) {
+        net.annForward(ws, B, batch);
+        const cnt = net.snnForward(ws, B, batch, this.cfg.T, false);
+        judge(cnt, (r) => { hits[r]++; });
+        net.setOutputGrad(ws, B, labels);
+        net.annBackward(ws, B, batch);
+      } else {
+        const last = ws.layers[ws.layers.length - 1];
+        const cnt = net.snnForward(ws, B, false, this.evalSteps, true, (t) => {
+          if (t === this.cfg.T) judge(last.cnt, (r) => { hits[r]++; });
+          const e = evalT.indexOf(t);
+          if (e >= 0) judge(last.cnt, (r) => { sums[3 * e + DECISION_RULES.indexOf(r)]++; });
+        });
+        void cnt;
+        // spikes per IF layer over the simulated steps, and neuron-steps
+        let f = 0;
+        net.plan.layers.forEach((L, l) => {
+          if (L.kind === 'pool') return;
+          const n = B * outSize(L);
+          const c = new Float32Array(mem.buffer, ws.layers[l].cnt, n);
+          let s = 0;
+          for (let i = 0; i < n; i++) s += c[i];
+          sums[3 * evalT.length + f] += s;
+          sums[3 * evalT.length + nIf + f] += n * this.evalSteps;
+          f++;
+        });
+      }
+    }
+    return { n: idx.length, hits, sums };
+  }
+
+  applyShards(n: number, batch: number): void {
+    this.net.apply(this.net.reduceInto(this.net.shards.slice(0, n)), batch);
+  }
+
+  evalStats(outcomes: ShardOutcome[]): EvalStats {
+    const evalT = this.cfg.evalT, nIf = this.net.ifLayers.length;
+    const tot = new Array<number>(3 * evalT.length + 2 * nIf).fill(0);
+    let n = 0;
+    for (const o of outcomes) { n += o.n; o.sums.forEach((v, i) => { tot[i] += v; }); }
+    if (n === 0) return {};
+    const rates = Array.from({ length: nIf }, (_, f) => tot[3 * evalT.length + f] / tot[3 * evalT.length + nIf + f]);
+    return {
+      accuracyByT: evalT.map((T, e) => ({ T, accuracy: Object.fromEntries(DECISION_RULES.map((r, i) => [r, tot[3 * e + i] / n])) as Record<DecisionRule, number> })),
+      layerSpikeRates: rates,
+      hiddenFiringShare: rates.slice(0, -1).reduce((a, b) => a + b, 0) / Math.max(1, nIf - 1),
+    };
+  }
+
+  endEpoch(_seed: number, epoch: number): Record<string, number> { return this.net.endEpoch(epoch); }
+  checkFinite(step: number): void { this.net.checkFinite(step); }
+
+  state(): ModelState { return { scalars: { state: this.net.scalarState }, tensors: this.net.stateTensors() }; }
+  loadState(s: ModelState): void {
+    this.net.loadTensors(s.tensors);
+    this.net.scalarState = s.scalars.state as number[];
+  }
+
+  /** Every parameter tensor in PyTorch layout and order: conv{i}.weight [Cout][Cin k k], bn{i}.weight/.bias [1][C], fc{j}.weight [out][in]. */
+  weights(): WeightMatrix[] {
+    const p = this.ctx.arena.view(this.net.params);
+    return this.net.plan.params.map((info) => ({ name: info.name, rows: info.rows, cols: info.cols, data: p.slice(info.offset, info.offset + info.size) }));
+  }
+  setWeights(layer: number, m: Float32Array): void {
+    const info = this.net.plan.params[layer];
+    if (!info) throw new Error(`proxy model has ${this.net.plan.params.length} parameter tensors, no #${layer}`);
+    if (m.length !== info.size) throw new Error(`${info.name} expects ${info.rows}x${info.cols} values, got ${m.length}`);
+    this.ctx.arena.view(this.net.params).set(m, info.offset);
+    this.net.refreshTransposed();
+  }
+  setLayerScalars(): void {}
+  describe(): Record<string, unknown> {
+    return { model: this.cfg.model, layers: this.net.plan.layers.map((L) => L.kind === 'conv' ? `conv${L.k}x${L.k} ${L.cin}->${L.cout} @${L.H}x${L.W}` : L.kind === 'pool' ? `pool ${L.H}x${L.W}->${L.Ho}x${L.Wo}` : `fc ${L.nin}->${L.nout}`),
+      parameters: this.net.plan.params.reduce((s, p) => s + p.size, 0), T: this.cfg.T, theta: this.cfg.theta };
+  }
+}
