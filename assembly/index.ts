@@ -15,3 +15,6 @@ export { f32_adam_step_simd, f32_adam_step_ref } from "./dense/adam_f32";
 export { bin_pack_signs, bin_pack_u8_planes } from "./binary/pack";
 export { bin_xnor_gemv_popc, bin_xnor_gemv_ref, bin_andpopc_planes_gemv_popc, bin_andpopc_planes_gemv_ref } from "./binary/gemv";
 export { probe_f32_fma_peak, probe_popcnt_peak, probe_stream_read, probe_stream_update } from "./bench/probes";
+export { stidi_forward_f32_simd, stidi_forward_f32_ref, stidi_forward_stepped_f32 } from "./stidi/forward";
+export { stidi_pool_min } from "./stidi/pool";
+export { stidi_grad_f32_simd, stidi_grad_f32_ref, stidi_backprop_f32_simd, stidi_backprop_f32_ref } from "./stidi/learn";
