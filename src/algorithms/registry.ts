@@ -4,8 +4,9 @@ import type { AlgorithmEntry, OptionSpec } from './types.js';
 import { s4nn } from './s4nn.js';
 import { bs4nn } from './bs4nn.js';
 import { bnn } from './bnn.js';
+import { stidi } from './stidi.js';
 
-export const ALGORITHMS: Record<string, AlgorithmEntry> = { s4nn, bs4nn, bnn };
+export const ALGORITHMS: Record<string, AlgorithmEntry> = { s4nn, bs4nn, bnn, stidi };
 export const ALGORITHM_NAMES = Object.keys(ALGORITHMS);
 
 

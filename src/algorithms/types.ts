@@ -20,6 +20,8 @@ export interface EvalStats {
   hiddenFiringShare?: number;
   /** samples with no output spike */
   noOutputSpike?: number;
+  /** per layer (output last): mean share of its neurons that fire per sample */
+  layerFiringShare?: number[];
 }
 
 /** Named weight tensors as [rows = n_out][cols = n_in] matrices (the .npy interchange layout). */

@@ -29,6 +29,16 @@ export interface KernelSet {
   bin_pack_u8_planes(src: P, n: number, words: number, planes: P): void;
   bin_xnor_gemv(w: P, x: P, rows: number, words: number, nValid: number, out: P): void;
   bin_andpopc_planes_gemv(w: P, planes: P, rows: number, words: number, out: P): void;
+  // STiDi-BP (assembly/stidi): conv / FC layers with the ramp PSP, earliest-spike pooling
+  stidi_forward_f32(w: P, cin: number, hin: number, win: number, k: number, hout: number, wout: number, cs: number,
+    tIn: P, order: P, nEv: number, thr: number, tau: number, tmax: number, u: P, s: P, tOut: P): number;
+  stidi_forward_stepped_f32(w: P, cin: number, hin: number, win: number, k: number, hout: number, wout: number, cs: number,
+    tIn: P, order: P, nEv: number, thr: number, tau: number, tmax: number, u: P, s: P, tOut: P): number;
+  stidi_pool_min(tIn: P, h: number, w: number, c: number, cs: number, p: number, tOut: P, arg: P): void;
+  stidi_grad_f32(g: P, tIn: P, cin: number, hin: number, win: number, k: number, hout: number, wout: number, cs: number,
+    tOut: P, delta: P, tau: number, tmax: number): void;
+  stidi_backprop_f32(w: P, tIn: P, cin: number, hin: number, win: number, k: number, hout: number, wout: number, cs: number,
+    tOut: P, delta: P, tau: number, tmax: number, eIn: P): void;
 }
 
 export type KernelName = keyof KernelSet;
@@ -55,6 +65,11 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   bin_pack_u8_planes: { fast: 'bin_pack_u8_planes' },
   bin_xnor_gemv: { fast: 'bin_xnor_gemv_popc', ref: 'bin_xnor_gemv_ref' },
   bin_andpopc_planes_gemv: { fast: 'bin_andpopc_planes_gemv_popc', ref: 'bin_andpopc_planes_gemv_ref' },
+  stidi_forward_f32: { fast: 'stidi_forward_f32_simd', ref: 'stidi_forward_f32_ref' },
+  stidi_forward_stepped_f32: { fast: 'stidi_forward_stepped_f32' },
+  stidi_pool_min: { fast: 'stidi_pool_min' },
+  stidi_grad_f32: { fast: 'stidi_grad_f32_simd', ref: 'stidi_grad_f32_ref' },
+  stidi_backprop_f32: { fast: 'stidi_backprop_f32_simd', ref: 'stidi_backprop_f32_ref' },
 };
 
 /** Binds the registry's kernels of one variant (ref falls back to fast where no twin exists). */
