@@ -15,9 +15,10 @@ import { kernels } from './kernels.js';
 import { trainer } from './trainer.js';
 import { peers } from './peers.js';
 import { scaling } from './scaling.js';
+import { stidi } from './stidi.js';
 import { generateReport } from './report.js';
 
-export const BENCHMARKS: Benchmark[] = [kernels, trainer, peers, scaling];
+export const BENCHMARKS: Benchmark[] = [kernels, trainer, peers, scaling, stidi];
 
 async function runOne(b: Benchmark, quick: boolean, flags: Set<string>): Promise<BenchRecord> {
   const warnings: string[] = [];
