@@ -27,17 +27,19 @@ function layerCase(cin: i32, hin: i32, win: i32, k: i32, cout: i32, tau: i32, th
   const u1 = alloc(n * 4), s1 = alloc(n * 4), t1 = alloc(n * 4, 0x77);
   const u2 = alloc(n * 4), s2 = alloc(n * 4), t2 = alloc(n * 4, 0x77);
   const u3 = alloc(n * 4), s3 = alloc(n * 4), t3 = alloc(n * 4, 0x77);
+  const l1 = alloc(hout * wout * 4, 0x33), l2 = alloc(hout * wout * 4, 0x44);
   const name = "cin=" + cin.toString() + " h=" + hin.toString() + " k=" + k.toString() + " cout=" + cout.toString() +
     " tau=" + tau.toString() + " mode=" + mode.toString() + ": ";
-  const f1 = stidi_forward_f32_simd(w, cin, hin, win, k, hout, wout, cs, tIn, order, nEv[0], thr, tau, TMAX, u1, s1, t1);
-  const f2 = stidi_forward_f32_ref(w, cin, hin, win, k, hout, wout, cs, tIn, order, nEv[0], thr, tau, TMAX, u2, s2, t2);
+  const f1 = stidi_forward_f32_simd(w, cin, hin, win, k, hout, wout, cs, tIn, order, nEv[0], thr, tau, TMAX, u1, s1, t1, l1);
+  const f2 = stidi_forward_f32_ref(w, cin, hin, win, k, hout, wout, cs, tIn, order, nEv[0], thr, tau, TMAX, u2, s2, t2, l2);
   expect<i32>(f1).toBe(f2, name + "fired count");
   expect<i32>(diff32(t1, t2, n)).toBe(-1, name + "first differing spike time");
   expect<i32>(diff32(u1, u2, n)).toBe(-1, name + "first differing potential");
   expect<i32>(diff32(s1, s2, n)).toBe(-1, name + "first differing slope");
+  expect<i32>(diff32(l1, l2, hout * wout)).toBe(-1, name + "first differing position time");
   if (dyadic) {
     // every partial sum is exact: the time-stepped loop must give the same times
-    stidi_forward_stepped_f32(w, cin, hin, win, k, hout, wout, cs, tIn, order, nEv[0], thr, tau, TMAX, u3, s3, t3);
+    stidi_forward_stepped_f32(w, cin, hin, win, k, hout, wout, cs, tIn, order, nEv[0], thr, tau, TMAX, u3, s3, t3, 0);
     expect<i32>(diff32(t1, t3, n)).toBe(-1, name + "event-driven vs time-stepped: first differing time");
   }
   // learning kernels on these times, with a sparse delta (whole zero rows included)
@@ -83,10 +85,10 @@ describe("stidi_forward_f32 hand case", () => {
     const tIn = alloc(8); store<i32>(tIn, 2); store<i32>(tIn + 4, 4);
     const nEv = new StaticArray<i32>(1);
     const order = sortEvents(tIn, 2, nEv);
-    const u = alloc(16), s = alloc(16), t = alloc(16);
+    const u = alloc(16), s = alloc(16), t = alloc(16), lt = alloc(4);
     for (let v = 0; v < 2; v++) {
-      if (v == 0) stidi_forward_f32_simd(w, 2, 1, 1, 1, 1, 1, 4, tIn, order, nEv[0], 3, 4, TMAX, u, s, t);
-      else stidi_forward_f32_ref(w, 2, 1, 1, 1, 1, 1, 4, tIn, order, nEv[0], 3, 4, TMAX, u, s, t);
+      if (v == 0) stidi_forward_f32_simd(w, 2, 1, 1, 1, 1, 1, 4, tIn, order, nEv[0], 3, 4, TMAX, u, s, t, lt);
+      else stidi_forward_f32_ref(w, 2, 1, 1, 1, 1, 1, 4, tIn, order, nEv[0], 3, 4, TMAX, u, s, t, lt);
       expect<i32>(load<i32>(t)).toBe(5, "neuron 0 (variant " + v.toString() + ")");
       expect<i32>(load<i32>(t + 4)).toBe(TMAX, "neuron 1 (variant " + v.toString() + ")");
     }

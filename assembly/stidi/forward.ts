@@ -12,9 +12,12 @@
 //   tOut i32 [hout][wout][cs]      output spike times
 // Events arrive sorted by time (ttfs_sort_events with tLast = tmax - 2: a spike at tmax - 1 adds
 // nothing before tmax). Input i changes the slope of the neurons it reaches by +w at t_i and by -w
-// at t_i + tau, so U is linear between breakpoints; at each breakpoint the potential advances by
-// slope * gap and the crossing inside the gap is solved in closed form (crossStep). Cost:
-// O(events * k^2 * cs + breakpoints * hout * wout * cs), no loop over time steps.
+// at t_i + tau, so each neuron's U is linear between the events that reach it. Neurons are advanced
+// lazily, one output position (cs channels) at a time: only when an event reaches the position
+// (and once at the end, to tmax - 1) does its potential move by slope * gap, with the crossing
+// inside the gap solved in closed form (crossStep). `lt` (i32 [hout][wout]) holds each position's
+// last update time. Cost: O(events * k^2 * cs + hout * wout * cs): no loop over time steps, and no
+// work for positions that no event reaches.
 // Padding lanes never fire: zero pad weights keep their U at 0 and thr > 0.
 
 /** First j in [1, d] with u0 + s * j > thr, given u0 <= thr < u0 + s * d (so s > 0). The closed
@@ -49,25 +52,7 @@
   }
 }
 
-// @ts-ignore: decorator
-@inline function scatterRef(w: usize, i: i32, cin: i32, k: i32, hout: i32, wout: i32, cs: i32, s: usize, neg: bool, win: i32): void {
-  const c = i % cin, yx = i / cin, y = yx / win, x = yx % win;
-  const ky0 = max(0, y - hout + 1), ky1 = min(k - 1, y);
-  const kx0 = max(0, x - wout + 1), kx1 = min(k - 1, x);
-  for (let ky = ky0; ky <= ky1; ky++) {
-    for (let kx = kx0; kx <= kx1; kx++) {
-      const row = w + ((<usize>(((ky * k + kx) * cin + c) * cs)) << 2);
-      const dst = s + ((<usize>(((y - ky) * wout + (x - kx)) * cs)) << 2);
-      for (let j = 0; j < cs; j++) {
-        const o = <usize>j << 2;
-        const a = load<f32>(dst + o), b = load<f32>(row + o);
-        store<f32>(dst + o, neg ? a - b : a + b);
-      }
-    }
-  }
-}
-
-/** Advances every neuron from step a by d steps (SIMD); records crossings; returns how many fired. */
+/** Advances n neurons (one position's channels) from step a by d steps (SIMD); records crossings; returns how many fired. */
 // @ts-ignore: decorator
 @inline function advanceSimd(u: usize, s: usize, tOut: usize, n: i32, a: i32, d: i32, thr: f32, tmax: i32): i32 {
   const dV = f32x4.splat(<f32>d), thV = f32x4.splat(thr), tmaxV = i32x4.splat(tmax);
@@ -109,38 +94,94 @@
   return fired;
 }
 
+/** Advances every output position that input i reaches to time b, then adds sign * w rows to
+ *  their slopes (SIMD). Returns the neurons that fired on the way. */
+// @ts-ignore: decorator
+@inline function eventSimd(w: usize, i: i32, cin: i32, k: i32, hout: i32, wout: i32, cs: i32, u: usize, s: usize, tOut: usize,
+  lt: usize, b: i32, neg: bool, win: i32, thr: f32, tmax: i32): i32 {
+  const c = i % cin, yx = i / cin, y = yx / win, x = yx % win;
+  const ky0 = max(0, y - hout + 1), ky1 = min(k - 1, y);
+  const kx0 = max(0, x - wout + 1), kx1 = min(k - 1, x);
+  let fired = 0;
+  for (let ky = ky0; ky <= ky1; ky++) {
+    for (let kx = kx0; kx <= kx1; kx++) {
+      const pos = (y - ky) * wout + (x - kx);
+      const la = lt + (<usize>pos << 2), a = load<i32>(la);
+      const off = (<usize>(pos * cs)) << 2;
+      if (b > a) { fired += advanceSimd(u + off, s + off, tOut + off, cs, a, b - a, thr, tmax); store<i32>(la, b); }
+      const row = w + ((<usize>(((ky * k + kx) * cin + c) * cs)) << 2);
+      const dst = s + off;
+      for (let j = 0; j < cs; j += 4) {
+        const o = <usize>j << 2;
+        const p = v128.load(dst + o), q = v128.load(row + o);
+        v128.store(dst + o, neg ? f32x4.sub(p, q) : f32x4.add(p, q));
+      }
+    }
+  }
+  return fired;
+}
+
+// @ts-ignore: decorator
+@inline function eventRef(w: usize, i: i32, cin: i32, k: i32, hout: i32, wout: i32, cs: i32, u: usize, s: usize, tOut: usize,
+  lt: usize, b: i32, neg: bool, win: i32, thr: f32, tmax: i32): i32 {
+  const c = i % cin, yx = i / cin, y = yx / win, x = yx % win;
+  const ky0 = max(0, y - hout + 1), ky1 = min(k - 1, y);
+  const kx0 = max(0, x - wout + 1), kx1 = min(k - 1, x);
+  let fired = 0;
+  for (let ky = ky0; ky <= ky1; ky++) {
+    for (let kx = kx0; kx <= kx1; kx++) {
+      const pos = (y - ky) * wout + (x - kx);
+      const la = lt + (<usize>pos << 2), a = load<i32>(la);
+      const off = (<usize>(pos * cs)) << 2;
+      if (b > a) { fired += advanceRef(u + off, s + off, tOut + off, cs, a, b - a, thr, tmax); store<i32>(la, b); }
+      const row = w + ((<usize>(((ky * k + kx) * cin + c) * cs)) << 2);
+      const dst = s + off;
+      for (let j = 0; j < cs; j++) {
+        const o = <usize>j << 2;
+        const p = load<f32>(dst + o), q = load<f32>(row + o);
+        store<f32>(dst + o, neg ? p - q : p + q);
+      }
+    }
+  }
+  return fired;
+}
+
 /** SIMD kernel (cs a multiple of 4). Returns the number of neurons (padding lanes included, which
- *  never fire) that fired. */
+ *  never fire) that fired. Within one time, spike onsets are applied before ramp ends. */
 export function stidi_forward_f32_simd(
   w: usize, cin: i32, hin: i32, win: i32, k: i32, hout: i32, wout: i32, cs: i32,
-  tIn: usize, order: usize, nEv: i32, thr: f32, tau: i32, tmax: i32, u: usize, s: usize, tOut: usize,
+  tIn: usize, order: usize, nEv: i32, thr: f32, tau: i32, tmax: i32, u: usize, s: usize, tOut: usize, lt: usize,
 ): i32 {
-  const n = hout * wout * cs;
+  const np = hout * wout, n = np * cs;
   memory.fill(u, 0, <usize>n << 2);
   memory.fill(s, 0, <usize>n << 2);
+  memory.fill(lt, 0, <usize>np << 2);
   const tmaxV = i32x4.splat(tmax);
   for (let j = 0; j < n; j += 4) v128.store(tOut + (<usize>j << 2), tmaxV);
   const last = tmax - 1;
-  let a = 0, p = 0, q = 0, fired = 0;
+  let p = 0, q = 0, fired = 0;
   while (true) {
-    let b = last + 1; // next breakpoint (past the end when no event is left)
+    let b = last + 1;
     if (p < nEv) b = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
     if (q < nEv) b = min(b, load<i32>(tIn + (<usize>load<i32>(order + (<usize>q << 2)) << 2)) + tau);
-    const bb = min(b, last);
-    if (bb > a) { fired += advanceSimd(u, s, tOut, n, a, bb - a, thr, tmax); a = bb; }
-    if (b > last || fired == n) break;
+    if (b > last) break;
     while (p < nEv) {
       const i = load<i32>(order + (<usize>p << 2));
       if (load<i32>(tIn + (<usize>i << 2)) != b) break;
-      scatterSimd(w, i, cin, k, hout, wout, cs, s, false, win);
+      fired += eventSimd(w, i, cin, k, hout, wout, cs, u, s, tOut, lt, b, false, win, thr, tmax);
       p++;
     }
     while (q < nEv) {
       const i = load<i32>(order + (<usize>q << 2));
       if (load<i32>(tIn + (<usize>i << 2)) + tau != b) break;
-      scatterSimd(w, i, cin, k, hout, wout, cs, s, true, win);
+      fired += eventSimd(w, i, cin, k, hout, wout, cs, u, s, tOut, lt, b, true, win, thr, tmax);
       q++;
     }
+  }
+  for (let pos = 0; pos < np; pos++) {
+    const a = load<i32>(lt + (<usize>pos << 2));
+    const off = (<usize>(pos * cs)) << 2;
+    if (last > a) fired += advanceSimd(u + off, s + off, tOut + off, cs, a, last - a, thr, tmax);
   }
   return fired;
 }
@@ -148,35 +189,39 @@ export function stidi_forward_f32_simd(
 /** Scalar twin: the same event order and float operations, one lane at a time. */
 export function stidi_forward_f32_ref(
   w: usize, cin: i32, hin: i32, win: i32, k: i32, hout: i32, wout: i32, cs: i32,
-  tIn: usize, order: usize, nEv: i32, thr: f32, tau: i32, tmax: i32, u: usize, s: usize, tOut: usize,
+  tIn: usize, order: usize, nEv: i32, thr: f32, tau: i32, tmax: i32, u: usize, s: usize, tOut: usize, lt: usize,
 ): i32 {
-  const n = hout * wout * cs;
+  const np = hout * wout, n = np * cs;
   for (let j = 0; j < n; j++) {
     store<f32>(u + (<usize>j << 2), 0);
     store<f32>(s + (<usize>j << 2), 0);
     store<i32>(tOut + (<usize>j << 2), tmax);
   }
+  for (let pos = 0; pos < np; pos++) store<i32>(lt + (<usize>pos << 2), 0);
   const last = tmax - 1;
-  let a = 0, p = 0, q = 0, fired = 0;
+  let p = 0, q = 0, fired = 0;
   while (true) {
     let b = last + 1;
     if (p < nEv) b = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
     if (q < nEv) b = min(b, load<i32>(tIn + (<usize>load<i32>(order + (<usize>q << 2)) << 2)) + tau);
-    const bb = min(b, last);
-    if (bb > a) { fired += advanceRef(u, s, tOut, n, a, bb - a, thr, tmax); a = bb; }
-    if (b > last || fired == n) break;
+    if (b > last) break;
     while (p < nEv) {
       const i = load<i32>(order + (<usize>p << 2));
       if (load<i32>(tIn + (<usize>i << 2)) != b) break;
-      scatterRef(w, i, cin, k, hout, wout, cs, s, false, win);
+      fired += eventRef(w, i, cin, k, hout, wout, cs, u, s, tOut, lt, b, false, win, thr, tmax);
       p++;
     }
     while (q < nEv) {
       const i = load<i32>(order + (<usize>q << 2));
       if (load<i32>(tIn + (<usize>i << 2)) + tau != b) break;
-      scatterRef(w, i, cin, k, hout, wout, cs, s, true, win);
+      fired += eventRef(w, i, cin, k, hout, wout, cs, u, s, tOut, lt, b, true, win, thr, tmax);
       q++;
     }
+  }
+  for (let pos = 0; pos < np; pos++) {
+    const a = load<i32>(lt + (<usize>pos << 2));
+    const off = (<usize>(pos * cs)) << 2;
+    if (last > a) fired += advanceRef(u + off, s + off, tOut + off, cs, a, last - a, thr, tmax);
   }
   return fired;
 }
@@ -184,13 +229,13 @@ export function stidi_forward_f32_ref(
 /**
  * The same layer with a fixed time-step loop (the benchmark's baseline and a test's second opinion):
  * for k = 1 .. tmax-1, apply the slope changes of step k-1, U += S, fire where U > thr. Same
- * layouts and arguments; O(tmax * hout * wout * cs + events * k^2 * cs). With exactly representable
+ * layouts and arguments (`lt` unused); O(tmax * hout * wout * cs + events * k^2 * cs). With exactly representable
  * sums (dyadic weights) it gives the event-driven kernel's times bit for bit; with arbitrary floats
  * U is rounded at other points, so a crossing within rounding of thr may move by a step.
  */
 export function stidi_forward_stepped_f32(
   w: usize, cin: i32, hin: i32, win: i32, k: i32, hout: i32, wout: i32, cs: i32,
-  tIn: usize, order: usize, nEv: i32, thr: f32, tau: i32, tmax: i32, u: usize, s: usize, tOut: usize,
+  tIn: usize, order: usize, nEv: i32, thr: f32, tau: i32, tmax: i32, u: usize, s: usize, tOut: usize, lt: usize,
 ): i32 {
   const n = hout * wout * cs;
   memory.fill(u, 0, <usize>n << 2);

@@ -31,9 +31,9 @@ export interface KernelSet {
   bin_andpopc_planes_gemv(w: P, planes: P, rows: number, words: number, out: P): void;
   // STiDi-BP (assembly/stidi): conv / FC layers with the ramp PSP, earliest-spike pooling
   stidi_forward_f32(w: P, cin: number, hin: number, win: number, k: number, hout: number, wout: number, cs: number,
-    tIn: P, order: P, nEv: number, thr: number, tau: number, tmax: number, u: P, s: P, tOut: P): number;
+    tIn: P, order: P, nEv: number, thr: number, tau: number, tmax: number, u: P, s: P, tOut: P, lt: P): number;
   stidi_forward_stepped_f32(w: P, cin: number, hin: number, win: number, k: number, hout: number, wout: number, cs: number,
-    tIn: P, order: P, nEv: number, thr: number, tau: number, tmax: number, u: P, s: P, tOut: P): number;
+    tIn: P, order: P, nEv: number, thr: number, tau: number, tmax: number, u: P, s: P, tOut: P, lt: P): number;
   stidi_pool_min(tIn: P, h: number, w: number, c: number, cs: number, p: number, tOut: P, arg: P): void;
   stidi_grad_f32(g: P, tIn: P, cin: number, hin: number, win: number, k: number, hout: number, wout: number, cs: number,
     tOut: P, delta: P, tau: number, tmax: number): void;

@@ -55,10 +55,10 @@ function runForward(k: KernelSet, arena: Arena, L: Layer, w: Float32Array, t: In
   arena.view(W).set(w); arena.view(T).set(t);
   const counts = arena.alloc('i32', TMAX + 2), order = arena.alloc('i32', t.length);
   const n = L.hout * L.wout * L.cs;
-  const u = arena.alloc('f32', n), s = arena.alloc('f32', n), o = arena.alloc('i32', n);
+  const u = arena.alloc('f32', n), s = arena.alloc('f32', n), o = arena.alloc('i32', n), lt = arena.alloc('i32', L.hout * L.wout);
   const nEv = k.ttfs_sort_events(T.offset, t.length, TMAX - 2, counts.offset, order.offset);
   (stepped ? k.stidi_forward_stepped_f32 : k.stidi_forward_f32)(W.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs,
-    T.offset, order.offset, nEv, thr, tau, TMAX, u.offset, s.offset, o.offset);
+    T.offset, order.offset, nEv, thr, tau, TMAX, u.offset, s.offset, o.offset, lt.offset);
   return arena.view(o).slice();
 }
 

@@ -28,6 +28,8 @@ export interface StidiLayer {
 
 export interface WsLayer {
   u: Tensor<'f32'>; s: Tensor<'f32'>; tOut: Tensor<'i32'>;
+  /** per output position: the time its potential was last brought up to date (event-driven kernel) */
+  lt: Tensor<'i32'>;
   delta: Tensor<'f32'>; grad: Tensor<'f32'>;
   /** temporal error (displacement) at this layer's input, i.e. at the pooled output below */
   eIn: Tensor<'f32'>;
@@ -85,7 +87,7 @@ export class StidiNetwork {
       layers: this.layers.map((L) => {
         const n = L.hout * L.wout * L.cs, np = L.ph * L.pw * L.cout;
         return {
-          u: a.alloc('f32', n), s: a.alloc('f32', n), tOut: a.alloc('i32', n), delta: a.alloc('f32', n),
+          u: a.alloc('f32', n), s: a.alloc('f32', n), tOut: a.alloc('i32', n), lt: a.alloc('i32', L.hout * L.wout), delta: a.alloc('f32', n),
           grad: a.alloc('f32', L.nW), eIn: a.alloc('f32', L.nIn), tPool: a.alloc('i32', np), arg: a.alloc('i32', np),
         };
       }),
@@ -164,7 +166,7 @@ export class StidiNetwork {
       const W = ws.layers[l], tIn = this.inputTimes(ws, l);
       const nEv = k.ttfs_sort_events(tIn.offset, L.nIn, cfg.tmax - 2, ws.counts.offset, ws.order.offset);
       ws.fired[l] = run((L.sgn ?? L.w).offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, tIn.offset, ws.order.offset, nEv,
-        this.kernelThreshold(l), cfg.tau, cfg.tmax, W.u.offset, W.s.offset, W.tOut.offset);
+        this.kernelThreshold(l), cfg.tau, cfg.tmax, W.u.offset, W.s.offset, W.tOut.offset, W.lt.offset);
       if (l < this.layers.length - 1) k.stidi_pool_min(W.tOut.offset, L.hout, L.wout, L.cout, L.cs, L.pool, W.tPool.offset, W.arg.offset);
     });
   }
