@@ -24,6 +24,7 @@ const PLAN: Record<string, Record<string, unknown>> = {
   s4nn: { hidden: [64], eta: [8, 8] },
   bs4nn: { hidden: [64], eta: [8, 8] },
   bnn: { hidden: [64], lr: 0.003 },
+  stidi: { maps: [4] },
 };
 
 async function hashOf(algo: string, workers: number, faults?: [number, number]): Promise<{ sha: string; recovered: number; acc: number }> {

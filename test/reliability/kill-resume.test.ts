@@ -23,10 +23,10 @@ import { rawMnist, runCli, seeded, type CliRun, type KillAt } from './helpers.js
 
 const EPOCHS = 4;
 const SEED = 20260601;
-const BATCH: Record<string, number> = { s4nn: 1, bs4nn: 1, bnn: 20 };
+const BATCH: Record<string, number> = { s4nn: 1, bs4nn: 1, bnn: 20, stidi: 1 };
 const PAUSE_MS = '4000'; // the hook's pause: long enough for this process to see the line and kill
 
-const args = (algo: string, out: string, data: string) => ['train', '--algo', algo, '--dataset', 'mnist', '--hidden', '32',
+const args = (algo: string, out: string, data: string) => ['train', '--algo', algo, '--dataset', 'mnist', ...(algo === 'stidi' ? ['--maps', '2'] : ['--hidden', '32']),
   '--limit-train', '1500', '--limit-test', '300', '--epochs', String(EPOCHS), '--workers', '1', '--batch-size', String(BATCH[algo]),
   '--seed', '3', '--no-progress', '--data-dir', data, '--out', out];
 
