@@ -2,6 +2,7 @@
 // Online SGD (batch 1, the default) is the minibatch path with one sample: gradient, then update.
 import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleResult, ShardOutcome, ShardTask, WeightMatrix } from '../types.js';
 import { judgeTtfs, type DecisionRule } from '../../train/decision.js';
+import { UsageError } from '../../errors.js';
 import type { StidiConfig } from './config.js';
 import { StidiNetwork, type Workspace } from './network.js';
 
@@ -110,7 +111,7 @@ export class StidiModel implements Model {
   }
 
   setLayerScalars(opts: { theta?: number[]; alpha?: number[] }): void {
-    if (opts.alpha) throw new Error('stidi: the binary scale is mean |w| of each layer, it cannot be set');
+    if (opts.alpha) throw new UsageError('--alpha', 'stidi: the binary scale is mean |w| of each layer (set by the weights), it cannot be given');
     if (opts.theta) this.net.layers.forEach((_, l) => this.net.setTheta(l, opts.theta![l]));
   }
 

@@ -19,6 +19,8 @@ export const STIDI_OPTIONS: OptionSpec[] = [
 ];
 
 export interface StidiFlags {
+  /** a whole resolved config (a checkpoint's) may come back through resolve: its layers and init are kept */
+  convs?: StidiConfig['convs']; init?: StidiConfig['init'];
   model?: string; binary?: boolean; maps?: number[]; theta?: number[]; eta?: number[]; lambda?: number[];
   gamma?: number; tmax?: number; tau?: number; center?: boolean;
 }
@@ -33,6 +35,8 @@ export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiCon
     ...structuredClone(base), model, binary: flags.binary ?? false,
     imageShape: { channels: info.channels, height: info.height, width: info.width },
   };
+  if (flags.convs) cfg.convs = structuredClone(flags.convs);
+  if (flags.init) cfg.init = structuredClone(flags.init);
   if (flags.maps) {
     if (flags.maps.length !== cfg.convs.length) throw new UsageError('--maps', `needs ${cfg.convs.length} values (one per conv layer of ${model}), got ${flags.maps.length}`);
     cfg.convs = cfg.convs.map((c, l) => ({ ...c, maps: flags.maps![l] }));
@@ -46,6 +50,7 @@ export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiCon
   cfg.theta = list('theta', '--theta');
   cfg.eta = list('eta', '--eta');
   cfg.lambda = list('lambda', '--lambda');
+  if (cfg.init.length !== n) throw new UsageError('--model', `${model}: init needs ${n} ranges (one per layer), got ${cfg.init.length}`);
   if (cfg.gamma >= cfg.tmax) throw new UsageError('--gamma', `must be below --tmax (${cfg.tmax})`);
   // the geometry must leave at least one neuron per map after every conv and pooling
   let h = cfg.imageShape.height, w = cfg.imageShape.width;
