@@ -218,3 +218,26 @@ test('stidi: minibatch training gives the same weights with 1 and 2 workers, and
     assert.equal(sha[0], sha[1], 'workers 1 and 2: same weights');
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('stidi --eta-decay: the learning rate shrinks per epoch and survives a checkpoint', () => {
+  const { s, m } = session({ maps: [2], etaDecay: 0.5 });
+  m.initialise(1);
+  m.endEpoch(0, 0, 100);
+  m.endEpoch(0, 1, 100);
+  assert.equal(m.net.etaScale, 0.25);
+  const w0 = s.arena.view(m.net.layers[1].w).slice();
+  m.trainSample(trainSet.images, 0, trainSet.labels[0]);
+  const moved = s.arena.view(m.net.layers[1].w).map((v, i) => v - w0[i]);
+  const st = m.state();
+  const other = session({ maps: [2], etaDecay: 0.5 });
+  other.m.loadState(st);
+  assert.equal(other.m.net.etaScale, 0.25);
+  // the same step at full rate moves the weights 4x as far
+  const full = session({ maps: [2] });
+  full.m.initialise(1);
+  full.m.trainSample(trainSet.images, 0, trainSet.labels[0]);
+  const movedFull = full.s.arena.view(full.m.net.layers[1].w).map((v, i) => v - w0[i]);
+  let n = 0;
+  for (let i = 0; i < moved.length; i++) if (movedFull[i] !== 0) { assert.ok(Math.abs(moved[i] * 4 - movedFull[i]) <= 1e-6, `w ${i}`); n++; }
+  assert.ok(n > 10);
+});

@@ -15,6 +15,8 @@ export interface StidiConfig {
   /** thresholds per layer, in potential units (V = sum_i w_i K(t - t_i), K saturating at 1) */
   theta: number[];
   eta: number[];
+  /** learning rates are multiplied by this after every epoch (1: constant, the S4NN/BS4NN practice) */
+  etaDecay: number;
   lambda: number[];
   /** init U[lo, hi] per layer */
   init: [number, number][];
@@ -36,7 +38,7 @@ export interface StidiConfig {
 const ONE_CONV: Omit<StidiConfig, 'imageShape' | 'model' | 'binary'> = {
   // 28x28 -> conv 5x5 (16 maps) 24x24 -> earliest-spike pool 2x2 -> 12x12x16 = 2304 -> FC 10
   convs: [{ maps: 16, kernel: 5, pool: 2 }],
-  theta: [0.5, 1], eta: [0.002, 0.005], lambda: [0, 0],
+  theta: [0.5, 1], eta: [0.002, 0.005], etaDecay: 1, lambda: [0, 0],
   init: [[-0.2, 0.6], [-0.005, 0.01]],
   tau: 64, tmax: 256, gamma: 3, noSpikeTarget: 'pull-label', center: true,
 };

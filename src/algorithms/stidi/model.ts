@@ -76,8 +76,9 @@ export class StidiModel implements Model {
     return { meanWinnerTime: s[1] ? s[0] / s[1] : undefined, hiddenFiringShare, noOutputSpike: s[2], layerFiringShare };
   }
 
-  endEpoch(): Record<string, number> {
-    const out: Record<string, number> = {};
+  endEpoch(_seed: number, epoch: number, _samples?: number): Record<string, number> {
+    this.net.etaScale = this.cfg.etaDecay ** (epoch + 1);
+    const out: Record<string, number> = { etaScale: this.net.etaScale };
     if (this.cfg.binary) this.net.layers.forEach((_, l) => { out[`alpha${l}`] = this.net.alpha(l); });
     return out;
   }
@@ -87,11 +88,12 @@ export class StidiModel implements Model {
   state(): ModelState {
     const tensors: Record<string, Float32Array> = {};
     this.net.layers.forEach((L, l) => { tensors[`w${l}`] = this.ctx.arena.view(L.w).slice(); });
-    return { scalars: { theta: this.net.layers.map((_, l) => this.net.theta(l)) }, tensors };
+    return { scalars: { theta: this.net.layers.map((_, l) => this.net.theta(l)), etaScale: this.net.etaScale }, tensors };
   }
 
   loadState(s: ModelState): void {
     const theta = s.scalars.theta as number[] | undefined;
+    this.net.etaScale = typeof s.scalars.etaScale === 'number' ? s.scalars.etaScale : 1;
     this.net.layers.forEach((L, l) => {
       const w = s.tensors[`w${l}`];
       if (!w || w.length !== L.nW) throw new Error(`state lacks layer ${l} weights of ${L.nW} values`);

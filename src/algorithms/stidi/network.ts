@@ -51,6 +51,8 @@ export class StidiNetwork {
   readonly main: Workspace;
   readonly shards: Workspace[] = [];
   readonly nInput: number;
+  /** cfg.etaDecay ** (epochs completed): the learning-rate schedule's current factor (main thread only) */
+  etaScale = 1;
 
   constructor(private readonly arena: Arena, private readonly k: KernelSet, readonly nClasses: number, readonly cfg: StidiConfig) {
     const { channels, height, width } = cfg.imageShape;
@@ -225,8 +227,8 @@ export class StidiNetwork {
     const cfg = this.cfg, k = this.k;
     this.layers.forEach((L, l) => {
       const W = ws.layers[l];
-      const lr = cfg.eta[l] / (cfg.tau * batch);
-      k.f32_sgd_step(L.w.offset, W.grad.offset, L.nW, lr, lr > 0 ? (cfg.eta[l] * cfg.lambda[l]) / lr : 0);
+      const lr = (cfg.eta[l] * this.etaScale) / (cfg.tau * batch);
+      k.f32_sgd_step(L.w.offset, W.grad.offset, L.nW, lr, lr > 0 ? (cfg.eta[l] * this.etaScale * cfg.lambda[l]) / lr : 0);
       if (k.f32_nonfinite_any(L.w.offset, L.nW)) throw new NumericalError(`layer ${l} weights`, -1, `NaN or Inf after an update with eta = ${cfg.eta[l]} (lower --eta)`);
       this.arena.view(W.grad).fill(0);
       if (cfg.binary) this.refreshBinary(l);

@@ -11,6 +11,7 @@ export const STIDI_OPTIONS: OptionSpec[] = [
   { flag: '--maps', key: 'maps', kind: 'ints', help: 'stidi: feature maps per conv layer, comma-separated', min: 1, max: 256 },
   { flag: '--theta', key: 'theta', kind: 'floats', help: 'threshold per layer (one value, or one per layer)', min: 1e-9 },
   { flag: '--eta', key: 'eta', kind: 'floats', help: 'learning rate per layer', min: 0 },
+  { flag: '--eta-decay', key: 'etaDecay', kind: 'float', help: 'stidi: multiply the learning rates by this after every epoch (default 1)', min: 0, max: 1 },
   { flag: '--lambda', key: 'lambda', kind: 'floats', help: 'L2 weight decay per layer', min: 0 },
   { flag: '--gamma', key: 'gamma', kind: 'int', help: 'target margin (time steps)', min: 0, max: 255 },
   { flag: '--tmax', key: 'tmax', kind: 'int', help: 'simulation length (the encodings assume 256)', min: 4, max: 4096 },
@@ -22,7 +23,7 @@ export interface StidiFlags {
   /** a whole resolved config (a checkpoint's) may come back through resolve: its layers and init are kept */
   convs?: StidiConfig['convs']; init?: StidiConfig['init'];
   model?: string; binary?: boolean; maps?: number[]; theta?: number[]; eta?: number[]; lambda?: number[];
-  gamma?: number; tmax?: number; tau?: number; center?: boolean;
+  gamma?: number; tmax?: number; tau?: number; center?: boolean; etaDecay?: number;
 }
 
 export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiConfig {
@@ -41,7 +42,7 @@ export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiCon
     if (flags.maps.length !== cfg.convs.length) throw new UsageError('--maps', `needs ${cfg.convs.length} values (one per conv layer of ${model}), got ${flags.maps.length}`);
     cfg.convs = cfg.convs.map((c, l) => ({ ...c, maps: flags.maps![l] }));
   }
-  for (const key of ['gamma', 'tmax', 'tau'] as const) if (flags[key] !== undefined) cfg[key] = flags[key]!;
+  for (const key of ['gamma', 'tmax', 'tau', 'etaDecay'] as const) if (flags[key] !== undefined) cfg[key] = flags[key]!;
   if (flags.center !== undefined) cfg.center = flags.center;
   const n = cfg.convs.length + 1;
   const list = (key: 'theta' | 'eta' | 'lambda', flag: string): number[] => {
