@@ -196,19 +196,31 @@ export class StidiNetwork {
       k.stidi_grad_f32(W.grad.offset, tIn.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, W.tOut.offset, W.delta.offset, cfg.tau, cfg.tmax);
       if (l === 0) break;
       k.stidi_backprop_f32(L.w.offset, tIn.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, W.tOut.offset, W.delta.offset, cfg.tau, cfg.tmax, W.eIn.offset);
-      // through the pooling below: the winner of each window takes the window's displacement
-      const B = ws.layers[l - 1];
-      const e = a.view(W.eIn), tp = a.view(B.tPool), arg = a.view(B.arg), tb = a.view(B.tOut), db = a.view(B.delta);
-      db.fill(0);
-      const th = this.theta(l - 1);
-      let mean = 0, cnt = 0;
-      if (cfg.center) { for (let p = 0; p < e.length; p++) if (e[p] !== 0 && tp[p] < cfg.tmax) { mean += e[p]; cnt++; } if (cnt) mean /= cnt; }
-      for (let p = 0; p < e.length; p++) if (e[p] !== 0 && tp[p] < cfg.tmax) db[arg[p]] = (e[p] - mean) * (tb[arg[p]] / th);
-      const norm = normaliseInPlace(db, db.length);
+      const norm = this.displaceBelow(ws, l);
       if (!Number.isFinite(norm)) throw new NumericalError(`layer ${l - 1} error (displaced through layer ${l} weights)`, -1, `delta norm ${norm}`);
       if (norm === 0) break;
     }
     return true;
+  }
+
+  /**
+   * Layer l-1's error signal from the displacement at layer l's input (W.eIn, one value per pooled
+   * neuron): each pooling window's displacement goes to its winner (silent windows and losers get
+   * none), less the mean over the windows that received one (cfg.center), times t_j / theta_{l-1};
+   * then normalised over the layer. Returns the norm before normalisation (0: nothing to learn).
+   */
+  private displaceBelow(ws: Workspace, l: number): number {
+    const a = this.arena, tmax = this.cfg.tmax, B = ws.layers[l - 1];
+    const e = a.view(ws.layers[l].eIn), tp = a.view(B.tPool), arg = a.view(B.arg), tb = a.view(B.tOut), db = a.view(B.delta);
+    db.fill(0);
+    let mean = 0, cnt = 0;
+    if (this.cfg.center) {
+      for (let p = 0; p < e.length; p++) if (e[p] !== 0 && tp[p] < tmax) { mean += e[p]; cnt++; }
+      if (cnt) mean /= cnt;
+    }
+    const th = this.theta(l - 1);
+    for (let p = 0; p < e.length; p++) if (e[p] !== 0 && tp[p] < tmax) db[arg[p]] = (e[p] - mean) * (tb[arg[p]] / th);
+    return normaliseInPlace(db, db.length);
   }
 
   /** Sums shard gradients in a fixed pairwise tree (0+1, 2+3, then (0+1)+(2+3), ...). */
