@@ -17,9 +17,10 @@ import { peers } from './peers.js';
 import { scaling } from './scaling.js';
 import { proxySnn } from './proxy-snn.js';
 import { proxyPeer } from './proxy-peer.js';
+import { stidi } from './stidi.js';
 import { generateReport } from './report.js';
 
-export const BENCHMARKS: Benchmark[] = [kernels, trainer, peers, scaling, proxySnn, proxyPeer];
+export const BENCHMARKS: Benchmark[] = [kernels, trainer, peers, scaling, proxySnn, proxyPeer, stidi];
 
 async function runOne(b: Benchmark, quick: boolean, flags: Set<string>): Promise<BenchRecord> {
   const warnings: string[] = [];

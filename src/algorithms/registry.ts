@@ -5,8 +5,9 @@ import { s4nn } from './s4nn.js';
 import { bs4nn } from './bs4nn.js';
 import { bnn } from './bnn.js';
 import { proxy } from './proxy.js';
+import { stidi } from './stidi.js';
 
-export const ALGORITHMS: Record<string, AlgorithmEntry> = { s4nn, bs4nn, bnn, proxy };
+export const ALGORITHMS: Record<string, AlgorithmEntry> = { s4nn, bs4nn, bnn, proxy, stidi };
 export const ALGORITHM_NAMES = Object.keys(ALGORITHMS);
 
 

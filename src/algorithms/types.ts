@@ -24,6 +24,8 @@ export interface EvalStats {
   accuracyByT?: { T: number; accuracy: Record<DecisionRule, number> }[];
   /** rate-coded models: spikes per neuron per time step of each spiking layer, in layer order */
   layerSpikeRates?: number[];
+  /** per layer (output last): mean share of its neurons that fire per sample */
+  layerFiringShare?: number[];
 }
 
 /** Named weight tensors as [rows = n_out][cols = n_in] matrices (the .npy interchange layout). */

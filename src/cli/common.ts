@@ -12,7 +12,8 @@ export function addModelOptions(cmd: Command): Command {
     .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES).makeOptionMandatory())
     .option('--data-dir <dir>', 'folder holding <dataset>/ (else $SNN_DATA_DIR, ./data, ../shared/data)')
     .option('--class-order <perm>', 'output unit u stands for class perm[u] (e.g. S4NN reference: 4,1,0,7,9,2,3,5,8,6)');
-  for (const o of allAlgorithmOptions()) cmd.option(`${o.flag} <value>`, o.help);
+  // a bool option may stand alone (--binary) or take a value (--binary false)
+  for (const o of allAlgorithmOptions()) cmd.option(`${o.flag} ${o.kind === 'bool' ? '[value]' : '<value>'}`, o.help);
   return cmd;
 }
 

@@ -223,7 +223,8 @@ export async function train(o: TrainOptions, data: TrainData, model: Model, exec
     log(`epoch ${epoch + 1}/${o.epochs}: ${seconds.toFixed(1)}s (${rec.samplesPerSecond.toFixed(0)} samples/s) ` +
       `test strict ${pct(test.accuracy.strict)} first-index ${pct(test.accuracy['first-index'])} reference ${pct(test.accuracy.reference)}` +
       (test.stats.meanWinnerTime !== undefined ? ` winner t ${test.stats.meanWinnerTime.toFixed(1)}` : '') +
-      (test.stats.noOutputSpike !== undefined ? ` no-spike ${test.stats.noOutputSpike}` : ''));
+      (test.stats.noOutputSpike !== undefined ? ` no-spike ${test.stats.noOutputSpike}` : '') +
+      (test.stats.layerFiringShare ? ` firing ${test.stats.layerFiringShare.map(pct).join('/')}` : ''));
   }
   const weights = model.weights();
   const wdir = join(o.outDir, 'weights');

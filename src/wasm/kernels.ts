@@ -47,6 +47,16 @@ export interface KernelSet {
   if_conv_gather(x: P, Cin: number, H: number, W: number, k: number, stride: number, pad: number, wt: P, Cout: number, y: P, list: P, cnt: P): void;
   if_fc_gather(x: P, B: number, nin: number, wt: P, nout: number, y: P, list: P): void;
   f32_transpose(src: P, R: number, C: number, dst: P): void;
+  // STiDi-BP (assembly/stidi): conv / FC layers with the ramp PSP, earliest-spike pooling
+  stidi_forward_f32(w: P, cin: number, hin: number, win: number, k: number, hout: number, wout: number, cs: number,
+    tIn: P, order: P, nEv: number, thr: number, tau: number, tmax: number, u: P, s: P, tOut: P, lt: P): number;
+  stidi_forward_stepped_f32(w: P, cin: number, hin: number, win: number, k: number, hout: number, wout: number, cs: number,
+    tIn: P, order: P, nEv: number, thr: number, tau: number, tmax: number, u: P, s: P, tOut: P, lt: P): number;
+  stidi_pool_min(tIn: P, h: number, w: number, c: number, cs: number, p: number, tOut: P, arg: P): void;
+  stidi_grad_f32(g: P, tIn: P, cin: number, hin: number, win: number, k: number, hout: number, wout: number, cs: number,
+    tOut: P, delta: P, tau: number, tmax: number): void;
+  stidi_backprop_f32(w: P, tIn: P, cin: number, hin: number, win: number, k: number, hout: number, wout: number, cs: number,
+    tOut: P, delta: P, tau: number, tmax: number, eIn: P): void;
 }
 
 export type KernelName = keyof KernelSet;
@@ -90,6 +100,11 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   if_conv_gather: { fast: 'if_conv_gather_simd', ref: 'if_conv_gather_ref' },
   if_fc_gather: { fast: 'if_fc_gather_simd', ref: 'if_fc_gather_ref' },
   f32_transpose: { fast: 'f32_transpose' },
+  stidi_forward_f32: { fast: 'stidi_forward_f32_simd', ref: 'stidi_forward_f32_ref' },
+  stidi_forward_stepped_f32: { fast: 'stidi_forward_stepped_f32' },
+  stidi_pool_min: { fast: 'stidi_pool_min' },
+  stidi_grad_f32: { fast: 'stidi_grad_f32_simd', ref: 'stidi_grad_f32_ref' },
+  stidi_backprop_f32: { fast: 'stidi_backprop_f32_simd', ref: 'stidi_backprop_f32_ref' },
 };
 
 /** Binds the registry's kernels of one variant (ref falls back to fast where no twin exists). */

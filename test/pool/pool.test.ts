@@ -25,6 +25,7 @@ const PLAN: Record<string, Record<string, unknown>> = {
   bs4nn: { hidden: [64], eta: [8, 8] },
   bnn: { hidden: [64], lr: 0.003 },
   proxy: { model: 'tiny', lr: 0.003, evalT: [4] },
+  stidi: { maps: [4] },
 };
 
 async function hashOf(algo: string, workers: number, faults?: [number, number]): Promise<{ sha: string; recovered: number; acc: number }> {

@@ -23,9 +23,9 @@ import { rawMnist, runCli, seeded, type CliRun, type KillAt } from './helpers.js
 
 const EPOCHS = 4;
 const SEED = 20260601;
-const BATCH: Record<string, number> = { s4nn: 1, bs4nn: 1, bnn: 20, proxy: 20 };
+const BATCH: Record<string, number> = { s4nn: 1, bs4nn: 1, bnn: 20, proxy: 20, stidi: 1 };
 /** each algorithm's small network */
-const NET: Record<string, string[]> = { proxy: ['--model', 'tiny'] };
+const NET: Record<string, string[]> = { proxy: ['--model', 'tiny'], stidi: ['--maps', '2'] };
 const PAUSE_MS = '4000'; // the hook's pause: long enough for this process to see the line and kill
 
 const args = (algo: string, out: string, data: string) => ['train', '--algo', algo, '--dataset', 'mnist', ...(NET[algo] ?? ['--hidden', '32']),

@@ -1,0 +1,272 @@
+// Event-driven forward pass of a STiDi-BP layer (docs/stidi-bp.md): non-leaky integrate-and-fire
+// neurons, one spike each, with the ramp-and-saturate PSP kernel
+//
+//   U_j(k) = sum_i w_ij clamp(k - t_i, 0, tau)      (the potential V = U / tau, in steps of time)
+//   t_j    = first integer k in [1, tmax-1] with U_j(k) > thr  (thr = tau * theta); tmax if none.
+//
+// One kernel serves valid, stride-1 convolutions and fully connected layers (a "convolution" whose
+// kernel covers the whole input, hout = wout = 1). Layouts:
+//   tIn  i32 [hin][win][cin]       input spike times (input index i = (y * win + x) * cin + c)
+//   w    f32 [k][k][cin][cs]       cs = output channels rounded up to 4 (pad weights 0)
+//   u, s f32 [hout][wout][cs]      potential and slope scratch
+//   tOut i32 [hout][wout][cs]      output spike times
+// Events arrive sorted by time (ttfs_sort_events with tLast = tmax - 2: a spike at tmax - 1 adds
+// nothing before tmax). Input i changes the slope of the neurons it reaches by +w at t_i and by -w
+// at t_i + tau, so each neuron's U is linear between the events that reach it. Neurons are advanced
+// lazily, one output position (cs channels) at a time: only when an event reaches the position
+// (and once at the end, to tmax - 1) does its potential move by slope * gap, with the crossing
+// inside the gap solved in closed form (crossStep). `lt` (i32 [hout][wout]) holds each position's
+// last update time. Cost: O(events * k^2 * cs + hout * wout * cs): no loop over time steps, and no
+// work for positions that no event reaches.
+// Padding lanes never fire: zero pad weights keep their U at 0 and thr > 0.
+
+/** First j in [1, d] with u0 + s * j > thr, given u0 <= thr < u0 + s * d (so s > 0). The closed
+ *  form gives the candidate; the two loops make it exact under float rounding (the expression is
+ *  monotone in j, and at j = d it is the very value the caller compared). */
+// @ts-ignore: decorator
+@inline function crossStep(u0: f32, s: f32, thr: f32, d: i32): i32 {
+  const q = (thr - u0) / s;
+  let j = q >= <f32>d ? d : <i32>Mathf.floor(q) + 1;
+  if (j < 1) j = 1;
+  while (j > 1 && u0 + s * <f32>(j - 1) > thr) j--;
+  while (!(u0 + s * <f32>j > thr)) j++;
+  return j;
+}
+
+/** Adds sign * (the weight rows of input i) to the slopes of every output neuron that i reaches. */
+// @ts-ignore: decorator
+@inline function scatterSimd(w: usize, i: i32, cin: i32, k: i32, hout: i32, wout: i32, cs: i32, s: usize, neg: bool, win: i32): void {
+  const c = i % cin, yx = i / cin, y = yx / win, x = yx % win;
+  const ky0 = max(0, y - hout + 1), ky1 = min(k - 1, y);
+  const kx0 = max(0, x - wout + 1), kx1 = min(k - 1, x);
+  for (let ky = ky0; ky <= ky1; ky++) {
+    for (let kx = kx0; kx <= kx1; kx++) {
+      const row = w + ((<usize>(((ky * k + kx) * cin + c) * cs)) << 2);
+      const dst = s + ((<usize>(((y - ky) * wout + (x - kx)) * cs)) << 2);
+      for (let j = 0; j < cs; j += 4) {
+        const o = <usize>j << 2;
+        const a = v128.load(dst + o), b = v128.load(row + o);
+        v128.store(dst + o, neg ? f32x4.sub(a, b) : f32x4.add(a, b));
+      }
+    }
+  }
+}
+
+/** Advances n neurons (one position's channels) from step a by d steps (SIMD); records crossings; returns how many fired. */
+// @ts-ignore: decorator
+@inline function advanceSimd(u: usize, s: usize, tOut: usize, n: i32, a: i32, d: i32, thr: f32, tmax: i32): i32 {
+  const dV = f32x4.splat(<f32>d), thV = f32x4.splat(thr), tmaxV = i32x4.splat(tmax);
+  let fired = 0;
+  for (let j = 0; j < n; j += 4) {
+    const o = <usize>j << 2;
+    const u0 = v128.load(u + o), sl = v128.load(s + o);
+    const u1 = f32x4.add(u0, f32x4.mul(sl, dV));
+    const fire = v128.and(f32x4.gt(u1, thV), i32x4.eq(v128.load(tOut + o), tmaxV));
+    const m = i32x4.bitmask(fire);
+    if (m != 0) {
+      for (let l = 0; l < 4; l++) {
+        if ((m >> l) & 1) {
+          const ol = o + (<usize>l << 2);
+          store<i32>(tOut + ol, a + crossStep(load<f32>(u + ol), load<f32>(s + ol), thr, d));
+          fired++;
+        }
+      }
+    }
+    v128.store(u + o, u1);
+  }
+  return fired;
+}
+
+// @ts-ignore: decorator
+@inline function advanceRef(u: usize, s: usize, tOut: usize, n: i32, a: i32, d: i32, thr: f32, tmax: i32): i32 {
+  const dF = <f32>d;
+  let fired = 0;
+  for (let j = 0; j < n; j++) {
+    const o = <usize>j << 2;
+    const u0 = load<f32>(u + o), sl = load<f32>(s + o);
+    const u1 = u0 + sl * dF;
+    if (u1 > thr && load<i32>(tOut + o) == tmax) {
+      store<i32>(tOut + o, a + crossStep(u0, sl, thr, d));
+      fired++;
+    }
+    store<f32>(u + o, u1);
+  }
+  return fired;
+}
+
+/** Advances every output position that input i reaches to time b, then adds sign * w rows to
+ *  their slopes (SIMD). Returns the neurons that fired on the way. */
+// @ts-ignore: decorator
+@inline function eventSimd(w: usize, i: i32, cin: i32, k: i32, hout: i32, wout: i32, cs: i32, u: usize, s: usize, tOut: usize,
+  lt: usize, b: i32, neg: bool, win: i32, thr: f32, tmax: i32): i32 {
+  const c = i % cin, yx = i / cin, y = yx / win, x = yx % win;
+  const ky0 = max(0, y - hout + 1), ky1 = min(k - 1, y);
+  const kx0 = max(0, x - wout + 1), kx1 = min(k - 1, x);
+  let fired = 0;
+  for (let ky = ky0; ky <= ky1; ky++) {
+    for (let kx = kx0; kx <= kx1; kx++) {
+      const pos = (y - ky) * wout + (x - kx);
+      const la = lt + (<usize>pos << 2), a = load<i32>(la);
+      const off = (<usize>(pos * cs)) << 2;
+      if (b > a) { fired += advanceSimd(u + off, s + off, tOut + off, cs, a, b - a, thr, tmax); store<i32>(la, b); }
+      const row = w + ((<usize>(((ky * k + kx) * cin + c) * cs)) << 2);
+      const dst = s + off;
+      for (let j = 0; j < cs; j += 4) {
+        const o = <usize>j << 2;
+        const p = v128.load(dst + o), q = v128.load(row + o);
+        v128.store(dst + o, neg ? f32x4.sub(p, q) : f32x4.add(p, q));
+      }
+    }
+  }
+  return fired;
+}
+
+// @ts-ignore: decorator
+@inline function eventRef(w: usize, i: i32, cin: i32, k: i32, hout: i32, wout: i32, cs: i32, u: usize, s: usize, tOut: usize,
+  lt: usize, b: i32, neg: bool, win: i32, thr: f32, tmax: i32): i32 {
+  const c = i % cin, yx = i / cin, y = yx / win, x = yx % win;
+  const ky0 = max(0, y - hout + 1), ky1 = min(k - 1, y);
+  const kx0 = max(0, x - wout + 1), kx1 = min(k - 1, x);
+  let fired = 0;
+  for (let ky = ky0; ky <= ky1; ky++) {
+    for (let kx = kx0; kx <= kx1; kx++) {
+      const pos = (y - ky) * wout + (x - kx);
+      const la = lt + (<usize>pos << 2), a = load<i32>(la);
+      const off = (<usize>(pos * cs)) << 2;
+      if (b > a) { fired += advanceRef(u + off, s + off, tOut + off, cs, a, b - a, thr, tmax); store<i32>(la, b); }
+      const row = w + ((<usize>(((ky * k + kx) * cin + c) * cs)) << 2);
+      const dst = s + off;
+      for (let j = 0; j < cs; j++) {
+        const o = <usize>j << 2;
+        const p = load<f32>(dst + o), q = load<f32>(row + o);
+        store<f32>(dst + o, neg ? p - q : p + q);
+      }
+    }
+  }
+  return fired;
+}
+
+/** SIMD kernel (cs a multiple of 4). Returns the number of neurons (padding lanes included, which
+ *  never fire) that fired. Within one time, spike onsets are applied before ramp ends. */
+export function stidi_forward_f32_simd(
+  w: usize, cin: i32, hin: i32, win: i32, k: i32, hout: i32, wout: i32, cs: i32,
+  tIn: usize, order: usize, nEv: i32, thr: f32, tau: i32, tmax: i32, u: usize, s: usize, tOut: usize, lt: usize,
+): i32 {
+  const np = hout * wout, n = np * cs;
+  memory.fill(u, 0, <usize>n << 2);
+  memory.fill(s, 0, <usize>n << 2);
+  memory.fill(lt, 0, <usize>np << 2);
+  const tmaxV = i32x4.splat(tmax);
+  for (let j = 0; j < n; j += 4) v128.store(tOut + (<usize>j << 2), tmaxV);
+  const last = tmax - 1;
+  let p = 0, q = 0, fired = 0;
+  while (true) {
+    let b = last + 1;
+    if (p < nEv) b = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
+    if (q < nEv) b = min(b, load<i32>(tIn + (<usize>load<i32>(order + (<usize>q << 2)) << 2)) + tau);
+    if (b > last) break;
+    while (p < nEv) {
+      const i = load<i32>(order + (<usize>p << 2));
+      if (load<i32>(tIn + (<usize>i << 2)) != b) break;
+      fired += eventSimd(w, i, cin, k, hout, wout, cs, u, s, tOut, lt, b, false, win, thr, tmax);
+      p++;
+    }
+    while (q < nEv) {
+      const i = load<i32>(order + (<usize>q << 2));
+      if (load<i32>(tIn + (<usize>i << 2)) + tau != b) break;
+      fired += eventSimd(w, i, cin, k, hout, wout, cs, u, s, tOut, lt, b, true, win, thr, tmax);
+      q++;
+    }
+  }
+  for (let pos = 0; pos < np; pos++) {
+    const a = load<i32>(lt + (<usize>pos << 2));
+    const off = (<usize>(pos * cs)) << 2;
+    if (last > a) fired += advanceSimd(u + off, s + off, tOut + off, cs, a, last - a, thr, tmax);
+  }
+  return fired;
+}
+
+/** Scalar twin: the same event order and float operations, one lane at a time. */
+export function stidi_forward_f32_ref(
+  w: usize, cin: i32, hin: i32, win: i32, k: i32, hout: i32, wout: i32, cs: i32,
+  tIn: usize, order: usize, nEv: i32, thr: f32, tau: i32, tmax: i32, u: usize, s: usize, tOut: usize, lt: usize,
+): i32 {
+  const np = hout * wout, n = np * cs;
+  for (let j = 0; j < n; j++) {
+    store<f32>(u + (<usize>j << 2), 0);
+    store<f32>(s + (<usize>j << 2), 0);
+    store<i32>(tOut + (<usize>j << 2), tmax);
+  }
+  for (let pos = 0; pos < np; pos++) store<i32>(lt + (<usize>pos << 2), 0);
+  const last = tmax - 1;
+  let p = 0, q = 0, fired = 0;
+  while (true) {
+    let b = last + 1;
+    if (p < nEv) b = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
+    if (q < nEv) b = min(b, load<i32>(tIn + (<usize>load<i32>(order + (<usize>q << 2)) << 2)) + tau);
+    if (b > last) break;
+    while (p < nEv) {
+      const i = load<i32>(order + (<usize>p << 2));
+      if (load<i32>(tIn + (<usize>i << 2)) != b) break;
+      fired += eventRef(w, i, cin, k, hout, wout, cs, u, s, tOut, lt, b, false, win, thr, tmax);
+      p++;
+    }
+    while (q < nEv) {
+      const i = load<i32>(order + (<usize>q << 2));
+      if (load<i32>(tIn + (<usize>i << 2)) + tau != b) break;
+      fired += eventRef(w, i, cin, k, hout, wout, cs, u, s, tOut, lt, b, true, win, thr, tmax);
+      q++;
+    }
+  }
+  for (let pos = 0; pos < np; pos++) {
+    const a = load<i32>(lt + (<usize>pos << 2));
+    const off = (<usize>(pos * cs)) << 2;
+    if (last > a) fired += advanceRef(u + off, s + off, tOut + off, cs, a, last - a, thr, tmax);
+  }
+  return fired;
+}
+
+/**
+ * The same layer with a fixed time-step loop (the benchmark's baseline and a test's second opinion):
+ * for k = 1 .. tmax-1, apply the slope changes of step k-1, U += S, fire where U > thr. Same
+ * layouts and arguments (`lt` unused); O(tmax * hout * wout * cs + events * k^2 * cs). With exactly representable
+ * sums (dyadic weights) it gives the event-driven kernel's times bit for bit; with arbitrary floats
+ * U is rounded at other points, so a crossing within rounding of thr may move by a step.
+ */
+export function stidi_forward_stepped_f32(
+  w: usize, cin: i32, hin: i32, win: i32, k: i32, hout: i32, wout: i32, cs: i32,
+  tIn: usize, order: usize, nEv: i32, thr: f32, tau: i32, tmax: i32, u: usize, s: usize, tOut: usize, lt: usize,
+): i32 {
+  const n = hout * wout * cs;
+  memory.fill(u, 0, <usize>n << 2);
+  memory.fill(s, 0, <usize>n << 2);
+  const tmaxV = i32x4.splat(tmax), thV = f32x4.splat(thr);
+  for (let j = 0; j < n; j += 4) v128.store(tOut + (<usize>j << 2), tmaxV);
+  let p = 0, q = 0, fired = 0;
+  for (let step = 1; step < tmax && fired < n; step++) {
+    const b = step - 1;
+    while (p < nEv) {
+      const i = load<i32>(order + (<usize>p << 2));
+      if (load<i32>(tIn + (<usize>i << 2)) != b) break;
+      scatterSimd(w, i, cin, k, hout, wout, cs, s, false, win);
+      p++;
+    }
+    while (q < nEv) {
+      const i = load<i32>(order + (<usize>q << 2));
+      if (load<i32>(tIn + (<usize>i << 2)) + tau != b) break;
+      scatterSimd(w, i, cin, k, hout, wout, cs, s, true, win);
+      q++;
+    }
+    const kV = i32x4.splat(step);
+    for (let j = 0; j < n; j += 4) {
+      const o = <usize>j << 2;
+      const u1 = f32x4.add(v128.load(u + o), v128.load(s + o));
+      const t = v128.load(tOut + o);
+      const fire = v128.and(f32x4.gt(u1, thV), i32x4.eq(t, tmaxV));
+      v128.store(tOut + o, v128.bitselect(kV, t, fire));
+      fired += popcnt<i32>(i32x4.bitmask(fire));
+      v128.store(u + o, u1);
+    }
+  }
+  return fired;
+}

@@ -1,0 +1,129 @@
+// The Model face of a StidiNetwork: what the trainer, the executors, the evaluator and checkpoints call.
+// Online SGD (batch 1, the default) is the minibatch path with one sample: gradient, then update.
+import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleResult, ShardOutcome, ShardTask, WeightMatrix } from '../types.js';
+import { judgeTtfs, type DecisionRule } from '../../train/decision.js';
+import { UsageError } from '../../errors.js';
+import type { StidiConfig } from './config.js';
+import { StidiNetwork, type Workspace } from './network.js';
+
+/** ShardOutcome.sums of an evaluation: [winner time sum, samples with a winner, samples with no
+ *  output spike, then per layer the sum over samples of the share of its neurons that fired]. */
+const FIXED_SUMS = 3;
+
+export class StidiModel implements Model {
+  readonly net: StidiNetwork;
+
+  constructor(private readonly ctx: ModelContext, readonly cfg: StidiConfig) {
+    this.net = new StidiNetwork(ctx.arena, ctx.kernels, ctx.nClasses, cfg);
+    if (this.net.nInput !== ctx.nInput) throw new Error(`stidi: image shape gives ${this.net.nInput} inputs, the dataset ${ctx.nInput}`);
+  }
+  get nInput(): number { return this.ctx.nInput; }
+  get nClasses(): number { return this.ctx.nClasses; }
+
+  initialise(seed: number): void { this.net.initialise(seed); }
+
+  private judge(ws: Workspace, label: number): SampleResult {
+    const o = judgeTtfs(this.net.outputTimes(ws), this.net.outputPotentials(ws), this.nClasses, label, this.cfg.tmax);
+    return { correct: o.correct, winnerTime: o.winnerTime, noSpike: o.noSpike };
+  }
+
+  trainSample(images: Uint8Array, offset: number, label: number): SampleResult {
+    const ws = this.net.main;
+    this.net.forward(ws, images, offset);
+    const r = this.judge(ws, label);
+    if (this.net.accumulateGradient(ws, label)) this.net.applyGradient(ws, 1);
+    return r;
+  }
+
+  createShards(n: number): void { this.net.createShards(n); }
+
+  runShard(task: ShardTask, data: ImageSource): ShardOutcome {
+    const ws = this.net.shards[task.shard];
+    if (!ws) throw new Error(`no shard workspace ${task.shard}`);
+    if (task.kind === 'grad') this.net.clearGradient(ws);
+    const hits: Record<DecisionRule, number> = { strict: 0, 'first-index': 0, reference: 0 };
+    const sums = new Array<number>(FIXED_SUMS + this.net.layers.length).fill(0);
+    for (const i of task.indices) {
+      const label = data.labels[i];
+      this.net.forward(ws, data.images, i * data.pixels);
+      const r = this.judge(ws, label);
+      for (const k of Object.keys(hits) as DecisionRule[]) if (r.correct[k]) hits[k]++;
+      if (task.kind === 'grad') this.net.accumulateGradient(ws, label);
+      else {
+        if (r.noSpike) sums[2]++; else { sums[0] += r.winnerTime!; sums[1]++; }
+        this.net.layers.forEach((L, l) => { sums[FIXED_SUMS + l] += ws.fired[l] / L.nOut; });
+      }
+    }
+    return { n: task.indices.length, hits, sums };
+  }
+
+  applyShards(n: number, batch: number): void {
+    const total = this.net.reduceInto(this.net.shards.slice(0, n));
+    this.net.applyGradient(total, batch);
+    for (const ws of this.net.shards.slice(1, n)) this.net.clearGradient(ws);
+  }
+
+  evalStats(outcomes: ShardOutcome[]): EvalStats {
+    const nl = this.net.layers.length;
+    const s = new Array<number>(FIXED_SUMS + nl).fill(0);
+    let n = 0;
+    for (const o of outcomes) { o.sums.forEach((v, i) => { s[i] += v; }); n += o.n; }
+    const layerFiringShare = Array.from({ length: nl }, (_, l) => (n ? s[FIXED_SUMS + l] / n : 0));
+    // hidden share over all hidden neurons (every layer but the output), weighted by layer size
+    const hidden = this.net.layers.slice(0, -1);
+    const nHidden = hidden.reduce((a, L) => a + L.nOut, 0);
+    const hiddenFiringShare = n && nHidden ? hidden.reduce((a, L, l) => a + layerFiringShare[l] * L.nOut, 0) / nHidden : undefined;
+    return { meanWinnerTime: s[1] ? s[0] / s[1] : undefined, hiddenFiringShare, noOutputSpike: s[2], layerFiringShare };
+  }
+
+  endEpoch(_seed: number, epoch: number, _samples?: number): Record<string, number> {
+    this.net.etaScale = this.cfg.etaDecay ** (epoch + 1);
+    const out: Record<string, number> = { etaScale: this.net.etaScale };
+    if (this.cfg.binary) this.net.layers.forEach((_, l) => { out[`alpha${l}`] = this.net.alpha(l); });
+    return out;
+  }
+
+  checkFinite(step: number): void { this.net.checkFinite(step); }
+
+  state(): ModelState {
+    const tensors: Record<string, Float32Array> = {};
+    this.net.layers.forEach((L, l) => { tensors[`w${l}`] = this.ctx.arena.view(L.w).slice(); });
+    return { scalars: { theta: this.net.layers.map((_, l) => this.net.theta(l)), etaScale: this.net.etaScale }, tensors };
+  }
+
+  loadState(s: ModelState): void {
+    const theta = s.scalars.theta as number[] | undefined;
+    this.net.etaScale = typeof s.scalars.etaScale === 'number' ? s.scalars.etaScale : 1;
+    this.net.layers.forEach((L, l) => {
+      const w = s.tensors[`w${l}`];
+      if (!w || w.length !== L.nW) throw new Error(`state lacks layer ${l} weights of ${L.nW} values`);
+      this.ctx.arena.view(L.w).set(w);
+      this.net.setTheta(l, theta ? theta[l] : this.cfg.theta[l]);
+      this.net.refreshBinary(l);
+    });
+  }
+
+  weights(): WeightMatrix[] {
+    return this.net.layers.map((L, l) => ({ name: `W${l}`, rows: L.cout, cols: L.k * L.k * L.cin, data: this.net.exportWeights(l) }));
+  }
+
+  setWeights(layer: number, m: Float32Array): void {
+    this.net.importWeights(layer, m);
+    this.net.setTheta(layer, this.cfg.theta[layer]);
+  }
+
+  setLayerScalars(opts: { theta?: number[]; alpha?: number[] }): void {
+    if (opts.alpha) throw new UsageError('--alpha', 'stidi: the binary scale is mean |w| of each layer (set by the weights), it cannot be given');
+    if (opts.theta) this.net.layers.forEach((_, l) => this.net.setTheta(l, opts.theta![l]));
+  }
+
+  describe(): Record<string, unknown> {
+    return {
+      model: this.cfg.model, binary: this.cfg.binary, tau: this.cfg.tau, tmax: this.cfg.tmax,
+      layers: this.net.layers.map((L) => (L.k > 1 || L.hin > 1
+        ? `conv ${L.k}x${L.k} ${L.cin}->${L.cout} (${L.hout}x${L.wout}), pool ${L.pool} -> ${L.ph}x${L.pw}`
+        : `fc ${L.cin}->${L.cout}`)),
+      alpha: this.cfg.binary ? this.net.layers.map((_, l) => this.net.alpha(l)) : undefined,
+    };
+  }
+}

@@ -1,0 +1,272 @@
+// A STiDi-BP convolutional spiking network (docs/stidi-bp.md): conv layers, each followed by
+// earliest-spike pooling, then a fully connected output layer (a 1x1 "convolution" over the flattened
+// pooled map). Parameters (weights, their signs for the binary forward, thresholds and scales) live
+// once in shared wasm memory; every executor (the main thread, each micro-shard) has its own
+// Workspace. Allocation order is fixed (parameters, main workspace, shard workspaces), so a worker
+// that builds the same network over the same memory finds every tensor at the same offset.
+import type { Arena, Tensor } from '../../wasm/arena.js';
+import type { KernelSet } from '../../wasm/kernels.js';
+import { RandomStream } from '../../train/rng.js';
+import { NumericalError } from '../../errors.js';
+import { relativeTargets, normaliseInPlace } from '../ttfs/targets.js';
+import type { StidiConfig } from './config.js';
+
+export interface StidiLayer {
+  /** input map (channels, height, width) and kernel size; FC: cin = all inputs, hin = win = k = 1 */
+  cin: number; hin: number; win: number; k: number;
+  hout: number; wout: number; cout: number;
+  /** cout rounded up to 4 (the SIMD lane group); pad weights stay 0, so pad lanes never fire */
+  cs: number;
+  /** pooling window after the layer (1 for the output layer) and the pooled size */
+  pool: number; ph: number; pw: number;
+  nIn: number; nOut: number; nW: number;
+  /** real weights [k][k][cin][cs] */
+  w: Tensor<'f32'>;
+  /** binary networks: sign(w) as f32 (+1, -1, 0), same layout */
+  sgn: Tensor<'f32'> | null;
+}
+
+export interface WsLayer {
+  u: Tensor<'f32'>; s: Tensor<'f32'>; tOut: Tensor<'i32'>;
+  /** per output position: the time its potential was last brought up to date (event-driven kernel) */
+  lt: Tensor<'i32'>;
+  delta: Tensor<'f32'>; grad: Tensor<'f32'>;
+  /** temporal error (displacement) at this layer's input, i.e. at the pooled output below */
+  eIn: Tensor<'f32'>;
+  tPool: Tensor<'i32'>; arg: Tensor<'i32'>;
+}
+
+export interface Workspace {
+  tIn: Tensor<'i32'>; order: Tensor<'i32'>; counts: Tensor<'i32'>;
+  layers: WsLayer[];
+  /** neurons that fired in each layer on the last forward pass */
+  fired: number[];
+  target: Float64Array;
+}
+
+export class StidiNetwork {
+  readonly layers: StidiLayer[] = [];
+  /** [theta_0..theta_L-1, alpha_0..alpha_L-1] in shared memory: workers read the current values */
+  private readonly scalars: Tensor<'f64'>;
+  readonly main: Workspace;
+  readonly shards: Workspace[] = [];
+  readonly nInput: number;
+  /** cfg.etaDecay ** (epochs completed): the learning-rate schedule's current factor (main thread only) */
+  etaScale = 1;
+
+  constructor(private readonly arena: Arena, private readonly k: KernelSet, readonly nClasses: number, readonly cfg: StidiConfig) {
+    const { channels, height, width } = cfg.imageShape;
+    this.nInput = channels * height * width;
+    let c = channels, h = height, w = width;
+    const geo: Omit<StidiLayer, 'w' | 'sgn'>[] = [];
+    for (const conv of cfg.convs) {
+      const hout = h - conv.kernel + 1, wout = w - conv.kernel + 1;
+      const ph = Math.floor(hout / conv.pool), pw = Math.floor(wout / conv.pool);
+      geo.push(this.geometry(c, h, w, conv.kernel, hout, wout, conv.maps, conv.pool, ph, pw));
+      c = conv.maps; h = ph; w = pw;
+    }
+    geo.push(this.geometry(c * h * w, 1, 1, 1, 1, 1, nClasses, 1, 1, 1));
+    for (const g of geo) {
+      this.layers.push({ ...g, w: arena.alloc('f32', g.nW), sgn: cfg.binary ? arena.alloc('f32', g.nW) : null });
+    }
+    this.scalars = arena.alloc('f64', 2 * this.layers.length);
+    this.main = this.allocWorkspace();
+  }
+
+  private geometry(cin: number, hin: number, win: number, k: number, hout: number, wout: number, cout: number,
+    pool: number, ph: number, pw: number): Omit<StidiLayer, 'w' | 'sgn'> {
+    const cs = (cout + 3) & ~3;
+    return { cin, hin, win, k, hout, wout, cout, cs, pool, ph, pw, nIn: cin * hin * win, nOut: hout * wout * cout, nW: k * k * cin * cs };
+  }
+
+  private allocWorkspace(): Workspace {
+    const a = this.arena;
+    const maxIn = Math.max(...this.layers.map((L) => L.nIn));
+    return {
+      tIn: a.alloc('i32', this.nInput),
+      order: a.alloc('i32', maxIn),
+      counts: a.alloc('i32', this.cfg.tmax + 2),
+      layers: this.layers.map((L) => {
+        const n = L.hout * L.wout * L.cs, np = L.ph * L.pw * L.cout;
+        return {
+          u: a.alloc('f32', n), s: a.alloc('f32', n), tOut: a.alloc('i32', n), lt: a.alloc('i32', L.hout * L.wout), delta: a.alloc('f32', n),
+          grad: a.alloc('f32', L.nW), eIn: a.alloc('f32', L.nIn), tPool: a.alloc('i32', np), arg: a.alloc('i32', np),
+        };
+      }),
+      fired: this.layers.map(() => 0),
+      target: new Float64Array(this.nClasses),
+    };
+  }
+
+  createShards(n: number): void {
+    if (this.shards.length) throw new Error('shards already created');
+    for (let s = 0; s < n; s++) this.shards.push(this.allocWorkspace());
+  }
+
+  theta(l: number): number { return this.arena.view(this.scalars)[l]; }
+  setTheta(l: number, v: number): void { this.arena.view(this.scalars)[l] = v; }
+  alpha(l: number): number { return this.arena.view(this.scalars)[this.layers.length + l]; }
+
+  /** U[lo, hi] from the (seed, 'init', layer) stream; pad lanes stay 0. */
+  initialise(seed: number): void {
+    this.layers.forEach((L, l) => {
+      const [lo, hi] = this.cfg.init[l];
+      const r = new RandomStream(seed, 'init', l, 0);
+      const w = this.arena.view(L.w);
+      w.fill(0);
+      const rows = L.k * L.k * L.cin;
+      for (let i = 0; i < rows; i++) for (let j = 0; j < L.cout; j++) w[i * L.cs + j] = lo + (hi - lo) * r.uniform(i * L.cout + j);
+      this.setTheta(l, this.cfg.theta[l]);
+      this.refreshBinary(l);
+    });
+    for (const ws of [this.main, ...this.shards]) this.clearGradient(ws);
+  }
+
+  /** Binary networks: sign(w) and alpha = mean |w| over the real (unpadded) weights. */
+  refreshBinary(l: number): void {
+    const L = this.layers[l];
+    if (!L.sgn) { this.arena.view(this.scalars)[this.layers.length + l] = 1; return; }
+    const w = this.arena.view(L.w), sg = this.arena.view(L.sgn);
+    let sum = 0;
+    for (let i = 0; i < w.length; i++) {
+      const v = w[i];
+      sg[i] = v > 0 ? 1 : v < 0 ? -1 : 0;
+      sum += Math.abs(v);
+    }
+    const alpha = sum / (L.k * L.k * L.cin * L.cout);
+    if (!(alpha > 0 && alpha < Infinity)) throw new NumericalError(`layer ${l} scale alpha`, -1, `mean |w| = ${alpha} (must be positive and finite)`);
+    this.arena.view(this.scalars)[this.layers.length + l] = alpha;
+  }
+
+  clearGradient(ws: Workspace): void { for (const W of ws.layers) this.arena.view(W.grad).fill(0); }
+
+  /** Threshold in the kernel's units: U = sum w clamp(t - t_i, 0, tau) > tau theta (binary: tau theta / alpha). */
+  private kernelThreshold(l: number): number {
+    const th = this.theta(l);
+    if (!(th > 0 && th < Infinity)) throw new NumericalError(`layer ${l} threshold theta`, -1, `theta = ${th}`);
+    return this.cfg.tau * th / (this.cfg.binary ? this.alpha(l) : 1);
+  }
+
+  private inputTimes(ws: Workspace, l: number): Tensor<'i32'> { return l === 0 ? ws.tIn : ws.layers[l - 1].tPool; }
+
+  /** TTFS input coding (S4NN's): t = floor((255 - p) tmax / 255); black pixels (t = tmax) never spike.
+   *  Images are channel planes (IDX, CIFAR); the network's layout is [y][x][c]. */
+  encode(ws: Workspace, pixels: Uint8Array, offset: number): void {
+    const { channels: C, height: H, width: W } = this.cfg.imageShape, tmax = this.cfg.tmax;
+    const t = this.arena.view(ws.tIn);
+    for (let c = 0; c < C; c++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+      t[(y * W + x) * C + c] = Math.floor(((255 - pixels[offset + (c * H + y) * W + x]) * tmax) / 255);
+    }
+  }
+
+  /** Event-driven forward pass of one image; `stepped` uses the time-stepped kernel (benchmarks, tests). */
+  forward(ws: Workspace, pixels: Uint8Array, offset: number, stepped = false): void {
+    const cfg = this.cfg, k = this.k;
+    this.encode(ws, pixels, offset);
+    const run = stepped ? k.stidi_forward_stepped_f32 : k.stidi_forward_f32;
+    this.layers.forEach((L, l) => {
+      const W = ws.layers[l], tIn = this.inputTimes(ws, l);
+      const nEv = k.ttfs_sort_events(tIn.offset, L.nIn, cfg.tmax - 2, ws.counts.offset, ws.order.offset);
+      ws.fired[l] = run((L.sgn ?? L.w).offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, tIn.offset, ws.order.offset, nEv,
+        this.kernelThreshold(l), cfg.tau, cfg.tmax, W.u.offset, W.s.offset, W.tOut.offset, W.lt.offset);
+      if (l < this.layers.length - 1) k.stidi_pool_min(W.tOut.offset, L.hout, L.wout, L.cout, L.cs, L.pool, W.tPool.offset, W.arg.offset);
+    });
+  }
+
+  outputTimes(ws: Workspace): Int32Array { return this.arena.view(ws.layers[this.layers.length - 1].tOut).subarray(0, this.nClasses); }
+  /** the output potentials at the end of the simulation (the decision's fallback when no output fires) */
+  outputPotentials(ws: Workspace): Float32Array { return this.arena.view(ws.layers[this.layers.length - 1].u).subarray(0, this.nClasses); }
+
+  /**
+   * Adds this sample's layer-local gradients to ws (call after forward(ws)). Output: S4NN's relative
+   * targets; every layer: delta_j = e_j t_j / theta_j normalised over the layer, gradient
+   * sum delta_j K(t_j - t_i); below a layer, the displacement e_i = sum_j delta_j w_ji K'(t_j - t_i)
+   * routed through the pooling winner. Returns false when the output error is zero (nothing to learn).
+   */
+  accumulateGradient(ws: Workspace, label: number): boolean {
+    const cfg = this.cfg, k = this.k, a = this.arena;
+    const last = this.layers.length - 1, Lo = this.layers[last], Wo = ws.layers[last];
+    const t = a.view(Wo.tOut), d = a.view(Wo.delta);
+    relativeTargets(t, this.nClasses, label, cfg.gamma, cfg.tmax, cfg.noSpikeTarget, ws.target);
+    d.fill(0);
+    for (let j = 0; j < this.nClasses; j++) d[j] = ((ws.target[j] - t[j]) / cfg.tmax) * (t[j] / this.theta(last));
+    if (normaliseInPlace(d, Lo.cs) === 0) return false;
+    for (let l = last; l >= 0; l--) {
+      const L = this.layers[l], W = ws.layers[l], tIn = this.inputTimes(ws, l);
+      k.stidi_grad_f32(W.grad.offset, tIn.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, W.tOut.offset, W.delta.offset, cfg.tau, cfg.tmax);
+      if (l === 0) break;
+      k.stidi_backprop_f32(L.w.offset, tIn.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, W.tOut.offset, W.delta.offset, cfg.tau, cfg.tmax, W.eIn.offset);
+      const norm = this.displaceBelow(ws, l);
+      if (!Number.isFinite(norm)) throw new NumericalError(`layer ${l - 1} error (displaced through layer ${l} weights)`, -1, `delta norm ${norm}`);
+      if (norm === 0) break;
+    }
+    return true;
+  }
+
+  /**
+   * Layer l-1's error signal from the displacement at layer l's input (W.eIn, one value per pooled
+   * neuron): each pooling window's displacement goes to its winner (silent windows and losers get
+   * none), less the mean over the windows that received one (cfg.center), times t_j / theta_{l-1};
+   * then normalised over the layer. Returns the norm before normalisation (0: nothing to learn).
+   */
+  private displaceBelow(ws: Workspace, l: number): number {
+    const a = this.arena, tmax = this.cfg.tmax, B = ws.layers[l - 1];
+    const e = a.view(ws.layers[l].eIn), tp = a.view(B.tPool), arg = a.view(B.arg), tb = a.view(B.tOut), db = a.view(B.delta);
+    db.fill(0);
+    let mean = 0, cnt = 0;
+    if (this.cfg.center) {
+      for (let p = 0; p < e.length; p++) if (e[p] !== 0 && tp[p] < tmax) { mean += e[p]; cnt++; }
+      if (cnt) mean /= cnt;
+    }
+    const th = this.theta(l - 1);
+    for (let p = 0; p < e.length; p++) if (e[p] !== 0 && tp[p] < tmax) db[arg[p]] = (e[p] - mean) * (tb[arg[p]] / th);
+    return normaliseInPlace(db, db.length);
+  }
+
+  /** Sums shard gradients in a fixed pairwise tree (0+1, 2+3, then (0+1)+(2+3), ...). */
+  reduceInto(wss: Workspace[]): Workspace {
+    for (let step = 1; step < wss.length; step *= 2) {
+      for (let i = 0; i + step < wss.length; i += 2 * step) {
+        const dst = wss[i], src = wss[i + step];
+        dst.layers.forEach((D, l) => this.k.f32_add(D.grad.offset, src.layers[l].grad.offset, this.layers[l].nW));
+      }
+    }
+    return wss[0];
+  }
+
+  /** W -= eta / (tau B) G, then W -= eta lambda W; clears G; refreshes the binary signs and scales. */
+  applyGradient(ws: Workspace, batch: number): void {
+    const cfg = this.cfg, k = this.k;
+    this.layers.forEach((L, l) => {
+      const W = ws.layers[l];
+      const lr = (cfg.eta[l] * this.etaScale) / (cfg.tau * batch);
+      k.f32_sgd_step(L.w.offset, W.grad.offset, L.nW, lr, lr > 0 ? (cfg.eta[l] * this.etaScale * cfg.lambda[l]) / lr : 0);
+      if (k.f32_nonfinite_any(L.w.offset, L.nW)) throw new NumericalError(`layer ${l} weights`, -1, `NaN or Inf after an update with eta = ${cfg.eta[l]} (lower --eta)`);
+      this.arena.view(W.grad).fill(0);
+      if (cfg.binary) this.refreshBinary(l);
+    });
+  }
+
+  checkFinite(step: number): void {
+    this.layers.forEach((L, l) => {
+      if (this.k.f32_nonfinite_any(L.w.offset, L.nW)) throw new NumericalError(`layer ${l} weights`, step, 'NaN or Inf');
+      if (!Number.isFinite(this.theta(l))) throw new NumericalError(`layer ${l} threshold theta`, step, `theta = ${this.theta(l)}`);
+    });
+  }
+
+  /** Layer l as [cout][k*k*cin] (columns in (ky, kx, c) order), the .npy interchange layout. */
+  exportWeights(l: number): Float32Array {
+    const L = this.layers[l], w = this.arena.view(L.w), rows = L.k * L.k * L.cin;
+    const out = new Float32Array(L.cout * rows);
+    for (let j = 0; j < L.cout; j++) for (let i = 0; i < rows; i++) out[j * rows + i] = w[i * L.cs + j];
+    return out;
+  }
+
+  importWeights(l: number, m: Float32Array): void {
+    const L = this.layers[l], w = this.arena.view(L.w), rows = L.k * L.k * L.cin;
+    if (m.length !== L.cout * rows) throw new Error(`layer ${l} expects ${L.cout}x${rows} weights, got ${m.length} values`);
+    w.fill(0);
+    for (let j = 0; j < L.cout; j++) for (let i = 0; i < rows; i++) w[i * L.cs + j] = m[j * rows + i];
+    this.refreshBinary(l);
+  }
+}

@@ -1,0 +1,63 @@
+// STiDi-BP's command-line options and their validation (UsageError names the flag).
+import { UsageError } from '../../errors.js';
+import { DATASETS, type DatasetName } from '../../data/registry.js';
+import type { OptionSpec } from '../types.js';
+import { perLayer } from '../ttfs/config.js';
+import { STIDI_MODELS, STIDI_MODEL_NAMES, defaultStidiModel, type StidiConfig } from './config.js';
+
+export const STIDI_OPTIONS: OptionSpec[] = [
+  { flag: '--model', key: 'model', kind: 'choice', choices: STIDI_MODEL_NAMES, help: 'stidi: architecture (default: stidi-fmnist for fashion-mnist, else stidi-mnist)' },
+  { flag: '--binary', key: 'binary', kind: 'bool', help: 'stidi: binary CSNN (sign(w) forward with a per-layer scale, real w learned)' },
+  { flag: '--maps', key: 'maps', kind: 'ints', help: 'stidi: feature maps per conv layer, comma-separated', min: 1, max: 256 },
+  { flag: '--theta', key: 'theta', kind: 'floats', help: 'threshold per layer (one value, or one per layer)', min: 1e-9 },
+  { flag: '--eta', key: 'eta', kind: 'floats', help: 'learning rate per layer', min: 0 },
+  { flag: '--eta-decay', key: 'etaDecay', kind: 'float', help: 'stidi: multiply the learning rates by this after every epoch (default 1)', min: 0, max: 1 },
+  { flag: '--lambda', key: 'lambda', kind: 'floats', help: 'L2 weight decay per layer', min: 0 },
+  { flag: '--gamma', key: 'gamma', kind: 'int', help: 'target margin (time steps)', min: 0, max: 255 },
+  { flag: '--tmax', key: 'tmax', kind: 'int', help: 'simulation length (the encodings assume 256)', min: 4, max: 4096 },
+  { flag: '--center', key: 'center', kind: 'bool', help: 'stidi: remove the layer mean from hidden displacements (default true)' },
+  { flag: '--tau', key: 'tau', kind: 'int', help: 'stidi: PSP rise time in steps (K(s) = min(max(s,0)/tau, 1))', min: 1, max: 4096 },
+];
+
+export interface StidiFlags {
+  /** a whole resolved config (a checkpoint's) may come back through resolve: its layers and init are kept */
+  convs?: StidiConfig['convs']; init?: StidiConfig['init'];
+  model?: string; binary?: boolean; maps?: number[]; theta?: number[]; eta?: number[]; lambda?: number[];
+  gamma?: number; tmax?: number; tau?: number; center?: boolean; etaDecay?: number;
+}
+
+export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiConfig {
+  const model = flags.model ?? defaultStidiModel(dataset);
+  const base = STIDI_MODELS[model];
+  if (!base) throw new UsageError('--model', `unknown model "${model}" (known: ${STIDI_MODEL_NAMES.join(', ')})`);
+  const info = DATASETS[dataset as DatasetName];
+  if (!info) throw new UsageError('--dataset', `unknown dataset "${dataset}"`);
+  const cfg: StidiConfig = {
+    ...structuredClone(base), model, binary: flags.binary ?? false,
+    imageShape: { channels: info.channels, height: info.height, width: info.width },
+  };
+  if (flags.convs) cfg.convs = structuredClone(flags.convs);
+  if (flags.init) cfg.init = structuredClone(flags.init);
+  if (flags.maps) {
+    if (flags.maps.length !== cfg.convs.length) throw new UsageError('--maps', `needs ${cfg.convs.length} values (one per conv layer of ${model}), got ${flags.maps.length}`);
+    cfg.convs = cfg.convs.map((c, l) => ({ ...c, maps: flags.maps![l] }));
+  }
+  for (const key of ['gamma', 'tmax', 'tau', 'etaDecay'] as const) if (flags[key] !== undefined) cfg[key] = flags[key]!;
+  if (flags.center !== undefined) cfg.center = flags.center;
+  const n = cfg.convs.length + 1;
+  const list = (key: 'theta' | 'eta' | 'lambda', flag: string): number[] => {
+    try { return perLayer(flags[key] ?? cfg[key], n); } catch (e) { throw new UsageError(flag, (e as Error).message); }
+  };
+  cfg.theta = list('theta', '--theta');
+  cfg.eta = list('eta', '--eta');
+  cfg.lambda = list('lambda', '--lambda');
+  if (cfg.init.length !== n) throw new UsageError('--model', `${model}: init needs ${n} ranges (one per layer), got ${cfg.init.length}`);
+  if (cfg.gamma >= cfg.tmax) throw new UsageError('--gamma', `must be below --tmax (${cfg.tmax})`);
+  // the geometry must leave at least one neuron per map after every conv and pooling
+  let h = cfg.imageShape.height, w = cfg.imageShape.width;
+  cfg.convs.forEach((c, l) => {
+    h = Math.floor((h - c.kernel + 1) / c.pool); w = Math.floor((w - c.kernel + 1) / c.pool);
+    if (h < 1 || w < 1) throw new UsageError('--model', `${model}: conv layer ${l} leaves no output on ${dataset}'s ${info.height}x${info.width} images`);
+  });
+  return cfg;
+}

@@ -1,0 +1,243 @@
+// STiDi-BP (src/algorithms/stidi, assembly/stidi): each piece against a direct reference computation
+// written here from the definitions in docs/stidi-bp.md, then the network: the binary forward against
+// the real forward with alpha sign(w), event-driven against time-stepped, and minibatch training
+// bit-identical for 1 and 2 workers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kernelEnv, xorshift } from '../helpers.js';
+import { ALGORITHMS } from '../../src/algorithms/registry.js';
+import { createSession, createExecutor, sharedImages } from '../../src/session.js';
+import { loadDataset } from '../../src/data/index.js';
+import { train } from '../../src/train/trainer.js';
+import type { StidiModel } from '../../src/algorithms/stidi/model.js';
+import type { KernelSet } from '../../src/wasm/kernels.js';
+import type { Arena } from '../../src/wasm/arena.js';
+
+const TMAX = 256;
+
+interface Layer { cin: number; hin: number; win: number; k: number; cout: number; cs: number; hout: number; wout: number }
+function layer(cin: number, hin: number, win: number, k: number, cout: number): Layer {
+  return { cin, hin, win, k, cout, cs: (cout + 3) & ~3, hout: hin - k + 1, wout: win - k + 1 };
+}
+
+/** Direct definition: U_j(k) = sum over the receptive field of w clamp(k - t_i, 0, tau) (float64,
+ *  naive convolution loops), t_j = first k in 1..tmax-1 with U_j(k) > thr, else tmax. */
+function directForward(L: Layer, w: Float32Array, tIn: Int32Array, thr: number, tau: number): Int32Array {
+  const out = new Int32Array(L.hout * L.wout * L.cs).fill(TMAX);
+  for (let oy = 0; oy < L.hout; oy++) for (let ox = 0; ox < L.wout; ox++) for (let j = 0; j < L.cout; j++) {
+    for (let k = 1; k < TMAX; k++) {
+      let u = 0;
+      for (let ky = 0; ky < L.k; ky++) for (let kx = 0; kx < L.k; kx++) for (let c = 0; c < L.cin; c++) {
+        const ti = tIn[((oy + ky) * L.win + ox + kx) * L.cin + c];
+        u += w[((ky * L.k + kx) * L.cin + c) * L.cs + j] * Math.min(Math.max(k - ti, 0), tau);
+      }
+      if (u > thr) { out[(oy * L.wout + ox) * L.cs + j] = k; break; }
+    }
+  }
+  return out;
+}
+
+function randomLayer(L: Layer, rnd: () => number, dyadic: boolean): { w: Float32Array; t: Int32Array } {
+  const w = new Float32Array(L.k * L.k * L.cin * L.cs);
+  for (let r = 0; r < L.k * L.k * L.cin; r++) for (let j = 0; j < L.cout; j++) {
+    w[r * L.cs + j] = dyadic ? Math.floor(rnd() * 32 - 8) / 16 : rnd() * 2 - 0.5;
+  }
+  const t = new Int32Array(L.cin * L.hin * L.win);
+  for (let i = 0; i < t.length; i++) t[i] = rnd() < 0.3 ? TMAX : Math.floor(rnd() * 60);
+  return { w, t };
+}
+
+function runForward(k: KernelSet, arena: Arena, L: Layer, w: Float32Array, t: Int32Array, thr: number, tau: number, stepped = false): Int32Array {
+  const W = arena.alloc('f32', w.length), T = arena.alloc('i32', t.length);
+  arena.view(W).set(w); arena.view(T).set(t);
+  const counts = arena.alloc('i32', TMAX + 2), order = arena.alloc('i32', t.length);
+  const n = L.hout * L.wout * L.cs;
+  const u = arena.alloc('f32', n), s = arena.alloc('f32', n), o = arena.alloc('i32', n), lt = arena.alloc('i32', L.hout * L.wout);
+  const nEv = k.ttfs_sort_events(T.offset, t.length, TMAX - 2, counts.offset, order.offset);
+  (stepped ? k.stidi_forward_stepped_f32 : k.stidi_forward_f32)(W.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs,
+    T.offset, order.offset, nEv, thr, tau, TMAX, u.offset, s.offset, o.offset, lt.offset);
+  return arena.view(o).slice();
+}
+
+test('stidi forward: closed-form event-driven crossings equal the direct time-stepped definition (conv and FC)', () => {
+  const { k, arena } = kernelEnv();
+  const rnd = xorshift(5);
+  const cases: [Layer, number, number][] = [[layer(1, 10, 9, 5, 6), 16, 20], [layer(3, 7, 7, 3, 5), 64, 30], [layer(40, 1, 1, 1, 10), 64, 200], [layer(2, 6, 6, 2, 4), 1, 2]];
+  let fired = 0, total = 0;
+  for (const [L, tau, thrV] of cases) {
+    // dyadic weights: every partial sum is exact in f32, so the times must agree exactly
+    const { w, t } = randomLayer(L, rnd, true);
+    const want = directForward(L, w, t, thrV, tau);
+    assert.deepEqual(runForward(k, arena, L, w, t, thrV, tau), want, `event-driven, cin ${L.cin} k ${L.k} tau ${tau}`);
+    assert.deepEqual(runForward(k, arena, L, w, t, thrV, tau, true), want, `time-stepped, cin ${L.cin} k ${L.k} tau ${tau}`);
+    for (let p = 0; p < L.hout * L.wout; p++) for (let j = 0; j < L.cout; j++) { total++; if (want[p * L.cs + j] < TMAX) fired++; }
+  }
+  assert.ok(fired > total / 5 && fired < total, `a mix of firing and silent neurons (${fired}/${total})`);
+  // arbitrary float weights: f32 rounding may move a crossing that lies within rounding of thr, nothing else
+  const L = layer(2, 12, 12, 5, 8);
+  const { w, t } = randomLayer(L, rnd, false);
+  const got = runForward(k, arena, L, w, t, 25, 32), want = directForward(L, w, t, 25, 32);
+  let off = 0;
+  for (let i = 0; i < got.length; i++) if (got[i] !== want[i]) off++;
+  assert.ok(off <= got.length / 100, `${off} of ${got.length} times differ from the float64 definition`);
+});
+
+test('stidi grad and backprop kernels equal their definitions (sum over positions; PSP value and slope)', () => {
+  const { k, arena } = kernelEnv();
+  const rnd = xorshift(9);
+  const L = layer(3, 9, 8, 4, 6), tau = 16;
+  const { w, t } = randomLayer(L, rnd, false);
+  const tOut = runForward(k, arena, L, w, t, 10, tau);
+  const n = L.hout * L.wout * L.cs;
+  const delta = new Float32Array(n);
+  for (let p = 0; p < L.hout * L.wout; p++) for (let j = 0; j < L.cout; j++) if (rnd() < 0.6) delta[p * L.cs + j] = rnd() * 2 - 1;
+  const G = arena.alloc('f32', w.length), W = arena.alloc('f32', w.length), T = arena.alloc('i32', t.length);
+  const O = arena.alloc('i32', n), D = arena.alloc('f32', n), E = arena.alloc('f32', t.length);
+  arena.view(W).set(w); arena.view(T).set(t); arena.view(O).set(tOut); arena.view(D).set(delta);
+  k.stidi_grad_f32(G.offset, T.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, O.offset, D.offset, tau, TMAX);
+  k.stidi_backprop_f32(W.offset, T.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, O.offset, D.offset, tau, TMAX, E.offset);
+  const g = new Float64Array(w.length), e = new Float64Array(t.length);
+  for (let oy = 0; oy < L.hout; oy++) for (let ox = 0; ox < L.wout; ox++) for (let j = 0; j < L.cout; j++) {
+    const pj = (oy * L.wout + ox) * L.cs + j;
+    for (let ky = 0; ky < L.k; ky++) for (let kx = 0; kx < L.k; kx++) for (let c = 0; c < L.cin; c++) {
+      const ii = ((oy + ky) * L.win + ox + kx) * L.cin + c, r = ((ky * L.k + kx) * L.cin + c) * L.cs + j;
+      const s = tOut[pj] - t[ii];
+      if (t[ii] < TMAX) g[r] += delta[pj] * Math.min(Math.max(s, 0), tau);
+      if (t[ii] < TMAX && s > 0 && s <= tau) e[ii] += delta[pj] * w[r];
+    }
+  }
+  const gg = arena.view(G), ee = arena.view(E);
+  let nz = 0;
+  for (let i = 0; i < g.length; i++) { assert.ok(Math.abs(gg[i] - g[i]) <= 1e-4 * (1 + Math.abs(g[i])), `grad ${i}: ${gg[i]} vs ${g[i]}`); if (g[i] !== 0) nz++; }
+  for (let i = 0; i < e.length; i++) assert.ok(Math.abs(ee[i] - e[i]) <= 1e-4 * (1 + Math.abs(e[i])), `displacement ${i}: ${ee[i]} vs ${e[i]}`);
+  assert.ok(nz > g.length / 4, 'the case exercises the gradient');
+});
+
+function session(flags: Record<string, unknown>, shards = 4) {
+  const s = createSession(ALGORITHMS.stidi, 'mnist', flags, { shards });
+  return { s, m: s.model as StidiModel };
+}
+
+const trainSet = loadDataset('mnist', 'train');
+const testSet = loadDataset('mnist', 'test');
+
+test('stidi weight rule: one online step equals the hand-derived update of the output layer', () => {
+  const { s, m } = session({ maps: [2] });
+  m.initialise(3);
+  // a few hundred steps first: at initialisation the outputs tie, which would hide the t_j / theta factor
+  for (let i = 0; i < 300; i++) m.trainSample(trainSet.images, i * 784, trainSet.labels[i]);
+  const net = m.net, ws = net.main, cfg = m.cfg;
+  const out = net.layers[1], a = s.arena;
+  const before = a.view(out.w).slice();
+  const at = 400;
+  net.forward(ws, trainSet.images, at * 784);
+  const tIn = a.view(ws.layers[0].tPool).slice(), tOut = a.view(ws.layers[1].tOut).slice(0, 10);
+  const label = trainSet.labels[at];
+  assert.ok(new Set(tOut).size >= 3, `outputs fire at several times (${Array.from(tOut).join(',')})`);
+  // S4NN relative targets, e_k = (T_k - t_k)/tmax, delta_k = e_k t_k / theta, normalised
+  let tau0 = TMAX; for (const v of tOut) tau0 = Math.min(tau0, v);
+  const T = Array.from(tOut, (v) => (tau0 === TMAX ? TMAX : v - tau0 < cfg.gamma ? Math.min(tau0 + cfg.gamma, TMAX) : v));
+  T[label] = tau0 === TMAX ? TMAX - cfg.gamma : tau0;
+  const d = Array.from(tOut, (v, j) => ((T[j] - v) / TMAX) * (v / cfg.theta[1]));
+  const norm = Math.hypot(...d);
+  assert.ok(norm > 0, 'the sample has an output error');
+  m.trainSample(trainSet.images, at * 784, label);
+  const after = a.view(out.w);
+  // dW_ji = -eta delta_j K(t_j - t_i), K(s) = clamp(s, 0, tau) / tau
+  let checked = 0;
+  for (let i = 0; i < out.cin; i++) for (let j = 0; j < 10; j++) {
+    const K = tIn[i] >= TMAX ? 0 : Math.min(Math.max(tOut[j] - tIn[i], 0), cfg.tau) / cfg.tau;
+    const want = before[i * out.cs + j] - cfg.eta[1] * (d[j] / norm) * K;
+    const got = after[i * out.cs + j];
+    assert.ok(Math.abs(got - want) <= 1e-6, `w[${i}][${j}]: ${got} vs ${want}`);
+    if (K > 0 && d[j] !== 0) checked++;
+  }
+  assert.ok(checked > 50, `enough weights moved (${checked})`);
+  // hidden layer: the displacement at the pooled map (eIn, checked against its definition in the kernel
+  // test) goes to each window's winner, less the layer mean (center), times t_j / theta, normalised
+  const e = a.view(ws.layers[1].eIn), tp = a.view(ws.layers[0].tPool), arg = a.view(ws.layers[0].arg);
+  const t0 = a.view(ws.layers[0].tOut), d0 = a.view(ws.layers[0].delta);
+  const want = new Float64Array(d0.length);
+  let mean = 0, cnt = 0;
+  for (let p = 0; p < e.length; p++) if (e[p] !== 0 && tp[p] < TMAX) { mean += e[p]; cnt++; }
+  mean /= cnt;
+  for (let p = 0; p < e.length; p++) if (e[p] !== 0 && tp[p] < TMAX) want[arg[p]] = (e[p] - mean) * t0[arg[p]] / cfg.theta[0];
+  const wn = Math.hypot(...want);
+  assert.ok(cnt > 10 && wn > 0, `the hidden layer receives a displacement (${cnt} windows)`);
+  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(d0[i] - want[i] / wn) <= 1e-6, `hidden delta ${i}: ${d0[i]} vs ${want[i] / wn}`);
+});
+
+test('stidi binary forward equals the real forward with weights alpha sign(w); event-driven equals time-stepped', () => {
+  const bin = session({ binary: true, maps: [4] }), real = session({ maps: [4] });
+  const rnd = xorshift(21);
+  for (let l = 0; l < 2; l++) {
+    // |w| = 1/4 everywhere: alpha = 1/4 exactly, and alpha sign(w) = w, so both forwards sum the same exact values
+    const L = bin.m.net.layers[l];
+    const m = new Float32Array(L.cout * L.k * L.k * L.cin).map(() => (rnd() < (l === 0 ? 0.7 : 0.55) ? 0.25 : -0.25));
+    bin.m.setWeights(l, m); real.m.setWeights(l, m);
+    assert.equal(bin.m.net.alpha(l), 0.25);
+  }
+  let fired = 0;
+  for (let i = 0; i < 30; i++) {
+    bin.m.net.forward(bin.m.net.main, testSet.images, i * 784);
+    real.m.net.forward(real.m.net.main, testSet.images, i * 784);
+    const a = bin.s.arena.view(bin.m.net.main.layers[0].tOut).slice(), b = real.s.arena.view(real.m.net.main.layers[0].tOut);
+    assert.deepEqual(a, b.slice(), `image ${i}: conv layer times`);
+    assert.deepEqual(Array.from(bin.m.net.outputTimes(bin.m.net.main)), Array.from(real.m.net.outputTimes(real.m.net.main)), `image ${i}: output times`);
+    const ev = Array.from(real.m.net.outputTimes(real.m.net.main));
+    real.m.net.forward(real.m.net.main, testSet.images, i * 784, true);
+    assert.deepEqual(Array.from(real.m.net.outputTimes(real.m.net.main)), ev, `image ${i}: time-stepped output times`);
+    fired += bin.m.net.main.fired[0];
+  }
+  assert.ok(fired > 0, 'the conv layer fires');
+});
+
+test('stidi: minibatch training gives the same weights with 1 and 2 workers, and learns', async () => {
+  const data = {
+    dataset: 'mnist',
+    train: { ...sharedImages(trainSet.images, trainSet.labels, 784), count: trainSet.count },
+    test: { ...sharedImages(testSet.images, testSet.labels, 784), count: testSet.count },
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'snn-stidi-'));
+  const sha: string[] = [];
+  try {
+    for (const workers of [1, 2]) {
+      const { s } = session({ maps: [4], eta: [0.01, 0.02] });
+      const ex = createExecutor(s, data, workers);
+      try {
+        const r = await train({ algorithm: ALGORITHMS.stidi, config: s.config, epochs: 1, batchSize: 8, shards: 4, seed: 5, outDir: join(dir, `w${workers}`),
+          resume: false, keepCheckpoints: 1, progress: false, limitTrain: 1600, limitTest: 300, finiteCheckEvery: 500, log: () => {} }, data, s.model, ex);
+        sha.push(r.weightsSha256);
+        assert.ok(r.final!.test.accuracy.strict > 0.3, `strict accuracy ${r.final!.test.accuracy.strict} after 1600 samples (chance 0.1)`);
+        assert.equal(r.final!.test.stats.layerFiringShare?.length, 2, 'firing share per layer');
+      } finally { await ex.close(); }
+    }
+    assert.equal(sha[0], sha[1], 'workers 1 and 2: same weights');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('stidi --eta-decay: the learning rate shrinks per epoch and survives a checkpoint', () => {
+  const { s, m } = session({ maps: [2], etaDecay: 0.5 });
+  m.initialise(1);
+  m.endEpoch(0, 0, 100);
+  m.endEpoch(0, 1, 100);
+  assert.equal(m.net.etaScale, 0.25);
+  const w0 = s.arena.view(m.net.layers[1].w).slice();
+  m.trainSample(trainSet.images, 0, trainSet.labels[0]);
+  const moved = s.arena.view(m.net.layers[1].w).map((v, i) => v - w0[i]);
+  const st = m.state();
+  const other = session({ maps: [2], etaDecay: 0.5 });
+  other.m.loadState(st);
+  assert.equal(other.m.net.etaScale, 0.25);
+  // the same step at full rate moves the weights 4x as far
+  const full = session({ maps: [2] });
+  full.m.initialise(1);
+  full.m.trainSample(trainSet.images, 0, trainSet.labels[0]);
+  const movedFull = full.s.arena.view(full.m.net.layers[1].w).map((v, i) => v - w0[i]);
+  let n = 0;
+  for (let i = 0; i < moved.length; i++) if (movedFull[i] !== 0) { assert.ok(Math.abs(moved[i] * 4 - movedFull[i]) <= 1e-6, `w ${i}`); n++; }
+  assert.ok(n > 10);
+});
