@@ -14,7 +14,9 @@ import type { Executor } from '../src/pool/executor.js';
 import type { ImageSource, ShardTask } from '../src/algorithms/types.js';
 import { type Benchmark, type BenchContext, CONTENDED_CORES, type CpuWindow, cpuSnap, cpuWindow, fmt, median, pick, sig, stat } from './lib.js';
 
-interface ScaleConfig { id: string; label: string; algo: string; flags: Record<string, unknown>; batch: number; shards: number }
+interface ScaleConfig { id: string; label: string; algo: string; flags: Record<string, unknown>; batch: number; shards: number;
+  /** warm-up steps per executor, when the default is too many for a slow step */
+  warmSteps?: number }
 
 const CONFIGS: ScaleConfig[] = [
   { id: 'bs4nn-600-b64', label: 'BS4NN 784-600-10, batch 64, 8 shards', algo: 'bs4nn', flags: { hidden: [600] }, batch: 64, shards: 8 },
@@ -22,6 +24,8 @@ const CONFIGS: ScaleConfig[] = [
   // larger batches amortise the serial reduction+apply and the per-task round trips
   { id: 'bs4nn-600-b256', label: 'BS4NN 784-600-10, batch 256, 16 shards', algo: 'bs4nn', flags: { hidden: [600] }, batch: 256, shards: 16 },
   { id: 'bnn-600-b256', label: 'BNN 784-600-10, batch 256, 16 shards', algo: 'bnn', flags: { hidden: [600] }, batch: 256, shards: 16 },
+  // a compute-heavy step (seconds, not milliseconds): the pool's fixed costs vanish against it
+  { id: 'proxy-small-b100', label: 'Proxy fmnist-small (T 15), batch 100, 8 shards', algo: 'proxy', flags: { model: 'fmnist-small' }, batch: 100, shards: 8, warmSteps: 2 },
 ];
 
 type Mode = 'inline' | 'pool1' | 'pool2';
@@ -78,7 +82,7 @@ async function runConfig(c: ScaleConfig, train: ImageSource & { count: number },
     let est = 0;
     for (const m of MODES) {
       const t0 = performance.now();
-      for (let i = 0; i < P.warmSteps; i++) await step(m);
+      for (let i = 0; i < (c.warmSteps ?? P.warmSteps); i++) await step(m);
       if (m === 'inline') est = (performance.now() - t0) / P.warmSteps;
     }
     const steps = Math.max(3, Math.round(P.blockMs / Math.max(est, 0.1)));
@@ -146,7 +150,9 @@ export const scaling: Benchmark = {
     const tr = loadDataset('mnist', 'train');
     const train = { ...sharedImages(tr.images, tr.labels, 784), count: tr.count };
     const rows = [];
-    for (const c of CONFIGS) rows.push(await runConfig(c, train, P, ctx));
+    // SNN_SCALING_ONLY=id1,id2 runs a subset (e.g. the proxy step alone in a short quiet window)
+    const only = process.env.SNN_SCALING_ONLY?.split(',').filter(Boolean);
+    for (const c of CONFIGS) if (!only || only.includes(c.id)) rows.push(await runConfig(c, train, P, ctx));
     const summary: string[] = [];
     for (const r of rows) {
       const m = r.modes as Record<Mode, any>;
