@@ -21,7 +21,7 @@ export const proxySnn: Benchmark = {
   title: 'Proxy learning: SNN forward, spike-driven vs dense',
   about: 'ms per image of the proxy SNN forward (T = 15) on Fashion-MNIST test images with the spike-driven path (add active inputs\' weight rows) and the dense path (im2col + GEMM on spike maps), same weights after a short training run, one core; measured spike rates per layer.',
   async run(ctx) {
-    const P = pick(ctx.quick, { model: 'fmnist-small', trainSamples: 6000, lr: 1e-3, images: 320, repeats: 5, T: 15 },
+    const P = pick(ctx.quick, { model: 'fmnist-small', trainSamples: 3000, lr: 1e-3, images: 160, repeats: 5, T: 15 },
       { model: 'tiny', trainSamples: 400, lr: 1e-3, images: 32, repeats: 2, T: 15 });
     const tr = loadDataset('fashion-mnist', 'train'), te = loadDataset('fashion-mnist', 'test');
     const data = {
