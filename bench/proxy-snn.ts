@@ -15,6 +15,7 @@ import { train } from '../src/train/trainer.js';
 import { evaluateModel } from '../src/train/evaluate.js';
 import type { ProxyModel } from '../src/algorithms/proxy/model.js';
 import { loadImage } from '../src/algorithms/proxy/augment.js';
+import { loadCheckpoint } from '../src/io/index.js';
 
 export const proxySnn: Benchmark = {
   name: 'proxy-snn',
@@ -34,11 +35,22 @@ export const proxySnn: Benchmark = {
     const ex = createExecutor(s, data, 1);
     const dir = mkdtempSync(join(tmpdir(), 'snn-proxy-bench-'));
     let rates: number[] = [];
+    // SNN_BENCH_PROXY_CHECKPOINT=<checkpoint of a proxy run of this model>: measure at that run's spike rates
+    // instead of training briefly here
+    const ckpt = process.env.SNN_BENCH_PROXY_CHECKPOINT;
     try {
-      ctx.log(`  training ${P.model} on ${P.trainSamples} images (lr ${P.lr}) for realistic spike rates...`);
-      // two epochs: the second runs with frozen BN, as all but the first epoch of a real run
-      await train({ algorithm: algo, config: s.config, epochs: 2, batchSize: 100, shards: 8, seed: 1, outDir: dir, resume: false,
-        keepCheckpoints: 1, progress: false, limitTrain: P.trainSamples, limitTest: 500, finiteCheckEvery: 1000, log: ctx.log }, data, s.model, ex);
+      if (ckpt) {
+        const c = loadCheckpoint(ckpt);
+        const m = c.meta as Record<string, any>;
+        if (m.algorithm !== 'proxy' || m.config?.model !== P.model) throw new Error(`${ckpt} is not a proxy ${P.model} checkpoint`);
+        s.model.loadState({ scalars: m.scalars, tensors: c.tensors as Record<string, Float32Array | Float64Array> });
+        ctx.log(`  weights and BN statistics from ${ckpt} (epoch ${m.epoch})`);
+      } else {
+        ctx.log(`  training ${P.model} on ${P.trainSamples} images (lr ${P.lr}) for realistic spike rates...`);
+        // two epochs: the second runs with frozen BN, as all but the first epoch of a real run
+        await train({ algorithm: algo, config: s.config, epochs: 2, batchSize: 100, shards: 8, seed: 1, outDir: dir, resume: false,
+          keepCheckpoints: 1, progress: false, limitTrain: P.trainSamples, limitTest: 500, finiteCheckEvery: 1000, log: ctx.log }, data, s.model, ex);
+      }
       rates = (await evaluateModel(s.model, ex, 8, 500)).stats.layerSpikeRates ?? [];
     } finally { await ex.close(); rmSync(dir, { recursive: true, force: true }); }
     const model = s.model as ProxyModel, net = model.net, ws = net.main, B = Math.min(16, net.cfg.chunk);
@@ -72,9 +84,10 @@ export const proxySnn: Benchmark = {
     }
     const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
     const sparse = sig(med(ms.sparse)), dense = sig(med(ms.dense));
-    const results = { model: P.model, describe: model.describe(), T: P.T, sparseMsPerImage: sparse, denseMsPerImage: dense, speedup: sig(dense / sparse),
+    const results = { weightsFrom: ckpt ?? `${P.trainSamples} images x 2 epochs of training here`, model: P.model, describe: model.describe(), T: P.T, sparseMsPerImage: sparse, denseMsPerImage: dense, speedup: sig(dense / sparse),
       layerSpikeRates: rates.map(sig), countsAgreement: sig(same / total), perRepeat: ms };
     const summary = [
+      `weights: ${results.weightsFrom}`,
       `${P.model} SNN forward, T = ${P.T}: spike-driven ${fmt(sparse)} ms/image, dense ${fmt(dense)} ms/image: ${fmt(dense / sparse)}x (median of ${P.repeats})`,
       `spikes per neuron per step, by IF layer: ${rates.map((r) => r.toFixed(4)).join(' ')}`,
       `output counts identical in both paths for ${(100 * same / total).toFixed(2)}% of ${total} (image, class) pairs`,
