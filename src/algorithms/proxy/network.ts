@@ -79,8 +79,8 @@ export interface ProxyWorkspace {
   x0: Tensor<'f32'>;
   layers: LayerWs[];
   col: number; dcol: number;
-  /** sparse path: one sample's conv output pixel-major, and the active-input list */
-  tmp: number; list: number; pixCnt: number;
+  /** sparse path: active-input lists (per input pixel for convs) and their lengths */
+  list: number; pixCnt: number;
   bn: { sdy: number; sdyx: number; p: number; q: number; r: number; sdyV: Float64Array; sdyxV: Float64Array; pV: Float32Array; qV: Float32Array; rV: Float32Array };
 }
 
@@ -97,7 +97,7 @@ export class ProxyNetwork {
   readonly runningAt: number[] = [];
   readonly scalars: Tensor<'f64'>;
   /** conv and fc weights transposed ([Cin k k][Cout], [in][out]) for the sparse SNN path, refreshed after every change */
-  private readonly wt: Tensor<'f32'>;
+  readonly wt: Tensor<'f32'>;
   readonly statsAt: (StatsAt | null)[] = [];
   private readonly statsLen: number;
   readonly main: ProxyWorkspace;
@@ -142,7 +142,7 @@ export class ProxyNetwork {
     const stats = a.alloc('f64', this.statsLen);
     const { channels, height, width } = this.cfg.input;
     const x0 = a.alloc('f32', B * channels * height * width);
-    let colMax = 4, cMax = 4, outMax = 4, listMax = 4, hwMax = 4;
+    let colMax = 4, cMax = 4, listMax = 4, hwMax = 4;
     const co = (C: number) => {
       const aT = a.alloc('f32', C), sT = a.alloc('f32', C);
       return { aT, sT, a: a.view(aT), s: a.view(sT), mean: new Float64Array(C), invstd: new Float64Array(C) };
@@ -151,7 +151,7 @@ export class ProxyNetwork {
       const n = B * outSize(L);
       if (L.kind === 'conv') {
         colMax = Math.max(colMax, L.cin * L.k * L.k * L.Ho * L.Wo); cMax = Math.max(cMax, L.cout);
-        outMax = Math.max(outMax, outSize(L)); listMax = Math.max(listMax, L.cin * L.H * L.W); hwMax = Math.max(hwMax, L.H * L.W);
+        listMax = Math.max(listMax, L.cin * L.H * L.W); hwMax = Math.max(hwMax, L.H * L.W);
       } else if (L.kind === 'fc') listMax = Math.max(listMax, L.nin);
       const pre = L.kind === 'pool' ? 0 : f32(n);
       const out = L.kind === 'fc' && L.last ? pre : f32(n);
@@ -160,10 +160,10 @@ export class ProxyNetwork {
       const snn = L.kind === 'pool' ? { scur: 0, v: 0, spk: f32(n), cnt: 0 } : { scur: f32(n), v: f32(n), spk: f32(n), cnt: f32(n) };
       return { pre, out, dout, arg, ...snn, annCo: L.kind === 'conv' ? co(L.cout) : undefined, snnCo: L.kind === 'conv' ? co(L.cout) : undefined };
     });
-    const col = f32(colMax), dcol = f32(colMax), tmp = f32(outMax), list = a.alloc('i32', listMax).offset, pixCnt = a.alloc('i32', hwMax).offset;
+    const col = f32(colMax), dcol = f32(colMax), list = a.alloc('i32', listMax).offset, pixCnt = a.alloc('i32', hwMax).offset;
     const sdy = a.alloc('f64', cMax), sdyx = a.alloc('f64', cMax);
     const p = a.alloc('f32', cMax), q = a.alloc('f32', cMax), r = a.alloc('f32', cMax);
-    return { grad, stats, x0, layers, col, dcol, tmp, list, pixCnt,
+    return { grad, stats, x0, layers, col, dcol, list, pixCnt,
       bn: { sdy: sdy.offset, sdyx: sdyx.offset, p: p.offset, q: q.offset, r: r.offset, sdyV: a.view(sdy), sdyxV: a.view(sdyx), pV: a.view(p), qV: a.view(q), rV: a.view(r) } };
   }
 
