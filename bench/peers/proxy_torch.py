@@ -301,10 +301,11 @@ def mode_time(args):
     nb = x_all.shape[0] // args.batch
     bn_train = args.bn == 'train'
     classes = arch.get('classes', 10)
-    walls, phases, rates = [], [], []
+    walls, cpus, phases, rates = [], [], [], []
     for s in range(steps):
         j = s % nb
         x, y = x_all[j * args.batch:(j + 1) * args.batch], y_all[j * args.batch:(j + 1) * args.batch]
+        c0 = time.process_time()   # CPU time of all this process's threads
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
         out = net.ann(x, bn_train)
@@ -317,8 +318,10 @@ def mode_time(args):
         t3 = time.perf_counter()
         opt.step()
         t4 = time.perf_counter()
+        c4 = time.process_time()
         if s >= args.warmup:
             walls.append(t4 - t0)
+            cpus.append(c4 - c0)
             phases.append(dict(annForward=t1 - t0, snnForward=t2 - t1, annBackward=t3 - t2, adam=t4 - t3))
         print(f'step {s}{" (warm-up)" if s < args.warmup else ""}: {t4 - t0:.3f} s, loss {float(loss):.4f}', file=sys.stderr, flush=True)
     if args.rates:
@@ -335,6 +338,7 @@ def mode_time(args):
         'arch': arch, 'T': args.T, 'theta': THETA, 'batch': args.batch, 'bn': args.bn, 'dataSource': source,
         'warmupSteps': args.warmup, 'timedSteps': args.steps,
         'stepSeconds': walls, 'stepSecondsMedian': med, 'imagesPerSecond': args.batch / med,
+        'stepCpuSeconds': cpus, 'imagesPerCpuSecond': args.batch / float(np.median(cpus)),
         'phasesMedian': {k: float(np.median([p[k] for p in phases])) for k in phases[0]},
         'spikeRates': rates[-1] if rates else None,
         'macsPerImage': mac, 'gmacPerSecond': mac['total'] * args.batch / med / 1e9,
