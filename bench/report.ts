@@ -234,7 +234,11 @@ function proxySection(r: BenchRecord, svgs: string[]): string {
       const tr = c.perThreads.map((x: any) => x.torch?.spikeRates).find(Boolean);
       return tr ? `\`${c.model}\`: ${Object.entries(tr).map(([l, v]) => `layer ${l} ${fmt(100 * (v as number))}%`).join(', ')}` : null;
     }).filter(Boolean);
-    if (rates.length) md.push(`Spike rates of the IF layers (spikes per neuron per time step, PyTorch run, last batch, untrained weights): ${rates.join('; ')}.`);
+    if (rates.length) {
+      md.push(`Spike rates of the IF layers (spikes per neuron per time step, PyTorch run, last batch, untrained weights): ${rates.join('; ')}. ` +
+        'Both sides start from PyTorch\'s default initialisation (each its own draw), so these are the rates of an untrained network: PyTorch\'s dense SNN costs the same at any rate, ' +
+        'our spike-driven SNN forward costs more as rates grow with training (see the proxy-snn benchmark for rates after training).');
+    }
     const cli = ((res.configs ?? []) as any[]).flatMap((c) => c.perThreads.filter((x: any) => x.ours).map((x: any) => `- ${c.model}, ${x.threads} worker(s): \`${x.ours.cli}\``));
     if (cli.length) md.push('<details><summary>Equivalent CLI training runs (epoch slices of the same configuration)</summary>\n\n' + cli.join('\n') + '\n\n</details>');
   }
