@@ -7,7 +7,10 @@ import os from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Benchmark, fmt, pick, sig } from './lib.js';
+import { type Benchmark, fmt, pick, sig as sig0 } from './lib.js';
+
+/** 3 significant digits; 0 and non-finite values as they are */
+const sig = (x: number): number => (x > 0 && Number.isFinite(x) ? sig0(x) : x);
 import { ALGORITHMS } from '../src/algorithms/registry.js';
 import { createSession, createExecutor, sharedImages } from '../src/session.js';
 import { loadDataset } from '../src/data/index.js';
@@ -15,13 +18,14 @@ import { train } from '../src/train/trainer.js';
 import { evaluateModel } from '../src/train/evaluate.js';
 import type { ProxyModel } from '../src/algorithms/proxy/model.js';
 import { loadImage } from '../src/algorithms/proxy/augment.js';
+import { loadCheckpoint } from '../src/io/index.js';
 
 export const proxySnn: Benchmark = {
   name: 'proxy-snn',
   title: 'Proxy learning: SNN forward, spike-driven vs dense',
   about: 'ms per image of the proxy SNN forward (T = 15) on Fashion-MNIST test images with the spike-driven path (add active inputs\' weight rows) and the dense path (im2col + GEMM on spike maps), same weights after a short training run, one core; measured spike rates per layer.',
   async run(ctx) {
-    const P = pick(ctx.quick, { model: 'fmnist-small', trainSamples: 6000, lr: 1e-3, images: 320, repeats: 5, T: 15 },
+    const P = pick(ctx.quick, { model: 'fmnist-small', trainSamples: 3000, lr: 1e-3, images: 160, repeats: 5, T: 15 },
       { model: 'tiny', trainSamples: 400, lr: 1e-3, images: 32, repeats: 2, T: 15 });
     const tr = loadDataset('fashion-mnist', 'train'), te = loadDataset('fashion-mnist', 'test');
     const data = {
@@ -34,11 +38,22 @@ export const proxySnn: Benchmark = {
     const ex = createExecutor(s, data, 1);
     const dir = mkdtempSync(join(tmpdir(), 'snn-proxy-bench-'));
     let rates: number[] = [];
+    // SNN_BENCH_PROXY_CHECKPOINT=<checkpoint of a proxy run of this model>: measure at that run's spike rates
+    // instead of training briefly here
+    const ckpt = process.env.SNN_BENCH_PROXY_CHECKPOINT;
     try {
-      ctx.log(`  training ${P.model} on ${P.trainSamples} images (lr ${P.lr}) for realistic spike rates...`);
-      // two epochs: the second runs with frozen BN, as all but the first epoch of a real run
-      await train({ algorithm: algo, config: s.config, epochs: 2, batchSize: 100, shards: 8, seed: 1, outDir: dir, resume: false,
-        keepCheckpoints: 1, progress: false, limitTrain: P.trainSamples, limitTest: 500, finiteCheckEvery: 1000, log: ctx.log }, data, s.model, ex);
+      if (ckpt) {
+        const c = loadCheckpoint(ckpt);
+        const m = c.meta as Record<string, any>;
+        if (m.algorithm !== 'proxy' || m.config?.model !== P.model) throw new Error(`${ckpt} is not a proxy ${P.model} checkpoint`);
+        s.model.loadState({ scalars: m.scalars, tensors: c.tensors as Record<string, Float32Array | Float64Array> });
+        ctx.log(`  weights and BN statistics from ${ckpt} (epoch ${m.epoch})`);
+      } else {
+        ctx.log(`  training ${P.model} on ${P.trainSamples} images (lr ${P.lr}) for realistic spike rates...`);
+        // two epochs: the second runs with frozen BN, as all but the first epoch of a real run
+        await train({ algorithm: algo, config: s.config, epochs: 2, batchSize: 100, shards: 8, seed: 1, outDir: dir, resume: false,
+          keepCheckpoints: 1, progress: false, limitTrain: P.trainSamples, limitTest: 500, finiteCheckEvery: 1000, log: ctx.log }, data, s.model, ex);
+      }
       rates = (await evaluateModel(s.model, ex, 8, 500)).stats.layerSpikeRates ?? [];
     } finally { await ex.close(); rmSync(dir, { recursive: true, force: true }); }
     const model = s.model as ProxyModel, net = model.net, ws = net.main, B = Math.min(16, net.cfg.chunk);
@@ -63,6 +78,43 @@ export const proxySnn: Benchmark = {
       ctx.monitor.sample();
       ctx.log(`  [${r + 1}/${P.repeats}] sparse ${fmt(ms.sparse[r])} ms/image, dense ${fmt(ms.dense[r])} ms/image (load avg ${os.loadavg()[0].toFixed(2)})`);
     }
+    // per layer, on the spike maps the last step of a real forward left in the workspace: the spike-driven
+    // kernel against im2col + GEMM (conv) or the batched GEMM (fc), timed alternately
+    cfg.snnPath = 'sparse';
+    countsOf(0);
+    const k = s.kernels, plan = net.plan, F = 4;
+    const perLayer: { layer: string; inputRate: number; sparseUs: number; denseUs: number; speedup: number }[] = [];
+    const wOff = (l: number) => net.params.offset + plan.params[plan.w[l]].offset * F;
+    const wtOff = (l: number) => net.wt.offset + plan.params[plan.w[l]].offset * F;
+    plan.layers.forEach((L, l) => {
+      if (l === 0 || L.kind === 'pool') return;
+      const x = ws.layers[l - 1].spk, out = ws.layers[l].scur;
+      const inN = L.kind === 'conv' ? L.cin * L.H * L.W : L.nin;
+      const xs = new Float32Array(s.memory.buffer, x, B * inN);
+      const rate = xs.reduce((a, v) => a + (v !== 0 ? 1 : 0), 0) / xs.length;
+      const sparseOnce = () => {
+        if (L.kind === 'conv') for (let b = 0; b < B; b++) k.if_conv_gather(x + b * inN * F, L.cin, L.H, L.W, L.k, L.stride, L.pad, wtOff(l), L.cout, out + b * L.cout * L.Ho * L.Wo * F, ws.list, ws.pixCnt);
+        else if (L.kind === 'fc') k.if_fc_gather(x, B, L.nin, wtOff(l), L.nout, out, ws.list);
+      };
+      const denseOnce = () => {
+        if (L.kind === 'conv') {
+          const P = L.Ho * L.Wo, K = L.cin * L.k * L.k;
+          for (let b = 0; b < B; b++) {
+            k.f32_im2col(x + b * inN * F, L.cin, L.H, L.W, L.k, L.stride, L.pad, ws.col);
+            net.nn.zero(out + b * L.cout * P * F, L.cout * P);
+            k.f32_gemm_nn_acc(out + b * L.cout * P * F, P, L.cout, P, wOff(l), K, ws.col, P, K);
+          }
+        } else if (L.kind === 'fc') { net.nn.zero(out, B * L.nout); k.f32_gemm_nt_acc(out, L.nout, B, L.nout, x, L.nin, wOff(l), L.nin, L.nin); }
+      };
+      const reps = Math.max(3, Math.round(P.images / B));
+      const timeIt = (f: () => void) => { const t0 = performance.now(); for (let r = 0; r < reps; r++) f(); return ((performance.now() - t0) * 1000) / (reps * B); };
+      for (let w = 0; w < 3; w++) { sparseOnce(); denseOnce(); }
+      const sp: number[] = [], de: number[] = [];
+      for (let r = 0; r < P.repeats; r++) { sp.push(timeIt(sparseOnce)); de.push(timeIt(denseOnce)); }
+      const name = L.kind === 'conv' ? `conv ${L.cin}->${L.cout} @${L.H}x${L.W}` : L.kind === 'fc' ? `fc ${L.nin}->${L.nout}` : '';
+      const sMed = [...sp].sort((a, b) => a - b)[sp.length >> 1], dMed = [...de].sort((a, b) => a - b)[de.length >> 1];
+      perLayer.push({ layer: name, inputRate: sig(rate), sparseUs: sig(sMed), denseUs: sig(dMed), speedup: sig(dMed / sMed) });
+    });
     // agreement of the two paths' counts
     let same = 0, total = 0;
     for (let i = 0; i < P.images; i += B) {
@@ -72,11 +124,13 @@ export const proxySnn: Benchmark = {
     }
     const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
     const sparse = sig(med(ms.sparse)), dense = sig(med(ms.dense));
-    const results = { model: P.model, describe: model.describe(), T: P.T, sparseMsPerImage: sparse, denseMsPerImage: dense, speedup: sig(dense / sparse),
-      layerSpikeRates: rates.map(sig), countsAgreement: sig(same / total), perRepeat: ms };
+    const results = { weightsFrom: ckpt ?? `${P.trainSamples} images x 2 epochs of training here`, model: P.model, describe: model.describe(), T: P.T, sparseMsPerImage: sparse, denseMsPerImage: dense, speedup: sig(dense / sparse),
+      layerSpikeRates: rates.map(sig), perLayer, countsAgreement: sig(same / total), perRepeat: ms };
     const summary = [
+      `weights: ${results.weightsFrom}`,
       `${P.model} SNN forward, T = ${P.T}: spike-driven ${fmt(sparse)} ms/image, dense ${fmt(dense)} ms/image: ${fmt(dense / sparse)}x (median of ${P.repeats})`,
       `spikes per neuron per step, by IF layer: ${rates.map((r) => r.toFixed(4)).join(' ')}`,
+      ...perLayer.map((x) => `${x.layer}: input spike rate ${(100 * x.inputRate).toFixed(1)}%, spike-driven ${fmt(x.sparseUs)} us/image/step, dense ${fmt(x.denseUs)}: ${fmt(x.speedup)}x`),
       `output counts identical in both paths for ${(100 * same / total).toFixed(2)}% of ${total} (image, class) pairs`,
     ];
     return { params: P, results, summary };

@@ -29,6 +29,10 @@ export function evalCommand(): Command {
       const split = String(opts.split);
       if (split !== 'train' && split !== 'test') throw new UsageError('--split', `must be train or test, got "${split}"`);
       const flags = algorithmFlags(algo, opts);
+      if (opts.weights !== undefined && !algo.options.some((o) => o.key === 'hidden')) {
+        // e.g. proxy: its weight files hold the parameters only, not the BN running statistics a trained net needs
+        throw new UsageError('--weights', `--algo ${algo.name} is evaluated from a --checkpoint (its weight files do not hold the whole model state)`);
+      }
       let matrices: { rows: number; cols: number; data: Float32Array; file: string }[] = [];
       if (opts.weights !== undefined) {
         const files = String(opts.weights).split(',');

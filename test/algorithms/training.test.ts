@@ -25,7 +25,7 @@ const PLAN: Record<string, { flags: Record<string, unknown>; batch: number; n: n
   s4nn: { flags: { hidden: [100] }, batch: 1, n: 3000, min: 0.7 },
   bs4nn: { flags: { hidden: [100] }, batch: 1, n: 3000, min: 0.6 },
   bnn: { flags: { hidden: [100], lr: 0.003 }, batch: 20, n: 3000, min: 0.7 },
-  proxy: { flags: { model: 'tiny', lr: 0.003, evalT: [4] }, batch: 20, n: 3000, min: 0.5, rule: 'strict' },
+  proxy: { flags: { model: 'tiny', lr: 0.003, evalT: [4] }, batch: 20, n: 3000, min: 0.3, rule: 'strict' },
 };
 
 async function run(algo: string, seed: number, epochs: number, outDir: string, resume = false, workers = 1): Promise<TrainSummary> {

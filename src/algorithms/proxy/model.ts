@@ -56,8 +56,11 @@ export class ProxyModel implements Model {
     const idx = task.indices, nc = this.nClasses, B0 = this.cfg.chunk;
     const batch = train && net.batchStats;
     const mem = this.ctx.arena.memory;
-    for (let from = 0; from < idx.length; from += B0) {
-      const to = Math.min(idx.length, from + B0), B = to - from;
+    // balanced chunks of at most `chunk` samples (50 samples, chunk 16: 13 + 12 + 13 + 12, not 16 + 16 + 16 + 2:
+    // in epoch 0 a chunk is a ghost batch, and a tiny one would normalise with poor statistics)
+    const nChunks = Math.ceil(idx.length / B0);
+    for (let q = 0; q < nChunks; q++) {
+      const from = Math.floor((q * idx.length) / nChunks), to = Math.floor(((q + 1) * idx.length) / nChunks), B = to - from;
       this.load(ws, data, idx, from, to, train);
       const labels = Array.from({ length: B }, (_, b) => data.labels[idx[from + b]]);
       const judge = (cnt: number, acc: (r: DecisionRule, b: number) => void) => {

@@ -28,8 +28,8 @@ export const ARCHITECTURES: Record<string, Architecture> = {
   // Reduced widths for a 2-core CPU (docs/proxy.md: measured speed and accuracy).
   'fmnist-small': { summary: 'reduced Fashion-MNIST net: conv 32-32-P-64-P + FC 3136-256-10',
     layers: [conv(32), conv(32), pool, conv(64), pool, fc(256), fc(10)] },
-  'cifar10-small': { summary: 'reduced CIFAR-10 net: conv 32-64-P-64-64-P-64-P + FC 1024-256-10',
-    layers: [conv(32), conv(64), pool, conv(64), conv(64), pool, conv(64), pool, fc(256), fc(10)] },
+  'cifar10-small': { summary: 'reduced CIFAR-10 net: conv 32-32-P-64-64-P-64-P + FC 1024-256-10',
+    layers: [conv(32), conv(32), pool, conv(64), conv(64), pool, conv(64), pool, fc(256), fc(10)] },
   // For tests and smoke runs only.
   tiny: { summary: 'test net: conv 4-P-4-P + FC 16-10', layers: [conv(4), pool, conv(4), pool, fc(16), fc(10)] },
 };

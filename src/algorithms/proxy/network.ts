@@ -97,7 +97,7 @@ export class ProxyNetwork {
   readonly runningAt: number[] = [];
   readonly scalars: Tensor<'f64'>;
   /** conv and fc weights transposed ([Cin k k][Cout], [in][out]) for the sparse SNN path, refreshed after every change */
-  private readonly wt: Tensor<'f32'>;
+  readonly wt: Tensor<'f32'>;
   readonly statsAt: (StatsAt | null)[] = [];
   private readonly statsLen: number;
   readonly main: ProxyWorkspace;
