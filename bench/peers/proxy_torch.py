@@ -408,12 +408,18 @@ def mode_fixture(args):
     labs = read_idx_labels(os.path.join(data, 'train-labels-idx1-ubyte.gz'))
     os.makedirs(args.out, exist_ok=True)
     index = {}
-    for fname, cfg in FIXTURES.items():
+    fixtures = FIXTURES
+    if args.arch:
+        # one extra configuration (not committed: e.g. a full-size net for a one-off check)
+        a = parse_arch(args.arch)
+        fixtures = {a['name']: dict(arch=a, T=args.T, batch=args.batch, seed=args.seed, crop=(0, 0), init='pytorch')}
+    for fname, cfg in fixtures.items():
         arch, T, B = cfg['arch'], cfg['T'], cfg['batch']
         layers = plan(arch)
         specs = param_specs(layers)
         rng = np.random.default_rng(cfg['seed'])
-        params = fixture_params(specs, rng)
+        # the committed tiny nets get scaled weights (see fixture_params); a full-size net PyTorch's default init
+        params = init_params(specs, rng) if cfg.get('init') == 'pytorch' else fixture_params(specs, rng)
         C, H, W = arch['input']
         r0, c0 = cfg['crop']
         sel = rng.choice(1000, size=B, replace=False)
@@ -507,6 +513,10 @@ def main():
     f = sub.add_parser('fixture', help='write the cross-check fixtures')
     f.add_argument('--out', required=True)
     f.add_argument('--dataset-dir', default='/work/shared/data/fashion-mnist')
+    f.add_argument('--arch', help='instead of the built-in fixtures: one architecture (JSON or builtin name), whole images')
+    f.add_argument('--T', type=int, default=15)
+    f.add_argument('--batch', type=int, default=8)
+    f.add_argument('--seed', type=int, default=1)
     args = ap.parse_args()
     if args.mode == 'time':
         mode_time(args)
