@@ -262,7 +262,7 @@ export function generateReport(): { markdown: string; svgs: string[]; sources: s
       `${quick.length && loaded.length ? '; ' : ''}${loaded.length ? `${loaded.join(', ')} measured while other processes held the CPUs` : ''}. Not representative: rerun on a quiet machine.`);
   }
   md.push(['## How to run', '```sh', 'npm run build                      # wasm (with the probe kernels) and TypeScript',
-    'npm run bench                      # all five benchmarks, each in its own process, then this page', `node ${RUN_JS} kernels             # one of: ${NAMES.join(', ')}`,
+    'npm run bench                      # every benchmark, each in its own process, then this page', `node ${RUN_JS} kernels             # one of: ${NAMES.join(', ')}`,
     `node ${RUN_JS} --quick             # smoke test of the whole harness (< 2 min), figures not representative`, `node ${RUN_JS} --list              # what each measures`,
     'node dist/bench/report.js          # rebuild this page and docs/bench-*.svg from bench/results/*.json', '```',
     'Run on a quiet machine (`uptime`): every result records the load average and the CPU time other processes took meanwhile, and flags itself when that exceeded 0.2 cores. ' +
