@@ -208,7 +208,7 @@ function proxySection(r: BenchRecord, svgs: string[]): string {
     'median of the timed steps after a warm-up step, on the same Fashion-MNIST images (the first of the seed\'s epoch-0 permutation). ' +
     '**Ours**: the trainer\'s inner loop (`bench/step-child.ts`: micro-shards -> executor -> applyShards, with the algorithm\'s defaults: 8 shards, or fewer where the workspaces do not fit in wasm memory, training augmentation included) with `--workers` = all cores and 1. ' +
     '**PyTorch**: `bench/peers/proxy_torch.py`, an independent implementation of the authors\' step (IF neurons written out as in SpikingJelly 0.0.0.0.8, dense tensors, ' +
-    '`torch.set_num_threads` = all cores and 1), the kind of code the authors ran. Only a few steps are timed: one step of `fmnist-paper` is ~3 G multiply-adds per image.');
+    '`torch.set_num_threads` = all cores and 1; no augmentation, which the reference does in its DataLoader outside the step), the kind of code the authors ran. Both implement the same step: `test/algorithms/proxy-torch-fixture.test.ts` checks our step against the fixtures of this PyTorch code (equal spike counts, gradients within float32 rounding). Only a few steps are timed: one step of `fmnist-paper` is ~3 G multiply-adds per image.');
   const t = res.torch ?? {};
   if (t.python?.error) md.push(`> PyTorch peer not run: ${t.python.error}`);
   if (t.python?.install) md.push(`> apt-get install python3-torch: ${t.python.install.ok ? 'installed' : 'FAILED'} (${t.python.install.log})`);
@@ -219,19 +219,26 @@ function proxySection(r: BenchRecord, svgs: string[]): string {
       rows.push([`\`${c.model}\``, c.T, x.threads, x.ours ? `**${fmt(x.ours.imagesPerSecond)}** (${x.ours.shards} shards)` : 'n/a', x.ours ? x.ours.stepSeconds.map((s: number) => fmt(s)).join(', ') : '—',
         x.torch ? `**${fmt(x.torch.imagesPerSecond)}**` : 'n/a', x.torch ? x.torch.stepSeconds.map((s: number) => fmt(s)).join(', ') : '—',
         x.torch ? `ANN fwd ${fmt(x.torch.phasesMedian.annForward)}, SNN ${fmt(x.torch.phasesMedian.snnForward)}, ANN bwd ${fmt(x.torch.phasesMedian.annBackward)}, Adam ${fmt(x.torch.phasesMedian.adam)}` : '—',
-        x.oursOverTorch !== null ? `**${fmt(x.oursOverTorch)}×**` : 'n/a']);
+        x.oursOverTorch !== null ? `**${fmt(x.oursOverTorch)}×**` : 'n/a',
+        x.ours?.imagesPerCpuSecond && x.torch?.imagesPerCpuSecond ? `${fmt(x.ours.imagesPerCpuSecond)} / ${fmt(x.torch.imagesPerCpuSecond)} = ${fmt(x.oursOverTorchPerCpuSecond)}×` : 'n/a']);
       if (x.torch) bars.push({ label: `PyTorch ${c.model} (${x.threads} thr)`, value: x.torch.imagesPerSecond, color: COLORS.peer2 });
       if (x.ours) bars.push({ label: `ours ${c.model} (${x.threads} worker${x.threads > 1 ? 's' : ''})`, value: x.ours.imagesPerSecond, color: COLORS.ours,
         text: `${fmt(x.ours.imagesPerSecond)}${x.oursOverTorch !== null ? ` (${fmt(x.oursOverTorch)}×)` : ''}` });
     }
   }
   if (rows.length) {
-    md.push(table(['model', 'T', 'threads / workers', 'ours images/s', 'ours step s', 'PyTorch images/s', 'PyTorch step s', 'PyTorch phases (s, median)', 'ours / PyTorch'], rows));
+    md.push(table(['model', 'T', 'threads / workers', 'ours images/s', 'ours step s', 'PyTorch images/s', 'PyTorch step s', 'PyTorch phases (s, median)', 'ours / PyTorch', 'images per CPU-second: ours / PyTorch'], rows));
+    md.push('The last column divides by the CPU time the process used (all its threads) instead of wall time: it is less affected when other processes take cores, ' +
+      'but it charges PyTorch for the CPU its OpenMP threads spend spinning at barriers, and charges neither side for waiting.');
     const rates = ((res.configs ?? []) as any[]).map((c) => {
       const tr = c.perThreads.map((x: any) => x.torch?.spikeRates).find(Boolean);
       return tr ? `\`${c.model}\`: ${Object.entries(tr).map(([l, v]) => `layer ${l} ${fmt(100 * (v as number))}%`).join(', ')}` : null;
     }).filter(Boolean);
-    if (rates.length) md.push(`Spike rates of the IF layers (spikes per neuron per time step, PyTorch run, last batch, untrained weights): ${rates.join('; ')}.`);
+    if (rates.length) {
+      md.push(`Spike rates of the IF layers (spikes per neuron per time step, PyTorch run, last batch, untrained weights): ${rates.join('; ')}. ` +
+        'Both sides start from PyTorch\'s default initialisation (each its own draw), so these are the rates of an untrained network: PyTorch\'s dense SNN costs the same at any rate, ' +
+        'our spike-driven SNN forward costs more as rates grow with training (see the proxy-snn benchmark for rates after training).');
+    }
     const cli = ((res.configs ?? []) as any[]).flatMap((c) => c.perThreads.filter((x: any) => x.ours).map((x: any) => `- ${c.model}, ${x.threads} worker(s): \`${x.ours.cli}\``));
     if (cli.length) md.push('<details><summary>Equivalent CLI training runs (epoch slices of the same configuration)</summary>\n\n' + cli.join('\n') + '\n\n</details>');
   }
@@ -255,7 +262,7 @@ export function generateReport(): { markdown: string; svgs: string[]; sources: s
       `${quick.length && loaded.length ? '; ' : ''}${loaded.length ? `${loaded.join(', ')} measured while other processes held the CPUs` : ''}. Not representative: rerun on a quiet machine.`);
   }
   md.push(['## How to run', '```sh', 'npm run build                      # wasm (with the probe kernels) and TypeScript',
-    'npm run bench                      # all five benchmarks, each in its own process, then this page', `node ${RUN_JS} kernels             # one of: ${NAMES.join(', ')}`,
+    'npm run bench                      # every benchmark, each in its own process, then this page', `node ${RUN_JS} kernels             # one of: ${NAMES.join(', ')}`,
     `node ${RUN_JS} --quick             # smoke test of the whole harness (< 2 min), figures not representative`, `node ${RUN_JS} --list              # what each measures`,
     'node dist/bench/report.js          # rebuild this page and docs/bench-*.svg from bench/results/*.json', '```',
     'Run on a quiet machine (`uptime`): every result records the load average and the CPU time other processes took meanwhile, and flags itself when that exceeded 0.2 cores. ' +

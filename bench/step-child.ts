@@ -31,6 +31,9 @@ export interface StepChildResult {
   stepSecondsMedian: number;
   imagesPerSecond: number;
   warmupSeconds: number[];
+  /** CPU seconds (all threads of the process) of each timed step, and batch / their median */
+  stepCpuSeconds: number[];
+  imagesPerCpuSecond: number;
   setupSeconds: number;
   maxRssMiB: number;
   wasmMemoryMiB: number;
@@ -61,16 +64,19 @@ async function main(): Promise<void> {
   const executor = createExecutor(session, data, spec.workers);
   const setupSeconds = (performance.now() - t0) / 1000;
   const order = epochPermutation(spec.seed, 0, tr.count);
-  const times: number[] = [];
+  const times: number[] = [], cpus: number[] = [];
   try {
     for (let s = 0; s < spec.warmup + spec.steps; s++) {
       const a = s * spec.batchSize;
       const slices = shardSlices(spec.batchSize, spec.shards);
       const tasks: ShardTask[] = slices.map(([x, y], shard) => ({ kind: 'grad', shard, indices: order.slice(a + x, a + y) }));
+      const c0 = process.cpuUsage(); // this process: the main thread and the pool's worker threads
       const ts = performance.now();
       await executor.run('train', tasks);
       session.model.applyShards(slices.length, spec.batchSize);
       times.push((performance.now() - ts) / 1000);
+      const c = process.cpuUsage(c0);
+      cpus.push((c.user + c.system) / 1e6);
       process.stderr.write(`step ${s}${s < spec.warmup ? ' (warm-up)' : ''}: ${times[s].toFixed(3)} s\n`);
     }
     session.model.checkFinite(spec.warmup + spec.steps);
@@ -80,8 +86,11 @@ async function main(): Promise<void> {
   const timed = times.slice(spec.warmup).sort((x, y) => x - y);
   const med = timed.length % 2 ? timed[(timed.length - 1) / 2] : (timed[timed.length / 2 - 1] + timed[timed.length / 2]) / 2;
   const cpu = process.cpuUsage();
+  const tc = cpus.slice(spec.warmup).sort((x, y) => x - y);
+  const medCpu = tc.length % 2 ? tc[(tc.length - 1) / 2] : (tc[tc.length / 2 - 1] + tc[tc.length / 2]) / 2;
   const out: StepChildResult = {
     spec, stepSeconds: times.slice(spec.warmup), stepSecondsMedian: med, imagesPerSecond: spec.batchSize / med, warmupSeconds: times.slice(0, spec.warmup),
+    stepCpuSeconds: cpus.slice(spec.warmup), imagesPerCpuSecond: spec.batchSize / medCpu,
     setupSeconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, wasmMemoryMiB: session.memory.buffer.byteLength / 2 ** 20,
     cpuSeconds: (cpu.user + cpu.system) / 1e6, describe: session.model.describe(),
   };

@@ -301,10 +301,11 @@ def mode_time(args):
     nb = x_all.shape[0] // args.batch
     bn_train = args.bn == 'train'
     classes = arch.get('classes', 10)
-    walls, phases, rates = [], [], []
+    walls, cpus, phases, rates = [], [], [], []
     for s in range(steps):
         j = s % nb
         x, y = x_all[j * args.batch:(j + 1) * args.batch], y_all[j * args.batch:(j + 1) * args.batch]
+        c0 = time.process_time()   # CPU time of all this process's threads
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
         out = net.ann(x, bn_train)
@@ -317,8 +318,10 @@ def mode_time(args):
         t3 = time.perf_counter()
         opt.step()
         t4 = time.perf_counter()
+        c4 = time.process_time()
         if s >= args.warmup:
             walls.append(t4 - t0)
+            cpus.append(c4 - c0)
             phases.append(dict(annForward=t1 - t0, snnForward=t2 - t1, annBackward=t3 - t2, adam=t4 - t3))
         print(f'step {s}{" (warm-up)" if s < args.warmup else ""}: {t4 - t0:.3f} s, loss {float(loss):.4f}', file=sys.stderr, flush=True)
     if args.rates:
@@ -335,6 +338,7 @@ def mode_time(args):
         'arch': arch, 'T': args.T, 'theta': THETA, 'batch': args.batch, 'bn': args.bn, 'dataSource': source,
         'warmupSteps': args.warmup, 'timedSteps': args.steps,
         'stepSeconds': walls, 'stepSecondsMedian': med, 'imagesPerSecond': args.batch / med,
+        'stepCpuSeconds': cpus, 'imagesPerCpuSecond': args.batch / float(np.median(cpus)),
         'phasesMedian': {k: float(np.median([p[k] for p in phases])) for k in phases[0]},
         'spikeRates': rates[-1] if rates else None,
         'macsPerImage': mac, 'gmacPerSecond': mac['total'] * args.batch / med / 1e9,
@@ -404,12 +408,18 @@ def mode_fixture(args):
     labs = read_idx_labels(os.path.join(data, 'train-labels-idx1-ubyte.gz'))
     os.makedirs(args.out, exist_ok=True)
     index = {}
-    for fname, cfg in FIXTURES.items():
+    fixtures = FIXTURES
+    if args.arch:
+        # one extra configuration (not committed: e.g. a full-size net for a one-off check)
+        a = parse_arch(args.arch)
+        fixtures = {a['name']: dict(arch=a, T=args.T, batch=args.batch, seed=args.seed, crop=(0, 0), init='pytorch')}
+    for fname, cfg in fixtures.items():
         arch, T, B = cfg['arch'], cfg['T'], cfg['batch']
         layers = plan(arch)
         specs = param_specs(layers)
         rng = np.random.default_rng(cfg['seed'])
-        params = fixture_params(specs, rng)
+        # the committed tiny nets get scaled weights (see fixture_params); a full-size net PyTorch's default init
+        params = init_params(specs, rng) if cfg.get('init') == 'pytorch' else fixture_params(specs, rng)
         C, H, W = arch['input']
         r0, c0 = cfg['crop']
         sel = rng.choice(1000, size=B, replace=False)
@@ -503,6 +513,10 @@ def main():
     f = sub.add_parser('fixture', help='write the cross-check fixtures')
     f.add_argument('--out', required=True)
     f.add_argument('--dataset-dir', default='/work/shared/data/fashion-mnist')
+    f.add_argument('--arch', help='instead of the built-in fixtures: one architecture (JSON or builtin name), whole images')
+    f.add_argument('--T', type=int, default=15)
+    f.add_argument('--batch', type=int, default=8)
+    f.add_argument('--seed', type=int, default=1)
     args = ap.parse_args()
     if args.mode == 'time':
         mode_time(args)
