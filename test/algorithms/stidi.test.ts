@@ -241,3 +241,14 @@ test('stidi --eta-decay: the learning rate shrinks per epoch and survives a chec
   for (let i = 0; i < moved.length; i++) if (movedFull[i] !== 0) { assert.ok(Math.abs(moved[i] * 4 - movedFull[i]) <= 1e-6, `w ${i}`); n++; }
   assert.ok(n > 10);
 });
+
+test('stidi --fc: hidden fully connected layers between pooling and output train end to end', () => {
+  const { m } = session({ maps: [2], fc: [12], theta: [0.5, 0.2, 1] });
+  m.initialise(2);
+  assert.deepEqual(m.weights().map((w) => [w.rows, w.cols]), [[2, 25], [12, 288], [10, 12]]);
+  for (let i = 0; i < 50; i++) m.trainSample(trainSet.images, i * 784, trainSet.labels[i]);
+  m.checkFinite(50);
+  const fired = m.net.main.fired;
+  assert.equal(fired.length, 3);
+  assert.ok(fired[1] > 0 && fired[1] <= 12, `the hidden FC layer fires (${fired[1]} of 12)`);
+});

@@ -12,6 +12,8 @@ export interface StidiConfig {
   /** the dataset's image shape (channels, height, width): the conv layers' geometry depends on it */
   imageShape: ImageShape;
   convs: StidiConv[];
+  /** hidden fully connected layers between the last pooling and the output (sizes; usually none) */
+  fc: number[];
   /** thresholds per layer, in potential units (V = sum_i w_i K(t - t_i), K saturating at 1) */
   theta: number[];
   eta: number[];
@@ -37,7 +39,7 @@ export interface StidiConfig {
  *  measurements behind each value: two conv layers did not train stably, one conv layer did). */
 const ONE_CONV: Omit<StidiConfig, 'imageShape' | 'model' | 'binary'> = {
   // 28x28 -> conv 5x5 (16 maps) 24x24 -> earliest-spike pool 2x2 -> 12x12x16 = 2304 -> FC 10
-  convs: [{ maps: 16, kernel: 5, pool: 2 }],
+  convs: [{ maps: 16, kernel: 5, pool: 2 }], fc: [],
   theta: [0.5, 1], eta: [0.002, 0.005], etaDecay: 1, lambda: [0, 0],
   init: [[-0.2, 0.6], [-0.005, 0.01]],
   tau: 64, tmax: 256, gamma: 3, noSpikeTarget: 'pull-label', center: true,

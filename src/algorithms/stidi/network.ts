@@ -65,6 +65,7 @@ export class StidiNetwork {
       geo.push(this.geometry(c, h, w, conv.kernel, hout, wout, conv.maps, conv.pool, ph, pw));
       c = conv.maps; h = ph; w = pw;
     }
+    for (const units of cfg.fc) { geo.push(this.geometry(c * h * w, 1, 1, 1, 1, 1, units, 1, 1, 1)); c = units; h = 1; w = 1; }
     geo.push(this.geometry(c * h * w, 1, 1, 1, 1, 1, nClasses, 1, 1, 1));
     for (const g of geo) {
       this.layers.push({ ...g, w: arena.alloc('f32', g.nW), sgn: cfg.binary ? arena.alloc('f32', g.nW) : null });

@@ -7,6 +7,7 @@ import { STIDI_MODELS, STIDI_MODEL_NAMES, defaultStidiModel, type StidiConfig } 
 
 export const STIDI_OPTIONS: OptionSpec[] = [
   { flag: '--model', key: 'model', kind: 'choice', choices: STIDI_MODEL_NAMES, help: 'stidi: architecture (default: stidi-fmnist for fashion-mnist, else stidi-mnist)' },
+  { flag: '--fc', key: 'fc', kind: 'ints', help: 'stidi: hidden fully connected layer sizes after the conv layers (e.g. 200); their init is the output range scaled to the fan-in', min: 1, max: 4096 },
   { flag: '--binary', key: 'binary', kind: 'bool', help: 'stidi: binary CSNN (sign(w) forward with a per-layer scale, real w learned)' },
   { flag: '--maps', key: 'maps', kind: 'ints', help: 'stidi: feature maps per conv layer, comma-separated', min: 1, max: 256 },
   { flag: '--theta', key: 'theta', kind: 'floats', help: 'threshold per layer (one value, or one per layer)', min: 1e-9 },
@@ -21,7 +22,7 @@ export const STIDI_OPTIONS: OptionSpec[] = [
 
 export interface StidiFlags {
   /** a whole resolved config (a checkpoint's) may come back through resolve: its layers and init are kept */
-  convs?: StidiConfig['convs']; init?: StidiConfig['init'];
+  convs?: StidiConfig['convs']; init?: StidiConfig['init']; fc?: number[];
   model?: string; binary?: boolean; maps?: number[]; theta?: number[]; eta?: number[]; lambda?: number[];
   gamma?: number; tmax?: number; tau?: number; center?: boolean; etaDecay?: number;
 }
@@ -42,9 +43,22 @@ export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiCon
     if (flags.maps.length !== cfg.convs.length) throw new UsageError('--maps', `needs ${cfg.convs.length} values (one per conv layer of ${model}), got ${flags.maps.length}`);
     cfg.convs = cfg.convs.map((c, l) => ({ ...c, maps: flags.maps![l] }));
   }
+  if (flags.fc) {
+    // new FC layers start like the output layer scaled to their fan-in (same mean drive per neuron)
+    const fanIn = (l: number): number => {
+      let h = cfg.imageShape.height, w = cfg.imageShape.width, c = cfg.imageShape.channels;
+      for (const cv of cfg.convs) { h = Math.floor((h - cv.kernel + 1) / cv.pool); w = Math.floor((w - cv.kernel + 1) / cv.pool); c = cv.maps; }
+      return l === 0 ? c * h * w : flags.fc![l - 1];
+    };
+    if (!flags.init) {
+      const [lo, hi] = cfg.init[cfg.init.length - 1], base = fanIn(0);
+      cfg.init = [...cfg.init.slice(0, cfg.convs.length), ...[...flags.fc, 0].map((_, l) => [lo * base / fanIn(l), hi * base / fanIn(l)] as [number, number])];
+    }
+    cfg.fc = [...flags.fc];
+  }
   for (const key of ['gamma', 'tmax', 'tau', 'etaDecay'] as const) if (flags[key] !== undefined) cfg[key] = flags[key]!;
   if (flags.center !== undefined) cfg.center = flags.center;
-  const n = cfg.convs.length + 1;
+  const n = cfg.convs.length + cfg.fc.length + 1;
   const list = (key: 'theta' | 'eta' | 'lambda', flag: string): number[] => {
     try { return perLayer(flags[key] ?? cfg[key], n); } catch (e) { throw new UsageError(flag, (e as Error).message); }
   };
