@@ -27,13 +27,15 @@ export function chooseDataset(opts: Record<string, unknown>): DatasetName {
 
 /** Parses the algorithm options that were given; refuses options the chosen algorithm lacks. */
 export function algorithmFlags(algo: AlgorithmEntry, opts: Record<string, unknown>): Record<string, unknown> {
-  const mine = new Set(algo.options.map((o) => o.key));
+  const mine = new Map(algo.options.map((o) => [o.key, o]));
   const out: Record<string, unknown> = {};
   for (const spec of allAlgorithmOptions()) {
     const raw = opts[spec.key];
     if (raw === undefined) continue;
-    if (!mine.has(spec.key)) throw new UsageError(spec.flag, `does not apply to --algo ${algo.name}`);
-    out[spec.key] = parseOption(spec, raw as string);
+    const own = mine.get(spec.key);
+    if (!own) throw new UsageError(spec.flag, `does not apply to --algo ${algo.name}`);
+    // the chosen algorithm's own spec: algorithms sharing a flag may differ in choices and bounds
+    out[spec.key] = parseOption(own, raw as string);
   }
   return out;
 }
