@@ -144,6 +144,62 @@ function loop(n: number, f: (i: number) => void): () => void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Proxy learning: one conv layer of fmnist-small (32 -> 32 channels, 3x3, pad 1, 28x28) forward and
+// backward through im2col + GEMM, the IF time step over its output, and the spike-driven conv at a
+// 10% input spike rate (about what the trained network's hidden layers show, bench/results/proxy-snn.json)
+
+function convCases(P: Params): KernelCase[] {
+  const memory = createSharedMemory();
+  const { kernels: k, heapBase } = instantiateKernels(memory, 'fast');
+  const kr = instantiateKernels(memory, 'ref').kernels;
+  const a = new Arena(memory, heapBase);
+  const C = 32, H = 28, Wd = 28, Kk = 3, HW = H * Wd, K = C * Kk * Kk;
+  const x = a.alloc('f32', C * HW), col = a.alloc('f32', K * HW), w = a.alloc('f32', C * K), wt = a.alloc('f32', K * C);
+  const y = a.alloc('f32', C * HW), dy = a.alloc('f32', C * HW), gw = a.alloc('f32', C * K), dx = a.alloc('f32', C * HW);
+  const v = a.alloc('f32', C * HW), spk = a.alloc('f32', C * HW), cnt = a.alloc('f32', C * HW);
+  const list = a.alloc('i32', HW * C), pixCnt = a.alloc('i32', HW);
+  // deterministic pseudo-random contents (a fixed LCG: benchmark inputs, not training)
+  let st = 12345;
+  const rnd = () => { st = (Math.imul(st, 1103515245) + 12345) >>> 0; return st / 4294967296; };
+  const xv = a.view(x), wv = a.view(w), dyv = a.view(dy);
+  for (let i = 0; i < xv.length; i++) xv[i] = rnd() < 0.1 ? 1 : 0;
+  for (let i = 0; i < wv.length; i++) wv[i] = (rnd() - 0.5) / 8;
+  for (let i = 0; i < dyv.length; i++) dyv[i] = rnd() - 0.5;
+  k.f32_transpose(w.offset, C, K, wt.offset);
+  const active = xv.reduce((s2, q) => s2 + q, 0);
+  const S = Math.max(4, P.samples >> 2);
+  const cases: KernelCase[] = [];
+  const shape = `${C}→${C}, 3×3, ${H}×${Wd}`;
+  const flops = 2 * C * K * HW;
+  cases.push({ kernel: 'f32_im2col', label: 'conv input to columns', shape, calls: S, fast: loop(S, () => k.f32_im2col(x.offset, C, H, Wd, Kk, 1, 1, col.offset)),
+    work: { bytes: S * (C * HW + K * HW) * 4, traffic: 'read', wsBytes: K * HW * 4 } });
+  const fwd = (kk: KernelSet) => loop(S, () => { a.view(y).fill(0); kk.f32_gemm_nn_acc(y.offset, HW, C, HW, w.offset, K, col.offset, HW, K); });
+  cases.push({ kernel: 'f32_gemm_nn_acc', label: 'conv forward, y = W col', shape, calls: S, fast: fwd(k), ref: fwd(kr),
+    work: { flops: S * flops, wsBytes: K * HW * 4 } });
+  const gwc = (kk: KernelSet) => loop(S, () => kk.f32_gemm_nt_acc(gw.offset, K, C, K, dy.offset, HW, col.offset, HW, HW));
+  cases.push({ kernel: 'f32_gemm_nt_acc', label: 'conv weight gradient, gW += dy col^T', shape, calls: S, fast: gwc(k), ref: gwc(kr),
+    work: { flops: S * flops, wsBytes: K * HW * 4 } });
+  const dcol = (kk: KernelSet) => loop(S, () => { a.view(col).fill(0); kk.f32_gemm_tn_any(col.offset, HW, K, HW, w.offset, K, dy.offset, HW, C); });
+  cases.push({ kernel: 'f32_gemm_tn_any', label: 'conv input gradient, dcol = W^T dy', shape, calls: S, fast: dcol(k), ref: dcol(kr),
+    work: { flops: S * flops, wsBytes: K * HW * 4 } });
+  const c2i = (kk: KernelSet) => loop(S, () => kk.f32_col2im(col.offset, C, H, Wd, Kk, 1, 1, dx.offset));
+  cases.push({ kernel: 'f32_col2im', label: 'conv columns back to the input gradient', shape, calls: S, fast: c2i(k), ref: c2i(kr),
+    work: { bytes: S * (K * HW + C * HW) * 4, traffic: 'read', wsBytes: K * HW * 4 } });
+  const ifs = (kk: KernelSet) => loop(S, () => kk.if_step(v.offset, y.offset, spk.offset, cnt.offset, C * HW, 2));
+  cases.push({ kernel: 'if_step', label: 'IF time step over the conv output', shape: `${C}×${HW} neurons`, calls: S, fast: ifs(k), ref: ifs(kr),
+    work: { bytes: S * C * HW * 24, traffic: 'update', wsBytes: C * HW * 16 } });
+  const gat = (kk: KernelSet) => loop(S, () => kk.if_conv_gather(x.offset, C, H, Wd, Kk, 1, 1, wt.offset, C, y.offset, list.offset, pixCnt.offset));
+  cases.push({ kernel: 'if_conv_gather', label: 'spike-driven conv (adds active inputs\' weight rows)', shape: `${shape}, ${fmt((100 * active) / (C * HW))}% inputs spiking`,
+    calls: S, fast: gat(k), ref: gat(kr),
+    work: { flops: S * active * Kk * Kk * C, wsBytes: K * C * 4, synOps: S * active * Kk * Kk * C },
+    note: 'flops = one add per active input per tap per output channel (the dense GEMM does 2 per input)' });
+  const rl = (kk: KernelSet) => loop(S, () => kk.f32_relu(dy.offset, dx.offset, C * HW));
+  cases.push({ kernel: 'f32_relu', label: 'ReLU over the conv output', shape: `${C * HW}`, calls: S, fast: rl(k), ref: rl(kr),
+    work: { bytes: S * C * HW * 8, traffic: 'read', wsBytes: C * HW * 8 } });
+  return cases;
+}
+
+// ---------------------------------------------------------------------------------------------
 // S4NN (real weights): forward, update, backprop, minibatch gradient
 
 function s4nnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext): KernelCase[] {
@@ -495,7 +551,7 @@ export const kernels: Benchmark = {
     ctx.log('binary forward kernels (BS4NN 784-600-10):');
     const bin = binaryForward(P, train, test, ctx, ceilings);
     ctx.log('registry kernels:');
-    const cases = [...s4nnCases(P, train, test, ctx), ...bin.cases, ...bnnCases(P, train, test, ctx)];
+    const cases = [...s4nnCases(P, train, test, ctx), ...bin.cases, ...bnnCases(P, train, test, ctx), ...convCases(P)];
     const rows = [...bin.rows];
     for (const c of cases) {
       const r = measureCase(c, P, ceilings);
