@@ -25,9 +25,9 @@ function at(p: usize, i: i32): f64 { return <f64>load<f32>(p + (<usize>i << 2));
 describe("proxy GEMMs", () => {
   it("nn, tn_any, nt: _simd == _ref and == the double-precision sum", () => {
     seed(21);
-    const Ms: i32[] = [1, 4, 5, 9, 13];
-    const Ns: i32[] = [1, 3, 8, 12, 49];
-    const Ks: i32[] = [1, 3, 7, 18];
+    const Ms: i32[] = [1, 5, 9];
+    const Ns: i32[] = [1, 3, 12, 49];
+    const Ks: i32[] = [1, 7, 18];
     for (let x = 0; x < Ms.length; x++) for (let y = 0; y < Ns.length; y++) for (let z = 0; z < Ks.length; z++) {
       const M = Ms[x], N = Ns[y], K = Ks[z], ldc = N + 2;
       for (let kind = 0; kind < 3; kind++) {
@@ -40,6 +40,7 @@ describe("proxy GEMMs", () => {
         else if (kind == 1) { f32_gemm_tn_any_simd(c1, ldc, M, N, a, lda, b, ldb, K); f32_gemm_tn_any_ref(c2, ldc, M, N, a, lda, b, ldb, K); }
         else { f32_gemm_nt_acc_simd(c1, ldc, M, N, a, lda, b, ldb, K); f32_gemm_nt_acc_ref(c2, ldc, M, N, a, lda, b, ldb, K); }
         expect<i32>(diff32(c1, c2, M * ldc)).toBe(-1, "kind " + kind.toString() + " M=" + M.toString() + " N=" + N.toString() + " K=" + K.toString());
+        let close = true;
         for (let r = 0; r < M; r++) for (let col = 0; col < N; col++) {
           let want = at(c, r * ldc + col);
           for (let s = 0; s < K; s++) {
@@ -47,8 +48,9 @@ describe("proxy GEMMs", () => {
             const bv = kind == 2 ? at(b, col * ldb + s) : at(b, s * ldb + col);
             want += av * bv;
           }
-          expect<bool>(Math.abs(at(c1, r * ldc + col) - want) <= 1e-4 * (1 + Math.abs(want))).toBe(true);
+          if (!(Math.abs(at(c1, r * ldc + col) - want) <= 1e-4 * (1 + Math.abs(want)))) close = false;
         }
+        expect<bool>(close).toBe(true, "value, kind " + kind.toString());
         freeAll();
       }
     }
@@ -114,9 +116,9 @@ describe("conv pieces", () => {
 describe("spike-driven accumulation", () => {
   it("if_conv_gather: _simd == _ref, and == im2col + dense GEMM up to rounding", () => {
     seed(24);
-    const Couts: i32[] = [3, 4, 16, 20, 36];
-    const Hs: i32[] = [5, 7, 14];
-    const pcts: i32[] = [0, 5, 30, 100];
+    const Couts: i32[] = [3, 4, 20, 36];
+    const Hs: i32[] = [5, 14];
+    const pcts: i32[] = [0, 7, 100];
     for (let c = 0; c < Couts.length; c++) for (let h = 0; h < Hs.length; h++) for (let p = 0; p < pcts.length; p++) for (let pad = 0; pad <= 1; pad++) {
       const Cin = 3, H = Hs[h], W = Hs[h], k = 3, Cout = Couts[c];
       const Ho = H + 2 * pad - k + 1, Wo = W + 2 * pad - k + 1, P = Ho * Wo, K = Cin * k * k;
@@ -133,7 +135,9 @@ describe("spike-driven accumulation", () => {
       f32_im2col(x, Cin, H, W, k, 1, pad, col);
       f32_gemm_nn_acc_simd(dense, P, Cout, P, w, K, col, P, K);
       memory.copy(yt, y1, <usize>(Cout * P * 4));
-      for (let i = 0; i < Cout * P; i++) expect<bool>(Math.abs(at(yt, i) - at(dense, i)) <= 1e-5 * (1 + Math.abs(at(dense, i)))).toBe(true, "Cout=" + Cout.toString() + " H=" + H.toString());
+      let close = true;
+      for (let i = 0; i < Cout * P; i++) if (!(Math.abs(at(yt, i) - at(dense, i)) <= 1e-5 * (1 + Math.abs(at(dense, i))))) close = false;
+      expect<bool>(close).toBe(true, "Cout=" + Cout.toString() + " H=" + H.toString());
       freeAll();
     }
   });
@@ -147,11 +151,13 @@ describe("spike-driven accumulation", () => {
       if_fc_gather_simd(x, B, nin, wt, nout, y1, list);
       if_fc_gather_ref(x, B, nin, wt, nout, y2, list);
       expect<i32>(diff32(y1, y2, B * nout)).toBe(-1);
+      let close = true;
       for (let b = 0; b < B; b++) for (let j = 0; j < nout; j++) {
         let want: f64 = 0;
         for (let i = 0; i < nin; i++) if (at(x, b * nin + i) != 0) want += at(wt, i * nout + j);
-        expect<bool>(Math.abs(at(y1, b * nout + j) - want) <= 1e-4 * (1 + Math.abs(want))).toBe(true);
+        if (!(Math.abs(at(y1, b * nout + j) - want) <= 1e-4 * (1 + Math.abs(want)))) close = false;
       }
+      expect<bool>(close).toBe(true);
       freeAll();
     }
   });

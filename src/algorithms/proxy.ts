@@ -26,7 +26,8 @@ export const proxy: AlgorithmEntry<ProxyConfig> = {
     { flag: '--model', key: 'model', kind: 'choice', choices: ARCHITECTURE_NAMES, help: 'proxy: named architecture (src/algorithms/proxy/models.ts)' },
     { flag: '--T', key: 'T', kind: 'int', help: 'proxy: SNN time steps (reference 15)', min: 1, max: 10000 },
     { flag: '--eval-T', key: 'evalT', kind: 'ints', help: 'proxy: also report test accuracy after these numbers of time steps', min: 1, max: 10000 },
-    { flag: '--threshold', key: 'threshold', kind: 'float', help: 'proxy: IF threshold (reference 2.0)', min: 1e-9 },
+    // the same flag as s4nn/bs4nn's per-layer thresholds (one option table for all algorithms): one value here
+    { flag: '--theta', key: 'theta', kind: 'floats', help: 'threshold per layer (one value, or one per layer); proxy: one IF threshold (reference 2.0)', min: 1e-9 },
     { flag: '--lr', key: 'lr', kind: 'float', help: 'Adam learning rate', min: 0 },
     { flag: '--weight-decay', key: 'weightDecay', kind: 'float', help: 'proxy: coupled L2 weight decay (reference 1e-6)', min: 0 },
     { flag: '--chunk', key: 'chunk', kind: 'int', help: 'proxy: samples per workspace pass (the ghost-batch size of epoch-0 batch norm)', min: 1, max: 4096 },
@@ -41,11 +42,11 @@ export const proxy: AlgorithmEntry<ProxyConfig> = {
   resolve: (flags, dataset) => {
     const info = DATASETS[dataset as DatasetName];
     if (!info) throw new UsageError('--dataset', `unknown dataset ${dataset}`);
-    // the IF threshold's flag is --threshold (key 'threshold'): the key 'theta' belongs to the TTFS
-    // algorithms' per-layer --theta list, and one key must mean one flag across the registry
-    const { threshold, ...rest } = flags;
-    const cfg = { ...proxy.defaults, ...proxy.datasetDefaults?.[dataset], ...rest,
-      ...(threshold === undefined ? {} : { theta: threshold as number }),
+    if (Array.isArray(flags.theta)) {
+      if (flags.theta.length !== 1) throw new UsageError('--theta', `proxy takes one threshold for every layer, got ${flags.theta.length} values`);
+      flags = { ...flags, theta: flags.theta[0] };
+    }
+    const cfg = { ...proxy.defaults, ...proxy.datasetDefaults?.[dataset], ...flags,
       input: { channels: info.channels, height: info.height, width: info.width } } as ProxyConfig;
     architecture(cfg.model);
     if (!(cfg.lr > 0)) throw new UsageError('--lr', 'must be > 0');
