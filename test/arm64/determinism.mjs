@@ -22,11 +22,14 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const TIMEOUT_MS = Number(process.env.SNN_ARM64_TIMEOUT_S ?? 600) * 1000;
 
-const COMMON = ['--dataset', 'mnist', '--hidden', '64', '--epochs', '1', '--batch-size', '40',
+const COMMON = ['--dataset', 'mnist', '--epochs', '1', '--batch-size', '40',
   '--limit-train', '2000', '--limit-test', '500', '--workers', '2', '--shards', '4', '--seed', '3', '--no-progress'];
 const CASES = [
-  { name: 'bnn', args: ['--algo', 'bnn'] },
-  { name: 'bs4nn', args: ['--algo', 'bs4nn', '--eta', '8'] },
+  { name: 'bnn', args: ['--algo', 'bnn', '--hidden', '64'] },
+  { name: 'bs4nn', args: ['--algo', 'bs4nn', '--hidden', '64', '--eta', '8'] },
+  // conv, batch norm, IF dynamics and Adam: float-heavy paths where a platform difference would show
+  { name: 'proxy', args: ['--algo', 'proxy', '--model', 'tiny', '--lr', '0.003'] },
+  { name: 'stidi', args: ['--algo', 'stidi', '--maps', '2'] },
 ];
 
 const log = (msg) => process.stdout.write(`[arm64-determinism] ${msg}\n`);
