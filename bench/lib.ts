@@ -146,6 +146,8 @@ export const r2 = (x: number): number => Math.round(x * 100) / 100;
 export const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 /** n significant digits, for JSON that stays readable */
 export const sig = (x: number, n = 4): number => (Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(n)) : x);
+/** a / b to 3 significant digits: the side-by-side ratios of the peer benchmarks */
+export const ratio = (a: number, b: number): number => sig(a / b, 3);
 
 export function fmt(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return 'n/a';

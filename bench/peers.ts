@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { loadDataset } from '../src/data/index.js';
-import { type Benchmark, type BenchContext, EPOCH, ROOT, fmt, lastLines, median, pick, runChild, sig, stat } from './lib.js';
+import { type Benchmark, type BenchContext, EPOCH, ROOT, fmt, lastLines, median, pick, runChild, sig, stat, ratio } from './lib.js';
 import { TRAIN_CONFIGS, summariseTrain, trainOnce } from './trainer.js';
 import type { TrainChildResult, TrainSpec } from './child.js';
 
@@ -74,8 +74,6 @@ export function blasEnv(threads: number | null): NodeJS.ProcessEnv {
   if (threads !== null) { env.OPENBLAS_NUM_THREADS = String(threads); env.OMP_NUM_THREADS = String(threads); env.MKL_NUM_THREADS = String(threads); }
   return env;
 }
-
-const ratio = (a: number, b: number) => sig(a / b, 3);
 
 export const peers: Benchmark = {
   name: 'peers',

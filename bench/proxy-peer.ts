@@ -14,7 +14,7 @@ import { DATASETS, loadDataset } from '../src/data/index.js';
 import { epochPermutation } from '../src/train/rng.js';
 import { ARCHITECTURES } from '../src/algorithms/proxy/models.js';
 import type { ProxyConfig } from '../src/algorithms/proxy/network.js';
-import { type Benchmark, ROOT, fmt, pick, runChild, sig } from './lib.js';
+import { type Benchmark, ROOT, fmt, pick, runChild, sig, ratio } from './lib.js';
 import { blasEnv, ensureFastBlas, ensurePython } from './peers.js';
 import { stepCliEquivalent, type StepChildResult, type StepSpec } from './step-child.js';
 
@@ -25,8 +25,6 @@ const STEP_CHILD_JS = path.join(ROOT, 'dist', 'bench', 'step-child.js');
 function proxyConfig(model: string): ProxyConfig {
   return ALGORITHMS.proxy.resolve({ model }, DATASET) as ProxyConfig;
 }
-
-const ratio = (a: number, b: number) => sig(a / b, 3);
 
 export const proxyPeer: Benchmark = {
   name: 'proxy-peer',
