@@ -11,7 +11,7 @@ import { UsageError } from '../errors.js';
 
 export const PROXY_DEFAULTS: Omit<ProxyConfig, 'input'> = {
   model: 'fmnist-small', T: 15, evalT: [5, 10, 15, 30], theta: 2.0,
-  lr: 1e-4, beta1: 0.8, beta2: 0.99, eps: 1e-8, weightDecay: 1e-6,
+  lr: 1e-4, lrDecay: 1, beta1: 0.8, beta2: 0.99, eps: 1e-8, weightDecay: 1e-6,
   bnMomentum: 0.1, bnEps: 1e-5, bnBatchEpochs: 1, chunk: 16, targetCount: 1, augment: 'crop26pad1', snnPath: 'sparse',
 };
 
@@ -29,6 +29,7 @@ export const proxy: AlgorithmEntry<ProxyConfig> = {
     // the same flag as s4nn/bs4nn's per-layer thresholds (one option table for all algorithms): one value here
     { flag: '--theta', key: 'theta', kind: 'floats', help: 'threshold per layer (one value, or one per layer); proxy: one IF threshold (reference 2.0)', min: 1e-9 },
     { flag: '--lr', key: 'lr', kind: 'float', help: 'Adam learning rate', min: 0 },
+    { flag: '--lr-decay', key: 'lrDecay', kind: 'float', help: 'learning-rate factor per epoch; proxy: lr · decay^epoch (reference 1: constant)', min: 0, max: 1 },
     { flag: '--weight-decay', key: 'weightDecay', kind: 'float', help: 'proxy: coupled L2 weight decay (reference 1e-6)', min: 0 },
     { flag: '--chunk', key: 'chunk', kind: 'int', help: 'proxy: samples per workspace pass (the ghost-batch size of epoch-0 batch norm)', min: 1, max: 4096 },
     { flag: '--target-count', key: 'targetCount', kind: 'float', help: 'proxy: target spike count of the label (reference one-hot: 1)', min: 0 },

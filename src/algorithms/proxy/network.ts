@@ -39,6 +39,8 @@ export interface ProxyConfig {
   evalT: number[];
   theta: number;
   lr: number; beta1: number; beta2: number; eps: number; weightDecay: number;
+  /** the learning rate is lr · lrDecay^epoch (reference: 1, a constant rate) */
+  lrDecay: number;
   bnMomentum: number; bnEps: number;
   /** epochs that use batch statistics (the reference: 1) */
   bnBatchEpochs: number;
@@ -380,11 +382,19 @@ export class ProxyNetwork {
     if (this.k.f32_nonfinite_any(ws.grad.offset, this.plan.paramFloats)) throw new NumericalError('proxy gradients', -1, 'NaN or Inf');
     sc[S_STEP]++; sc[S_B1] *= c.beta1; sc[S_B2] *= c.beta2;
     this.k.f32_adam_step(this.params.offset, ws.grad.offset, this.adamM.offset, this.adamV.offset, this.plan.paramFloats,
-      c.lr, c.beta1, c.beta2, c.eps, 1 - sc[S_B1], 1 - sc[S_B2], c.weightDecay, 0);
+      this.learningRate(), c.beta1, c.beta2, c.eps, 1 - sc[S_B1], 1 - sc[S_B2], c.weightDecay, 0);
     this.refreshTransposed();
     if (this.batchStats) this.updateRunning(st, st[this.statsLen - 2]);
     sc[S_LOSS] += loss; sc[S_SEEN] += st[this.statsLen - 2];
     this.clearWorkspace(ws);
+  }
+
+  /** lr · lrDecay^epoch, by repeated multiplication (the same bits on every platform, unlike a library pow) */
+  learningRate(): number {
+    let lr = this.cfg.lr;
+    const decay = this.cfg.lrDecay ?? 1;  // checkpoints written before the option existed: constant rate
+    for (let e = 0; e < this.sc[S_EPOCH]; e++) lr *= decay;
+    return lr;
   }
 
   /** running = (1 - m) running + m batch (unbiased variance), as torch.nn.BatchNorm2d in train mode. */
