@@ -8,9 +8,9 @@ import { TtfsModel } from './ttfs/model.js';
 import { TTFS_OPTIONS, resolveTtfsConfig } from './ttfs/options.js';
 
 export const BS4NN_DEFAULTS: TtfsConfig = {
-  hidden: [600], theta: [100, 100], eta: [0.1, 0.1], lambda: [0, 0], init: [[0, 5], [0, 48]],
+  hidden: [600], theta: [100, 100], eta: [0.1, 0.1], etaDecay: 1, lambda: [0, 0], init: [[0, 5], [0, 48]],
   gamma: 1, tmax: 256, binary: true, alphaInit: [5, 5], alphaLr: [0.01, 0.01], encoding: 'bs4nn',
-  noSpikeTarget: 'none', deadNeuronReinit: false, deadFraction: 0.001,
+  noSpikeTarget: 'none', deadNeuronReinit: 'off', deadFraction: 0.001,
 };
 
 export const bs4nn: AlgorithmEntry<TtfsConfig> = {

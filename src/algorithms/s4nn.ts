@@ -6,9 +6,9 @@ import { TtfsModel } from './ttfs/model.js';
 import { TTFS_OPTIONS, resolveTtfsConfig } from './ttfs/options.js';
 
 export const S4NN_DEFAULTS: TtfsConfig = {
-  hidden: [400], theta: [100, 100], eta: [0.2, 0.2], lambda: [1e-6, 1e-6], init: [[0, 5], [0, 48]],
+  hidden: [400], theta: [100, 100], eta: [0.2, 0.2], etaDecay: 1, lambda: [1e-6, 1e-6], init: [[0, 5], [0, 48]],
   gamma: 3, tmax: 256, binary: false, alphaInit: [1, 1], alphaLr: [0, 0], encoding: 's4nn',
-  noSpikeTarget: 'pull-label', deadNeuronReinit: true, deadFraction: 0.001,
+  noSpikeTarget: 'pull-label', deadNeuronReinit: 'inputs', deadFraction: 0.001,
 };
 
 export const s4nn: AlgorithmEntry<TtfsConfig> = {

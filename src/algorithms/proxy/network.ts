@@ -26,6 +26,7 @@ import { convBackward, convForward } from '../../nn/conv.js';
 import { linearBackward, linearForward } from '../../nn/linear.js';
 import { bnBackward, bnEvalCoeffs, bnTrainCoeffs, type BnCoeffs } from '../../nn/batchnorm.js';
 import { RandomStream } from '../../train/rng.js';
+import { decayed } from '../../train/schedule.js';
 import { NumericalError, UsageError } from '../../errors.js';
 import { WASM_LIMIT, gib } from '../memory-budget.js';
 import type { Augment } from './augment.js';
@@ -389,13 +390,8 @@ export class ProxyNetwork {
     this.clearWorkspace(ws);
   }
 
-  /** lr · lrDecay^epoch, by repeated multiplication (the same bits on every platform, unlike a library pow) */
-  learningRate(): number {
-    let lr = this.cfg.lr;
-    const decay = this.cfg.lrDecay ?? 1;  // checkpoints written before the option existed: constant rate
-    for (let e = 0; e < this.sc[S_EPOCH]; e++) lr *= decay;
-    return lr;
-  }
+  /** lr · lrDecay^epoch (checkpoints written before the option existed: a constant rate) */
+  learningRate(): number { return decayed(this.cfg.lr, this.cfg.lrDecay ?? 1, this.sc[S_EPOCH]); }
 
   /** running = (1 - m) running + m batch (unbiased variance), as torch.nn.BatchNorm2d in train mode. */
   updateRunning(st: Float64Array, samples: number): void {

@@ -3,6 +3,15 @@
 import type { TtfsEncoding } from './encode.js';
 import type { NoSpikeTarget } from './targets.js';
 
+export const DEAD_NEURON_RULES = ['inputs', 'revive', 'off'] as const;
+export type DeadNeuronRule = typeof DEAD_NEURON_RULES[number];
+
+/** the rule of a config, also for checkpoints written when it was a boolean */
+export function deadNeuronRule(cfg: TtfsConfig): DeadNeuronRule {
+  const r = cfg.deadNeuronReinit;
+  return r === true ? 'inputs' : r === false ? 'off' : r;
+}
+
 export interface TtfsConfig {
   /** hidden layer sizes, e.g. [600] */
   hidden: number[];
@@ -10,6 +19,8 @@ export interface TtfsConfig {
   theta: number[];
   /** learning rates per layer */
   eta: number[];
+  /** learning rates are eta · etaDecay^epoch (the reference codes: 1, constant) */
+  etaDecay: number;
   /** L2 decay per layer, applied every update */
   lambda: number[];
   /** init U[lo, hi] per layer */
@@ -22,8 +33,11 @@ export interface TtfsConfig {
   alphaLr: number[];
   encoding: TtfsEncoding;
   noSpikeTarget: NoSpikeTarget;
-  /** S4NN: re-initialise hidden neurons that fired on < deadFraction of an epoch's samples */
-  deadNeuronReinit: boolean;
+  /** hidden neurons that fired on < deadFraction of an epoch's samples, at the epoch's end: 'inputs' (S4NN's
+   *  rule) redraws their input weights; 'revive' also zeroes their outgoing weights, so the network's
+   *  function does not jump (docs/ttfs.md); 'off' (BS4NN's code) leaves them. Checkpoints from before the
+   *  choice existed hold true / false, read as 'inputs' / 'off'. */
+  deadNeuronReinit: DeadNeuronRule | boolean;
   deadFraction: number;
 }
 

@@ -2,6 +2,7 @@
 import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleResult, ShardOutcome, ShardTask, WeightMatrix } from '../types.js';
 import { judgeTtfs, type DecisionRule } from '../../train/decision.js';
 import type { TtfsConfig } from './config.js';
+import { decayed } from '../../train/schedule.js';
 import { TtfsNetwork, type Workspace } from './network.js';
 
 export class TtfsModel implements Model {
@@ -70,7 +71,8 @@ export class TtfsModel implements Model {
 
   endEpoch(seed: number, epoch: number, samples: number): Record<string, number> {
     const reset = this.net.endEpoch(seed, epoch, samples);
-    const out: Record<string, number> = { deadNeuronsReset: reset };
+    this.net.etaScale = decayed(1, this.cfg.etaDecay ?? 1, epoch + 1);
+    const out: Record<string, number> = { deadNeuronsReset: reset, etaScale: this.net.etaScale };
     this.net.layers.forEach((_, l) => { if (this.cfg.binary) out[`alpha${l}`] = this.net.alpha(l); });
     return out;
   }
@@ -81,10 +83,11 @@ export class TtfsModel implements Model {
     this.net.fold();
     const tensors: Record<string, Float32Array | Float64Array> = {};
     this.net.layers.forEach((L, l) => { tensors[`w${l}`] = this.ctx.arena.view(L.w).slice(); });
-    return { scalars: { alpha: this.net.layers.map((_, l) => this.net.alpha(l)), theta: this.net.layers.map((_, l) => this.net.theta(l)) }, tensors };
+    return { scalars: { alpha: this.net.layers.map((_, l) => this.net.alpha(l)), theta: this.net.layers.map((_, l) => this.net.theta(l)), etaScale: this.net.etaScale }, tensors };
   }
 
   loadState(s: ModelState): void {
+    this.net.etaScale = typeof s.scalars.etaScale === 'number' ? s.scalars.etaScale : 1;
     this.net.layers.forEach((L, l) => {
       const w = s.tensors[`w${l}`];
       if (!w || w.length !== L.nIn * L.stride) throw new Error(`state lacks layer ${l} weights of ${L.nIn}x${L.stride}`);

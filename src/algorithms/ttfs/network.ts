@@ -8,7 +8,7 @@ import type { KernelSet } from '../../wasm/kernels.js';
 import { RandomStream } from '../../train/rng.js';
 import { NumericalError, UsageError } from '../../errors.js';
 import { WASM_LIMIT, gib, assertShardsFit } from '../memory-budget.js';
-import type { TtfsConfig } from './config.js';
+import { deadNeuronRule, type TtfsConfig } from './config.js';
 import { encodeLatencies } from './encode.js';
 import { relativeTargets, normalisedError, normaliseInPlace } from './targets.js';
 
@@ -71,6 +71,8 @@ export class TtfsNetwork {
   readonly layers: TtfsLayer[] = [];
   /** [theta_0..theta_L-1, alpha_0..alpha_L-1] in shared memory: workers read the current values */
   private readonly scalars: Tensor<'f64'>;
+  /** etaDecay ** (epochs completed): the learning-rate schedule's factor for eta and alphaLr (updates run on the main thread only) */
+  etaScale = 1;
   readonly nClasses: number;
   readonly main: Workspace;
   readonly shards: Workspace[] = [];
@@ -137,6 +139,8 @@ export class TtfsNetwork {
   }
 
   theta(l: number): number { return this.arena.view(this.scalars)[l]; }
+  /** layer l's learning rate now: cfg.eta[l] times the schedule's factor */
+  eta(l: number): number { return this.cfg.eta[l] * this.etaScale; }
   alpha(l: number): number { return this.arena.view(this.scalars)[this.layers.length + l]; }
   setTheta(l: number, v: number): void { this.arena.view(this.scalars)[l] = v; }
   setAlpha(l: number, v: number): void { this.arena.view(this.scalars)[this.layers.length + l] = v; }
@@ -323,12 +327,12 @@ export class TtfsNetwork {
       const L = this.layers[l], W = ws.layers[l];
       const tIn = this.inputTimes(ws, l);
       // the update on the stored weights, then the decay on the layer's scale (see scale())
-      const eta = cfg.eta[l] / this.scale(l);
+      const eta = this.eta(l) / this.scale(l);
       const s = k.ttfs_update_f32(L.w.offset, L.nIn, L.nOut, L.stride, tIn.offset, W.tOut.offset, W.delta.offset,
         eta, 0, L.sgn ? L.sgn.offset : 0);
       this.boundUpdate(l, eta, 0);
       if (cfg.lambda[l] !== 0) {
-        this.setScale(l, this.scale(l) * (1 - cfg.eta[l] * cfg.lambda[l]));
+        this.setScale(l, this.scale(l) * (1 - this.eta(l) * cfg.lambda[l]));
         if (!(this.scale(l) >= 0.5)) this.fold();
       }
       if (cfg.binary) this.updateAlpha(l, s);
@@ -344,7 +348,7 @@ export class TtfsNetwork {
   /** BS4NN's scale step alpha -= alphaLr * S / (nIn nOut) from the update's S (summed over the batch). */
   private updateAlpha(l: number, s: number): void {
     const L = this.layers[l];
-    const alpha = this.alpha(l) - this.cfg.alphaLr[l] * (s / (L.nIn * L.nOut));
+    const alpha = this.alpha(l) - this.cfg.alphaLr[l] * this.etaScale * (s / (L.nIn * L.nOut));
     if (!(alpha > 0 && alpha < Infinity)) {
       throw new NumericalError(`layer ${l} scale alpha`, -1, `alpha = ${alpha} after its update (must stay positive and finite; lower --alpha-lr)`);
     }
@@ -414,14 +418,14 @@ export class TtfsNetwork {
         const t = this.arena.view(W.touched), rowBytes = L.stride * 4;
         for (let r = 0; r < L.nIn; r++) {
           if (!t[r]) continue;
-          k.f32_sgd_step(L.w.offset + r * rowBytes, W.grad.offset + r * rowBytes, L.stride, cfg.eta[l] / batch, 0);
+          k.f32_sgd_step(L.w.offset + r * rowBytes, W.grad.offset + r * rowBytes, L.stride, this.eta(l) / batch, 0);
           if (L.sgn) k.f32_sign_i16(L.w.offset + r * rowBytes, L.sgn.offset + r * L.stride * 2, L.stride);
         }
       } else {
-        k.f32_sgd_step(L.w.offset, W.grad.offset, L.nIn * L.stride, cfg.eta[l] / batch, cfg.lambda[l] * batch);
+        k.f32_sgd_step(L.w.offset, W.grad.offset, L.nIn * L.stride, this.eta(l) / batch, cfg.lambda[l] * batch);
         this.refreshSigns(L);
       }
-      this.boundUpdate(l, cfg.eta[l], cfg.lambda[l]);
+      this.boundUpdate(l, this.eta(l), cfg.lambda[l]);
       if (cfg.binary) this.updateAlpha(l, ag[l] / batch);
       this.clearTouched(W, L.stride);
     });
@@ -436,25 +440,34 @@ export class TtfsNetwork {
   }
 
   /** S4NN's dead-neuron rule: re-initialise the input weights of hidden neurons that fired on fewer
-   *  than deadFraction of the epoch's samples. Returns how many were reset. Clears the counts. */
+   *  than deadFraction of the epoch's samples ('revive': and zero their outgoing weights). Returns how
+   *  many were reset. Clears the counts. */
   endEpoch(seed: number, epoch: number, samples: number): number {
     this.fold();
+    const rule = deadNeuronRule(this.cfg);
     let reset = 0, base = 0;
     const fc = this.arena.view(this.main.fireCount);
     for (let l = 0; l < this.layers.length - 1; l++) {
-      const L = this.layers[l];
-      if (this.cfg.deadNeuronReinit && samples > 0) {
+      const L = this.layers[l], next = this.layers[l + 1];
+      if (rule !== 'off' && samples > 0) {
         const [lo, hi] = this.cfg.init[l];
         const r = new RandomStream(seed, 'reinit', epoch, l);
-        const w = this.arena.view(L.w);
+        const w = this.arena.view(L.w), wNext = this.arena.view(next.w);
         let resetHere = 0;
         for (let j = 0; j < L.nOut; j++) {
           if (fc[base + j] < this.cfg.deadFraction * samples) {
             for (let i = 0; i < L.nIn; i++) w[i * L.stride + j] = lo + (hi - lo) * r.uniform(j * L.nIn + i);
+            // a dead neuron's outgoing weights had no effect while it was silent, and nothing trained them:
+            // after a long silence they are often strongly negative (the neuron died pushing wrong outputs
+            // later), and waking it with fresh input weights would silence the layer above at once
+            if (rule === 'revive') for (let k = 0; k < next.nOut; k++) wNext[j * next.stride + k] = 0;
             resetHere++;
           }
         }
-        if (resetHere > 0) { this.refreshSigns(L); this.wBound[l] = Math.max(this.wBound[l], Math.abs(lo), Math.abs(hi)); }
+        if (resetHere > 0) {
+          this.refreshSigns(L); this.wBound[l] = Math.max(this.wBound[l], Math.abs(lo), Math.abs(hi));
+          if (rule === 'revive') this.refreshSigns(next);
+        }
         reset += resetHere;
       }
       base += L.nOut;

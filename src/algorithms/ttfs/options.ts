@@ -2,18 +2,20 @@
 import { UsageError } from '../../errors.js';
 import type { OptionSpec } from '../types.js';
 import type { TtfsConfig } from './config.js';
-import { perLayer } from './config.js';
+import { DEAD_NEURON_RULES, perLayer } from './config.js';
 
 export const TTFS_OPTIONS: OptionSpec[] = [
   { flag: '--hidden', key: 'hidden', kind: 'ints', help: 'hidden layer sizes, comma-separated (e.g. 600 or 400,400)', min: 1, max: 32766 },
   { flag: '--theta', key: 'theta', kind: 'floats', help: 'threshold per layer (one value, or one per layer)', min: 1e-9 },
   { flag: '--eta', key: 'eta', kind: 'floats', help: 'learning rate per layer', min: 0 },
+  { flag: '--eta-decay', key: 'etaDecay', kind: 'float', help: 'multiply the learning rates by this after every epoch (default 1: the reference codes\' constant rate)', min: 0, max: 1 },
   { flag: '--lambda', key: 'lambda', kind: 'floats', help: 'L2 weight decay per layer', min: 0 },
   { flag: '--gamma', key: 'gamma', kind: 'int', help: 'target margin (time steps)', min: 0, max: 255 },
   { flag: '--tmax', key: 'tmax', kind: 'int', help: 'simulation length (the encodings assume 256)', min: 4, max: 4096 },
   { flag: '--init-hidden', key: 'initHidden', kind: 'floats', help: 'hidden init range lo,hi' },
   { flag: '--init-output', key: 'initOutput', kind: 'floats', help: 'output init range lo,hi' },
   { flag: '--alpha-init', key: 'alphaInit', kind: 'floats', help: 'binary: initial scale per layer', min: 1e-9 },
+  { flag: '--dead-neuron-reinit', key: 'deadNeuronReinit', kind: 'choice', choices: [...DEAD_NEURON_RULES], help: 'hidden neurons silent on < 0.1% of an epoch: inputs (S4NN: redraw input weights), revive (also zero outgoing weights), off' },
   { flag: '--alpha-lr', key: 'alphaLr', kind: 'floats', help: 'binary: scale learning rate per layer', min: 0 },
 ];
 
