@@ -81,9 +81,9 @@ async function runConfig(c: ScaleConfig, train: ImageSource & { count: number },
     // warm-up: V8 tiers up per thread, so every executor warms its own workers
     let est = 0;
     for (const m of MODES) {
-      const t0 = performance.now();
-      for (let i = 0; i < (c.warmSteps ?? P.warmSteps); i++) await step(m);
-      if (m === 'inline') est = (performance.now() - t0) / P.warmSteps;
+      const t0 = performance.now(), warm = c.warmSteps ?? P.warmSteps;
+      for (let i = 0; i < warm; i++) await step(m);
+      if (m === 'inline') est = (performance.now() - t0) / warm;
     }
     const steps = Math.max(3, Math.round(P.blockMs / Math.max(est, 0.1)));
     const blocks: Record<Mode, { samplesPerSecond: number[]; steps: StepTimes[]; load: CpuWindow[] }> = {

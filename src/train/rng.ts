@@ -72,6 +72,15 @@ export class RandomStream {
   }
 }
 
+/**
+ * Fills w, a [rows][stride] matrix of which the first cols columns are used, with U[lo, hi) draws
+ * lo + (hi - lo) * uniform(i * cols + j) of stream r; padding columns are zeroed.
+ */
+export function fillUniformRows(w: Float32Array, rows: number, cols: number, stride: number, lo: number, hi: number, r: RandomStream): void {
+  w.fill(0);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) w[i * stride + j] = lo + (hi - lo) * r.uniform(i * cols + j);
+}
+
 /** Fisher-Yates permutation of 0..n-1 for (seed, epoch): the epoch's sample order. */
 export function epochPermutation(seed: number, epoch: number, n: number): Uint32Array {
   const perm = new Uint32Array(n);

@@ -8,17 +8,20 @@ import { TtfsNetwork } from '../../src/algorithms/ttfs/network.js';
 import type { TtfsConfig } from '../../src/algorithms/ttfs/config.js';
 import { S4NN_DEFAULTS } from '../../src/algorithms/s4nn.js';
 import { BS4NN_DEFAULTS } from '../../src/algorithms/bs4nn.js';
+import { TtfsModel } from '../../src/algorithms/ttfs/model.js';
+import type { Arena } from '../../src/wasm/arena.js';
 import { kernelEnv, xorshift } from '../helpers.js';
 
 const N_IN = 64, HIDDEN = 12, CLASSES = 4;
 
-function network(over: Partial<TtfsConfig>, seed = 5): TtfsNetwork {
+function setup(over: Partial<TtfsConfig>, seed = 5): { net: TtfsNetwork; arena: Arena } {
   const { k, arena } = kernelEnv();
   const cfg: TtfsConfig = { ...S4NN_DEFAULTS, hidden: [HIDDEN], theta: [20, 8], init: [[0, 2], [0, 4]], ...over };
   const net = new TtfsNetwork(arena, k, N_IN, CLASSES, cfg);
   net.initialise(seed);
-  return net;
+  return { net, arena };
 }
+const network = (over: Partial<TtfsConfig>, seed = 5): TtfsNetwork => setup(over, seed).net;
 
 const weights = (net: TtfsNetwork) => net.exportWeights().map((w) => [...w]);
 
@@ -48,10 +51,10 @@ for (const [name, defaults] of [['s4nn', S4NN_DEFAULTS], ['bs4nn', BS4NN_DEFAULT
 test('dead-neuron rules: inputs redraws input weights, revive also zeroes outgoing weights, off leaves both', () => {
   const dead = [2, 7];
   const results = Object.fromEntries((['inputs', 'revive', 'off'] as const).map((rule) => {
-    const net = network({ deadNeuronReinit: rule });
+    const { net, arena } = setup({ deadNeuronReinit: rule });
     const before = weights(net);
     // every hidden neuron fired on 500 of 1,000 samples, except the dead ones (0 < 0.1% of 1,000)
-    const fc = (net as unknown as { arena: { view: (t: unknown) => Float64Array } }).arena.view(net.main.fireCount);
+    const fc = arena.view(net.main.fireCount);
     fc.fill(500); for (const j of dead) fc[j] = 0;
     const reset = net.endEpoch(9, 0, 1000);
     return [rule, { reset, before, after: weights(net) }];
@@ -74,4 +77,24 @@ test('dead-neuron rules: inputs redraws input weights, revive also zeroes outgoi
   }
   // the redrawn input weights are the same draw under both rules
   assert.deepEqual(results.inputs.after[0], results.revive.after[0]);
+});
+
+test('the model sets etaScale = decay^(epochs completed) at each epoch end, and checkpoints carry it', () => {
+  const { k, arena } = kernelEnv();
+  const cfg: TtfsConfig = { ...S4NN_DEFAULTS, hidden: [HIDDEN], etaDecay: 0.9 };
+  const model = new TtfsModel({ arena, kernels: k, nInput: N_IN, nClasses: CLASSES }, cfg);
+  model.initialise(1);
+  assert.equal(model.net.etaScale, 1, 'epoch 0 trains at the full rate');
+  let want = 1;
+  for (let e = 0; e < 3; e++) {
+    want *= 0.9;
+    const out = model.endEpoch(1, e, 0);
+    assert.equal(model.net.etaScale, want, `after epoch ${e}`);
+    assert.equal(out.etaScale, want);
+  }
+  const state = model.state();
+  const fresh = kernelEnv();
+  const resumed = new TtfsModel({ arena: fresh.arena, kernels: fresh.k, nInput: N_IN, nClasses: CLASSES }, cfg);
+  resumed.loadState(state);
+  assert.equal(resumed.net.etaScale, want, 'a resumed run continues the schedule');
 });

@@ -6,7 +6,7 @@
 // that builds the same network over the same memory finds every tensor at the same offset.
 import type { Arena, Tensor } from '../../wasm/arena.js';
 import type { KernelSet } from '../../wasm/kernels.js';
-import { RandomStream } from '../../train/rng.js';
+import { RandomStream, fillUniformRows } from '../../train/rng.js';
 import { NumericalError } from '../../errors.js';
 import { relativeTargets, normaliseInPlace } from '../ttfs/targets.js';
 import type { StidiConfig } from './config.js';
@@ -112,11 +112,7 @@ export class StidiNetwork {
   initialise(seed: number): void {
     this.layers.forEach((L, l) => {
       const [lo, hi] = this.cfg.init[l];
-      const r = new RandomStream(seed, 'init', l, 0);
-      const w = this.arena.view(L.w);
-      w.fill(0);
-      const rows = L.k * L.k * L.cin;
-      for (let i = 0; i < rows; i++) for (let j = 0; j < L.cout; j++) w[i * L.cs + j] = lo + (hi - lo) * r.uniform(i * L.cout + j);
+      fillUniformRows(this.arena.view(L.w), L.k * L.k * L.cin, L.cout, L.cs, lo, hi, new RandomStream(seed, 'init', l, 0));
       this.setTheta(l, this.cfg.theta[l]);
       this.refreshBinary(l);
     });

@@ -45,11 +45,8 @@ export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiCon
   }
   if (flags.fc) {
     // new FC layers start like the output layer scaled to their fan-in (same mean drive per neuron)
-    const fanIn = (l: number): number => {
-      let h = cfg.imageShape.height, w = cfg.imageShape.width, c = cfg.imageShape.channels;
-      for (const cv of cfg.convs) { h = Math.floor((h - cv.kernel + 1) / cv.pool); w = Math.floor((w - cv.kernel + 1) / cv.pool); c = cv.maps; }
-      return l === 0 ? c * h * w : flags.fc![l - 1];
-    };
+    const last = pooledShapes(cfg).at(-1)!;
+    const fanIn = (l: number): number => (l === 0 ? last.c * last.h * last.w : flags.fc![l - 1]);
     if (!flags.init) {
       const [lo, hi] = cfg.init[cfg.init.length - 1], base = fanIn(0);
       cfg.init = [...cfg.init.slice(0, cfg.convs.length), ...[...flags.fc, 0].map((_, l) => [lo * base / fanIn(l), hi * base / fanIn(l)] as [number, number])];
@@ -68,10 +65,18 @@ export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiCon
   if (cfg.init.length !== n) throw new UsageError('--model', `${model}: init needs ${n} ranges (one per layer), got ${cfg.init.length}`);
   if (cfg.gamma >= cfg.tmax) throw new UsageError('--gamma', `must be below --tmax (${cfg.tmax})`);
   // the geometry must leave at least one neuron per map after every conv and pooling
-  let h = cfg.imageShape.height, w = cfg.imageShape.width;
-  cfg.convs.forEach((c, l) => {
-    h = Math.floor((h - c.kernel + 1) / c.pool); w = Math.floor((w - c.kernel + 1) / c.pool);
+  pooledShapes(cfg).slice(1).forEach(({ h, w }, l) => {
     if (h < 1 || w < 1) throw new UsageError('--model', `${model}: conv layer ${l} leaves no output on ${dataset}'s ${info.height}x${info.width} images`);
   });
   return cfg;
+}
+
+/** The map (channels, height, width) entering the network and after each conv layer with its pooling (valid conv, stride 1). */
+function pooledShapes(cfg: StidiConfig): { c: number; h: number; w: number }[] {
+  const out = [{ c: cfg.imageShape.channels, h: cfg.imageShape.height, w: cfg.imageShape.width }];
+  for (const cv of cfg.convs) {
+    const p = out[out.length - 1];
+    out.push({ c: cv.maps, h: Math.floor((p.h - cv.kernel + 1) / cv.pool), w: Math.floor((p.w - cv.kernel + 1) / cv.pool) });
+  }
+  return out;
 }

@@ -5,7 +5,7 @@
 // network over the same memory finds every tensor at the same offset.
 import { Arena, padTo8, type Tensor } from '../../wasm/arena.js';
 import type { KernelSet } from '../../wasm/kernels.js';
-import { RandomStream } from '../../train/rng.js';
+import { RandomStream, fillUniformRows } from '../../train/rng.js';
 import { NumericalError, UsageError } from '../../errors.js';
 import { WASM_LIMIT, gib, assertShardsFit } from '../memory-budget.js';
 import { deadNeuronRule, type TtfsConfig } from './config.js';
@@ -71,7 +71,7 @@ export class TtfsNetwork {
   readonly layers: TtfsLayer[] = [];
   /** [theta_0..theta_L-1, alpha_0..alpha_L-1] in shared memory: workers read the current values */
   private readonly scalars: Tensor<'f64'>;
-  /** etaDecay ** (epochs completed): the learning-rate schedule's factor for eta and alphaLr (updates run on the main thread only) */
+  /** etaDecay^(epochs completed): the learning-rate schedule's factor for eta and alphaLr (updates run on the main thread only) */
   etaScale = 1;
   readonly nClasses: number;
   readonly main: Workspace;
@@ -176,10 +176,7 @@ export class TtfsNetwork {
   initialise(seed: number): void {
     this.layers.forEach((L, l) => {
       const [lo, hi] = this.cfg.init[l];
-      const r = new RandomStream(seed, 'init', l, 0);
-      const w = this.arena.view(L.w);
-      w.fill(0);
-      for (let i = 0; i < L.nIn; i++) for (let j = 0; j < L.nOut; j++) w[i * L.stride + j] = lo + (hi - lo) * r.uniform(i * L.nOut + j);
+      fillUniformRows(this.arena.view(L.w), L.nIn, L.nOut, L.stride, lo, hi, new RandomStream(seed, 'init', l, 0));
       this.refreshSigns(L);
       this.setTheta(l, this.cfg.theta[l]);
       this.setScale(l, 1);
