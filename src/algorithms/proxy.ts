@@ -12,7 +12,7 @@ import { UsageError } from '../errors.js';
 export const PROXY_DEFAULTS: Omit<ProxyConfig, 'input'> = {
   model: 'fmnist-small', T: 15, evalT: [5, 10, 15, 30], theta: 2.0,
   lr: 1e-4, lrDecay: 1, beta1: 0.8, beta2: 0.99, eps: 1e-8, weightDecay: 1e-6,
-  bnMomentum: 0.1, bnEps: 1e-5, bnBatchEpochs: 1, chunk: 16, targetCount: 1, augment: 'crop26pad1', snnPath: 'sparse',
+  bnMomentum: 0.1, bnEps: 1e-5, bnBatchEpochs: 1, bnRefresh: 0, chunk: 16, targetCount: 1, augment: 'crop26pad1', snnPath: 'sparse',
 };
 
 export const proxy: AlgorithmEntry<ProxyConfig> = {
@@ -36,6 +36,7 @@ export const proxy: AlgorithmEntry<ProxyConfig> = {
     { flag: '--augment', key: 'augment', kind: 'choice', choices: AUGMENTS, help: 'proxy: training augmentation' },
     { flag: '--snn-path', key: 'snnPath', kind: 'choice', choices: ['sparse', 'dense'], help: 'proxy: SNN layers add active inputs\' weights (sparse) or run GEMMs (dense)' },
     { flag: '--bn-batch-epochs', key: 'bnBatchEpochs', kind: 'int', help: 'proxy: epochs with batch-statistics BN before freezing (reference 1)', min: 0 },
+    { flag: '--bn-refresh', key: 'bnRefresh', kind: 'int', help: 'proxy: at the start of each frozen-BN epoch, re-estimate the BN statistics on this many training samples with the current weights (reference 0: never)', min: 0 },
   ],
   sampling: 'permutation',
   defaultEpochs: 100,

@@ -41,8 +41,9 @@ export interface ModelState {
 /** Images and labels as every executor sees them (workers: views of SharedArrayBuffers). */
 export interface ImageSource { images: Uint8Array; labels: Uint8Array; pixels: number }
 
-/** One unit of parallel work: the gradient, or the evaluation, of some samples in one shard's workspace. */
-export interface ShardTask { kind: 'grad' | 'eval'; shard: number; indices: Uint32Array }
+/** One unit of parallel work in one shard's workspace: the gradient of some training samples, the
+ *  evaluation of some test samples, or ('stats') the forward statistics a normalisation refresh needs. */
+export interface ShardTask { kind: 'grad' | 'eval' | 'stats'; shard: number; indices: Uint32Array }
 
 /** What a shard task returns: counts under each rule, and model-specific sums (added in shard order). */
 export interface ShardOutcome { n: number; hits: Record<DecisionRule, number>; sums: number[] }
@@ -61,6 +62,14 @@ export interface Model {
   applyShards(n: number, batch: number): void;
   /** combines evaluation outcomes (in shard order) into statistics */
   evalStats(outcomes: ShardOutcome[]): EvalStats;
+  /** training samples on which to re-estimate normalisation statistics at the start of epoch `epoch`
+   *  (0-based); 0 or absent: no refresh. The trainer then runs 'stats' shard tasks over the first n
+   *  samples of the epoch's order, calls addStatsShards after each minibatch, then finishStats. */
+  statsRefreshSamples?(epoch: number): number;
+  /** folds the first n shards' 'stats' sums of one minibatch into the refresh estimate (main thread) */
+  addStatsShards?(n: number): void;
+  /** replaces the running statistics by the refresh estimate; returns figures for the log */
+  finishStats?(): Record<string, number>;
   /** end-of-epoch housekeeping; returns a few named figures for the log */
   endEpoch(seed: number, epoch: number, samples: number): Record<string, number>;
   /** throws NumericalError naming the layer on NaN/Inf */

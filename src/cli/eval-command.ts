@@ -6,6 +6,8 @@ import { createSession, createExecutor, sharedImages } from '../session.js';
 import { defaultWorkers } from '../pool/executor.js';
 import { loadCheckpoint, readNpyMatrix } from '../io/index.js';
 import { evaluateModel } from '../train/evaluate.js';
+import { refreshStatistics } from '../train/trainer.js';
+import { epochPermutation } from '../train/rng.js';
 import { UsageError, FileFormatError } from '../errors.js';
 import { addModelOptions, algorithmFlags, chooseAlgorithm, chooseDataset, labelMap } from './common.js';
 import { parseInt_, parseList } from './values.js';
@@ -69,16 +71,29 @@ export function evalCommand(): Command {
       const workers = opts.workers !== undefined ? parseInt_('--workers', String(opts.workers), 1, 256) : defaultWorkers();
       const px = data.channels * data.height * data.width;
       const images = sharedImages(data.images, map ? data.labels.map((c) => map[c]) : data.labels, px);
-      const executor = createExecutor(s, { train: images, test: images }, workers);
+      // --bn-refresh given here (not inherited from the checkpoint's config): re-estimate the BN statistics
+      // on the first n images of the training set in the checkpoint's epoch order before evaluating
+      const refresh = opts.bnRefresh !== undefined ? Number(flags.bnRefresh) : 0;
+      const trainSet = refresh > 0 ? (split === 'train' ? data : loadDataset(dataset, 'train', { dataDir: opts.dataDir as string | undefined })) : null;
+      const trainImages = trainSet ? sharedImages(trainSet.images, map ? trainSet.labels.map((c) => map[c]) : trainSet.labels, px) : images;
+      const executor = createExecutor(s, { train: trainImages, test: images }, workers);
       const t0 = performance.now();
-      let r;
-      try { r = await evaluateModel(s.model, executor, s.shards, limit); } finally { await executor.close(); }
+      let r, refreshed: Record<string, number> = {};
+      try {
+        if (trainSet) {
+          const ck = opts.checkpoint !== undefined ? loadCheckpoint(String(opts.checkpoint)).meta as Record<string, any> : {};
+          const order = epochPermutation(Number(ck.seed ?? 0), Number(ck.epoch ?? 0), trainSet.count);
+          refreshed = await refreshStatistics(s.model, executor, order, Math.min(refresh, trainSet.count), { batchSize: Number(ck.batchSize ?? 100), shards: s.shards });
+        }
+        r = await evaluateModel(s.model, executor, s.shards, limit);
+      } finally { await executor.close(); }
       const seconds = (performance.now() - t0) / 1000;
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ algorithm: algo.name, dataset, split, ...r, seconds, model: s.model.describe() }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ algorithm: algo.name, dataset, split, ...r, seconds, ...(trainSet ? { bnRefresh: refreshed } : {}), model: s.model.describe() }, null, 2) + '\n');
       } else {
         const a = r.accuracy;
         process.stdout.write(`${algo.name} on ${dataset} ${split} (${r.n} images, ${seconds.toFixed(2)} s)\n` +
+          (trainSet ? `  BN statistics re-estimated on ${refreshed.refreshSamples} training images (${Object.entries(refreshed).filter(([k]) => k.startsWith('bn')).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')})\n` : '') +
           `  accuracy strict ${(a.strict * 100).toFixed(2)}%  first-index ${(a['first-index'] * 100).toFixed(2)}%  reference rule ${(a.reference * 100).toFixed(2)}%\n` +
           (r.stats.meanWinnerTime !== undefined ? `  mean winner spike time ${r.stats.meanWinnerTime.toFixed(2)}\n` : '') +
           (r.stats.hiddenFiringShare !== undefined ? `  hidden neurons firing ${(r.stats.hiddenFiringShare * 100).toFixed(2)}%\n` : '') +

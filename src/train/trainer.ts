@@ -178,6 +178,13 @@ export async function train(o: TrainOptions, data: TrainData, model: Model, exec
       ? epochDrawsWithReplacement(o.seed, epoch, nTrain) : epochPermutation(o.seed, epoch, nTrain);
     const meter = new AccuracyMeter();
     const t0 = performance.now();
+    // statistics re-estimated at the start of the epoch, so that it trains (and is evaluated) with them
+    let refreshed: Record<string, number>;
+    try {
+      refreshed = await refreshStatistics(model, executor, order, Math.min(nTrain, model.statsRefreshSamples?.(epoch) ?? 0), o);
+    } catch (e) {
+      throw numerical(e, step);
+    }
     progress.start(nTrain, `epoch ${epoch + 1}/${o.epochs}`);
     for (let s = 0; s < nTrain; s += o.batchSize) {
       const end = Math.min(nTrain, s + o.batchSize);
@@ -205,7 +212,7 @@ export async function train(o: TrainOptions, data: TrainData, model: Model, exec
     const seconds = (performance.now() - t0) / 1000;
     let extra: Record<string, number>, test: EvalResult;
     try {
-      extra = model.endEpoch(o.seed, epoch, nTrain);
+      extra = { ...refreshed, ...model.endEpoch(o.seed, epoch, nTrain) };
       model.checkFinite(step);
       test = await evaluateModel(model, executor, o.shards, Math.min(o.limitTest ?? data.test.count, data.test.count));
     } catch (e) {
@@ -235,6 +242,28 @@ export async function train(o: TrainOptions, data: TrainData, model: Model, exec
     final: history[history.length - 1] ?? null, best, weightsSha256: weightsSha256(weights.map((w) => w.data)), history, codeVersion: CODE_VERSION,
   };
   return summary;
+}
+
+/**
+ * Re-estimates a model's normalisation statistics (the proxy's `--bn-refresh`): forward passes over the
+ * first n samples of `order`, in minibatches on the pool, nothing learned. In training it runs at the
+ * start of an epoch (the epoch then trains and is evaluated with the new statistics; its checkpoint holds
+ * them, so a resumed run is the uninterrupted one); `snnwasm eval --bn-refresh n` runs it before
+ * evaluating a checkpoint (which is not changed).
+ */
+export async function refreshStatistics(model: Model, executor: Executor, order: Uint32Array, n: number,
+  o: Pick<TrainOptions, 'batchSize' | 'shards'>): Promise<Record<string, number>> {
+  if (n <= 0) return {};
+  if (!model.addStatsShards || !model.finishStats) throw new UsageError('--bn-refresh', 'this model has no statistics to refresh');
+  const t0 = performance.now();
+  const batch = Math.max(2, o.batchSize);
+  for (let s = 0; s < n; s += batch) {
+    const end = Math.min(n, s + batch);
+    const slices = shardSlices(end - s, o.shards);
+    await executor.run('train', slices.map(([a, b], shard): ShardTask => ({ kind: 'stats', shard, indices: order.slice(s + a, s + b) })));
+    model.addStatsShards(slices.length);
+  }
+  return { ...model.finishStats(), refreshSamples: n, refreshSeconds: (performance.now() - t0) / 1000 };
 }
 
 export function pct(x: number): string { return (x * 100).toFixed(2) + '%'; }

@@ -47,12 +47,12 @@ export class ProxyModel implements Model {
     const net = this.net;
     const ws = net.shards[task.shard];
     if (!ws) throw new Error(`no shard workspace ${task.shard}`);
-    const train = task.kind === 'grad';
-    if (train) net.clearWorkspace(ws);
+    const train = task.kind === 'grad', stats = task.kind === 'stats';
+    if (train || stats) net.clearWorkspace(ws);
     const hits: Record<DecisionRule, number> = { strict: 0, 'first-index': 0, reference: 0 };
     const evalT = this.cfg.evalT;
     const nIf = net.ifLayers.length;
-    const sums = new Array<number>(train ? 0 : 3 * evalT.length + 2 * nIf).fill(0);
+    const sums = new Array<number>(task.kind === 'eval' ? 3 * evalT.length + 2 * nIf : 0).fill(0);
     const idx = task.indices, nc = this.nClasses, B0 = this.cfg.chunk;
     const batch = train && net.batchStats;
     const mem = this.ctx.arena.memory;
@@ -61,7 +61,7 @@ export class ProxyModel implements Model {
     const nChunks = Math.ceil(idx.length / B0);
     for (let q = 0; q < nChunks; q++) {
       const from = Math.floor((q * idx.length) / nChunks), to = Math.floor(((q + 1) * idx.length) / nChunks), B = to - from;
-      this.load(ws, data, idx, from, to, train);
+      this.load(ws, data, idx, from, to, train || stats);
       const labels = Array.from({ length: B }, (_, b) => data.labels[idx[from + b]]);
       const judge = (cnt: number, acc: (r: DecisionRule, b: number) => void) => {
         const c = new Float32Array(mem.buffer, cnt, B * nc);
@@ -70,7 +70,12 @@ export class ProxyModel implements Model {
           for (const r of DECISION_RULES) if (j[r]) acc(r, b);
         }
       };
-      if (train) {
+      if (stats) {
+        // batch statistics of this chunk, summed into ws.stats for the refresh; nothing is learned
+        net.annForward(ws, B, true);
+        net.snnForward(ws, B, true, this.cfg.T, false);
+        net.countSamples(ws, B);
+      } else if (train) {
         net.annForward(ws, B, batch);
         const cnt = net.snnForward(ws, B, batch, this.cfg.T, false);
         judge(cnt, (r) => { hits[r]++; });
@@ -118,6 +123,13 @@ export class ProxyModel implements Model {
       hiddenFiringShare: rates.slice(0, -1).reduce((a, b) => a + b, 0) / Math.max(1, nIf - 1),
     };
   }
+
+  /** --bn-refresh: at the start of every epoch that trains on frozen statistics */
+  statsRefreshSamples(epoch: number): number {
+    return epoch >= this.cfg.bnBatchEpochs ? this.cfg.bnRefresh ?? 0 : 0;
+  }
+  addStatsShards(n: number): void { this.net.addRefresh(this.net.reduceInto(this.net.shards.slice(0, n))); }
+  finishStats(): Record<string, number> { return this.net.finishRefresh(); }
 
   endEpoch(_seed: number, epoch: number): Record<string, number> { return this.net.endEpoch(epoch); }
   checkFinite(step: number): void { this.net.checkFinite(step); }

@@ -45,6 +45,9 @@ export interface ProxyConfig {
   bnMomentum: number; bnEps: number;
   /** epochs that use batch statistics (the reference: 1) */
   bnBatchEpochs: number;
+  /** at the start of each epoch that trains on frozen statistics, re-estimate them on this many
+   *  training samples with the current weights (0: never, the reference) */
+  bnRefresh?: number;
   /** most samples a workspace processes at once (also the ghost-batch size in epoch 0) */
   chunk: number;
   /** the label's target spike count (the reference's one-hot: 1) */
@@ -412,6 +415,66 @@ export class ProxyNetwork {
       if (l === 0) upd(l, 2, at.ann, L.cout, N); // the SNN's static conv + BN sees the same batch once
       else for (let t = 0; t < this.cfg.T; t++) upd(l, 2, at.snn + 2 * L.cout * t, L.cout, N);
     });
+  }
+
+  /** --bn-refresh: per conv layer, in the running-statistics layout, the sums over refresh minibatches of
+   *  each minibatch's channel mean and unbiased variance (the SNN's averaged over its T steps) */
+  private refreshSum: Float64Array | null = null;
+  private refreshBatches = 0;
+
+  /** Marks B samples as seen in ws (a 'stats' pass computes no loss). */
+  countSamples(ws: ProxyWorkspace, B: number): void { this.arena.view(ws.stats)[this.statsLen - 2] += B; }
+
+  /** Folds one minibatch's reduced statistics sums (ws.stats, from batch-mode forwards) into the refresh sums. */
+  addRefresh(ws: ProxyWorkspace): void {
+    const st = this.arena.view(ws.stats), samples = st[this.statsLen - 2];
+    const acc = this.refreshSum ??= new Float64Array(this.running.length);
+    const add = (at: number, N: number, C: number, dst: number, w: number) => {
+      for (let c = 0; c < C; c++) {
+        const mean = st[at + c] / N;
+        acc[dst + c] += w * mean;
+        acc[dst + C + c] += w * (Math.max(0, st[at + C + c] - N * mean * mean) / Math.max(1, N - 1));
+      }
+    };
+    this.plan.layers.forEach((L, l) => {
+      if (L.kind !== 'conv') return;
+      const at = this.statsAt[l]!, N = samples * L.Ho * L.Wo, C = L.cout, r = this.runningAt[l];
+      add(at.ann, N, C, r, 1);
+      if (l === 0) add(at.ann, N, C, r + 2 * C, 1); // the SNN's static conv + BN sees the same batch once
+      else for (let t = 0; t < this.cfg.T; t++) add(at.snn + 2 * C * t, N, C, r + 2 * C, 1 / this.cfg.T);
+    });
+    this.refreshBatches++;
+    this.clearWorkspace(ws);
+  }
+
+  /**
+   * Replaces the running statistics by the refresh means ("precise BN": the average of the minibatch
+   * statistics under the current weights) and returns how far they moved: the mean over channels of
+   * |new mean - old mean| / old std, and of new std / old std, for the ANN's and the SNN's statistics.
+   */
+  finishRefresh(): Record<string, number> {
+    const acc = this.refreshSum, nb = this.refreshBatches;
+    this.refreshSum = null; this.refreshBatches = 0;
+    if (!acc || nb === 0) return {};
+    const run = this.arena.view(this.running), eps = this.cfg.bnEps;
+    const moved = { annShift: 0, annStdRatio: 0, snnShift: 0, snnStdRatio: 0 };
+    let channels = 0;
+    this.plan.layers.forEach((L, l) => {
+      if (L.kind !== 'conv') return;
+      const C = L.cout, r = this.runningAt[l];
+      for (const [net, base] of [['ann', r], ['snn', r + 2 * C]] as const) {
+        for (let c = 0; c < C; c++) {
+          const m = acc[base + c] / nb, v = acc[base + C + c] / nb;
+          const oldStd = Math.sqrt(run[base + C + c] + eps);
+          moved[`${net}Shift`] += Math.abs(m - run[base + c]) / oldStd;
+          moved[`${net}StdRatio`] += Math.sqrt(v + eps) / oldStd;
+          run[base + c] = m; run[base + C + c] = v;
+        }
+      }
+      channels += C;
+    });
+    for (const k of Object.keys(moved) as (keyof typeof moved)[]) moved[k] /= channels;
+    return { bnRefreshBatches: nb, bnAnnMeanShift: moved.annShift, bnAnnStdRatio: moved.annStdRatio, bnSnnMeanShift: moved.snnShift, bnSnnStdRatio: moved.snnStdRatio };
   }
 
   endEpoch(epoch: number): Record<string, number> {
