@@ -78,6 +78,10 @@ export interface Model {
   loadState(s: ModelState): void;
   weights(): WeightMatrix[];
   setWeights(layer: number, m: Float32Array): void;
+  /** replaces every layer's learned weights (weights() order and shapes) for an evaluation, keeping all
+   *  other state (thresholds, learned scales, optimiser moments); loadState(state()) undoes it exactly.
+   *  Absent: the model cannot be evaluated with averaged weights (--ema) */
+  useWeights?(w: Float32Array[]): void;
   /** per-layer scalars the CLI may set for interop (thresholds, scales) */
   setLayerScalars(opts: { theta?: number[]; alpha?: number[] }): void;
   describe(): Record<string, unknown>;

@@ -7,6 +7,7 @@ import { defaultWorkers } from '../pool/executor.js';
 import { loadCheckpoint, readNpyMatrix } from '../io/index.js';
 import { evaluateModel } from '../train/evaluate.js';
 import { refreshStatistics } from '../train/trainer.js';
+import { averagedFromCheckpoint } from '../train/average.js';
 import { epochPermutation } from '../train/rng.js';
 import { UsageError, FileFormatError } from '../errors.js';
 import { addModelOptions, algorithmFlags, chooseAlgorithm, chooseDataset, labelMap } from './common.js';
@@ -21,6 +22,7 @@ export function evalCommand(): Command {
     .option('--split <name>', 'train or test', 'test')
     .option('--limit-test <n>', 'evaluate on the first n images')
     .option('--workers <n>', 'worker threads (default: cores)')
+    .option('--raw-weights', 'a checkpoint trained with --ema: evaluate its last raw weights instead of the averaged ones')
     .option('--json', 'print the result as JSON')
     .action(async (opts: Record<string, unknown>) => {
       const algo = chooseAlgorithm(opts);
@@ -48,6 +50,7 @@ export function evalCommand(): Command {
         Object.assign(flags, { ...m.config, ...flags });
       }
       const s = createSession(algo, dataset, flags);
+      let weightsUsed = opts.weights !== undefined ? 'the .npy files' : 'the checkpoint\'s weights';
       if (opts.weights !== undefined) {
         const want = [DATASETS[dataset].channels * DATASETS[dataset].height * DATASETS[dataset].width, ...(flags.hidden as number[]), DATASETS[dataset].classes];
         if (matrices.length !== want.length - 1) throw new UsageError('--weights', `expected ${want.length - 1} weight files for layers ${want.join('-')}, got ${matrices.length}`);
@@ -59,6 +62,13 @@ export function evalCommand(): Command {
         const ck = loadCheckpoint(String(opts.checkpoint));
         const m = ck.meta as Record<string, any>;
         s.model.loadState({ scalars: m.scalars, tensors: ck.tensors as Record<string, Float32Array | Float64Array> });
+        // a run trained with --ema reported (and exported) its averaged weights: evaluate those by default
+        const avg = averagedFromCheckpoint(ck.tensors as Record<string, Float32Array | Float64Array>);
+        if (avg.length && !opts.rawWeights) {
+          if (!s.model.useWeights) throw new UsageError('--checkpoint', `${algo.name} cannot be evaluated with averaged weights`);
+          s.model.useWeights(avg);
+          weightsUsed = `exponential moving average (beta ${m.average?.beta}, ${m.averageSnapshots} snapshots)`;
+        }
       }
       const nLayers = s.model.weights().length;
       const theta = flags.theta as number[] | undefined;
@@ -89,11 +99,12 @@ export function evalCommand(): Command {
       } finally { await executor.close(); }
       const seconds = (performance.now() - t0) / 1000;
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ algorithm: algo.name, dataset, split, ...r, seconds, ...(trainSet ? { bnRefresh: refreshed } : {}), model: s.model.describe() }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ algorithm: algo.name, dataset, split, weights: weightsUsed, ...r, seconds, ...(trainSet ? { bnRefresh: refreshed } : {}), model: s.model.describe() }, null, 2) + '\n');
       } else {
         const a = r.accuracy;
         process.stdout.write(`${algo.name} on ${dataset} ${split} (${r.n} images, ${seconds.toFixed(2)} s)\n` +
           (trainSet ? `  BN statistics re-estimated on ${refreshed.refreshSamples} training images (${Object.entries(refreshed).filter(([k]) => k.startsWith('bn')).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')})\n` : '') +
+          `  weights: ${weightsUsed}\n` +
           `  accuracy strict ${(a.strict * 100).toFixed(2)}%  first-index ${(a['first-index'] * 100).toFixed(2)}%  reference rule ${(a.reference * 100).toFixed(2)}%\n` +
           (r.stats.meanWinnerTime !== undefined ? `  mean winner spike time ${r.stats.meanWinnerTime.toFixed(2)}\n` : '') +
           (r.stats.hiddenFiringShare !== undefined ? `  hidden neurons firing ${(r.stats.hiddenFiringShare * 100).toFixed(2)}%\n` : '') +

@@ -7,7 +7,7 @@ import { defaultWorkers } from '../pool/executor.js';
 import { train } from '../train/trainer.js';
 import { UsageError } from '../errors.js';
 import { addModelOptions, algorithmFlags, chooseAlgorithm, chooseDataset, labelMap } from './common.js';
-import { parseInt_ } from './values.js';
+import { parseFloat_, parseInt_ } from './values.js';
 import { writeFileAtomic } from '../io/index.js';
 
 export function trainCommand(): Command {
@@ -23,6 +23,8 @@ export function trainCommand(): Command {
     .option('--keep-checkpoints <n>', 'how many checkpoints to keep', '3')
     .option('--limit-train <n>', 'use only the first n training images (smoke runs)')
     .option('--limit-test <n>', 'evaluate on the first n test images')
+    .option('--ema <beta>', 'evaluate and export an exponential moving average of the weights, a <- beta a + (1 - beta) w (e.g. 0.99; s4nn, bs4nn, stidi)')
+    .option('--ema-every <n>', 'training samples between --ema snapshots', '100')
     .option('--no-progress', 'no progress bar')
     .action(async (opts: Record<string, unknown>) => {
       const algo = chooseAlgorithm(opts);
@@ -36,6 +38,9 @@ export function trainCommand(): Command {
       const shards = parseInt_('--shards', String(opts.shards), 1, 1024);
       const limitTrain = opts.limitTrain !== undefined ? parseInt_('--limit-train', String(opts.limitTrain), 1) : undefined;
       const limitTest = opts.limitTest !== undefined ? parseInt_('--limit-test', String(opts.limitTest), 1) : undefined;
+      const average = opts.ema !== undefined
+        ? { beta: parseFloat_('--ema', String(opts.ema), 0, 0.999999), every: parseInt_('--ema-every', String(opts.emaEvery), 1) } : undefined;
+      if (average && !(average.beta < 1)) throw new UsageError('--ema', 'must be below 1');
       const outDir = opts.out !== undefined ? String(opts.out) : join('runs', `${algo.name}-${dataset}-seed${seed}`);
       if (outDir.trim() === '') throw new UsageError('--out', 'must not be empty');
       // every flag is checked before any data is read
@@ -57,7 +62,7 @@ export function trainCommand(): Command {
         summary = await train({
           algorithm: algo, config: session.config, epochs, batchSize, shards, seed, outDir,
           resume: opts.resume === undefined ? false : opts.resume === true ? true : String(opts.resume),
-          keepCheckpoints: keep, progress: opts.progress !== false, limitTrain, limitTest, finiteCheckEvery: 1000,
+          keepCheckpoints: keep, progress: opts.progress !== false, limitTrain, limitTest, finiteCheckEvery: 1000, average,
         }, data, session.model, executor);
       } finally {
         await executor.close();

@@ -14,6 +14,7 @@ import { AccuracyMeter, type DecisionRule } from './decision.js';
 import { evaluateModel, type EvalResult } from './evaluate.js';
 import { createProgress } from './progress.js';
 import { CODE_VERSION } from '../version.js';
+import { WeightAverage, type AverageOptions } from './average.js';
 
 export interface TrainData { train: ImageSource & { count: number }; test: ImageSource & { count: number }; dataset: string }
 
@@ -33,12 +34,16 @@ export interface TrainOptions {
   limitTest?: number;
   /** steps between NaN/Inf checks of the weights (always checked before a checkpoint) */
   finiteCheckEvery: number;
+  /** evaluate and export an exponential moving average of the weights (--ema); absent: the raw weights */
+  average?: AverageOptions;
   log?: (line: string) => void;
 }
 
 export interface EpochRecord {
   epoch: number; samples: number; seconds: number; samplesPerSecond: number;
   trainAccuracy: Record<DecisionRule, number>; test: EvalResult; extra: Record<string, number>;
+  /** with --ema, `test` is the averaged weights' evaluation and this the raw (last) weights' accuracy */
+  rawTest?: Record<DecisionRule, number>;
 }
 
 export interface TrainSummary {
@@ -52,7 +57,7 @@ export const CHECKPOINT_FILE = 'checkpoint.ckpt';
 export function checkpointMeta(o: TrainOptions, dataset: string, epoch: number, step: number, history: EpochRecord[], best: TrainSummary['best'], scalars: unknown) {
   return {
     format: 'snnwasm-checkpoint', codeVersion: CODE_VERSION, algorithm: o.algorithm.name, dataset, config: o.config,
-    seed: o.seed, epochs: o.epochs, batchSize: o.batchSize, shards: o.shards, epoch, step,
+    seed: o.seed, epochs: o.epochs, batchSize: o.batchSize, shards: o.shards, epoch, step, average: o.average ?? null,
     // every random draw is a pure function of (seed, purpose, epoch, index): the RNG state is the epoch
     rng: { generator: 'philox4x32-10', seed: o.seed, nextEpoch: epoch },
     limitTrain: o.limitTrain ?? null, scalars, history, best,
@@ -76,8 +81,9 @@ function openResume(o: TrainOptions, dataset: string): { checkpoint: Checkpoint;
     return null; // --resume on a fresh run directory starts from scratch
   }
   const m = found.checkpoint.meta as Record<string, unknown>;
-  const mismatch = (['algorithm', 'dataset', 'config', 'seed', 'batchSize', 'shards', 'limitTrain'] as const)
-    .filter((k) => !sameJson(m[k], k === 'algorithm' ? o.algorithm.name : k === 'dataset' ? dataset : k === 'limitTrain' ? o.limitTrain ?? null : (o as unknown as Record<string, unknown>)[k]));
+  const mismatch = (['algorithm', 'dataset', 'config', 'seed', 'batchSize', 'shards', 'limitTrain', 'average'] as const)
+    .filter((k) => !sameJson(m[k] ?? null, k === 'algorithm' ? o.algorithm.name : k === 'dataset' ? dataset : k === 'limitTrain' ? o.limitTrain ?? null
+      : k === 'average' ? o.average ?? null : (o as unknown as Record<string, unknown>)[k]));
   if (mismatch.length) throw new UsageError('--resume', `checkpoint ${found.path} was made with a different ${mismatch.join(', ')}; start a new --out directory`);
   return { checkpoint: found.checkpoint, path: found.path! };
 }
@@ -137,6 +143,7 @@ export async function train(o: TrainOptions, data: TrainData, model: Model, exec
   let history: EpochRecord[] = [];
   let best: TrainSummary['best'] = null;
 
+  const average = o.average ? new WeightAverage(o.average, o.algorithm.name, model) : null;
   const resumed = o.resume ? openResume(o, data.dataset) : null;
   removeStaleTempFiles(o.outDir);
   removeStaleTempFiles(join(o.outDir, 'weights'));
@@ -144,6 +151,7 @@ export async function train(o: TrainOptions, data: TrainData, model: Model, exec
     const m = resumed.checkpoint.meta as Record<string, any>;
     model.loadState({ scalars: m.scalars, tensors: resumed.checkpoint.tensors as Record<string, Float32Array | Float64Array> });
     startEpoch = m.epoch; step = m.step; history = m.history; best = m.best;
+    average?.load(resumed.checkpoint.tensors as Record<string, Float32Array | Float64Array>, Number(m.averageSnapshots ?? 0));
     log(`resumed from ${resumed.path} at epoch ${startEpoch} (step ${step})`);
   } else {
     if (existsSync(ckptPath)) throw new UsageError('--out', `${o.outDir} already holds a checkpoint: pass --resume to continue it, or choose another --out`);
@@ -201,6 +209,7 @@ export async function train(o: TrainOptions, data: TrainData, model: Model, exec
           model.applyShards(slices.length, end - s);
         }
         step += end - s;
+        average?.observe(model, step - (end - s), step);
         if (Math.floor(step / o.finiteCheckEvery) !== Math.floor((step - (end - s)) / o.finiteCheckEvery)) model.checkFinite(step);
       } catch (e) {
         progress.stop();
@@ -210,20 +219,27 @@ export async function train(o: TrainOptions, data: TrainData, model: Model, exec
     }
     progress.stop();
     const seconds = (performance.now() - t0) / 1000;
-    let extra: Record<string, number>, test: EvalResult;
+    let extra: Record<string, number>, test: EvalResult, rawTest: Record<DecisionRule, number> | undefined;
     try {
       extra = { ...refreshed, ...model.endEpoch(o.seed, epoch, nTrain) };
       model.checkFinite(step);
-      test = await evaluateModel(model, executor, o.shards, Math.min(o.limitTest ?? data.test.count, data.test.count));
+      const nTest = Math.min(o.limitTest ?? data.test.count, data.test.count);
+      test = await evaluateModel(model, executor, o.shards, nTest);
+      if (average?.ready) {
+        rawTest = test.accuracy;
+        test = await average.withAveraged(model, () => evaluateModel(model, executor, o.shards, nTest));
+        model.checkFinite(step); // loadState callers re-establish the networks' overflow guards
+      }
     } catch (e) {
       throw numerical(e, step);
     }
     const rec: EpochRecord = { epoch: epoch + 1, samples: nTrain, seconds, samplesPerSecond: nTrain / seconds,
-      trainAccuracy: meter.summary(), test, extra };
+      trainAccuracy: meter.summary(), test, extra, ...(rawTest ? { rawTest } : {}) };
     history.push(rec);
     if (!best || test.accuracy.reference > best.accuracy.reference) best = { epoch: epoch + 1, accuracy: test.accuracy };
     const st = model.state();
-    saveCheckpoint(ckptPath, checkpointMeta(o, data.dataset, epoch + 1, step, history, best, st.scalars), st.tensors,
+    saveCheckpoint(ckptPath, { ...checkpointMeta(o, data.dataset, epoch + 1, step, history, best, st.scalars), averageSnapshots: average?.snapshots ?? 0 },
+      { ...st.tensors, ...average?.tensors() },
       { keep: o.keepCheckpoints, fs: checkpointTestHook(epoch + 1) });
     saved = { epoch: epoch + 1, path: ckptPath };
     appendFileSync(metricsPath, JSON.stringify({ type: 'epoch', ...rec }) + '\n');
@@ -231,9 +247,11 @@ export async function train(o: TrainOptions, data: TrainData, model: Model, exec
       `test strict ${pct(test.accuracy.strict)} first-index ${pct(test.accuracy['first-index'])} reference ${pct(test.accuracy.reference)}` +
       (test.stats.meanWinnerTime !== undefined ? ` winner t ${test.stats.meanWinnerTime.toFixed(1)}` : '') +
       (test.stats.noOutputSpike !== undefined ? ` no-spike ${test.stats.noOutputSpike}` : '') +
-      (test.stats.layerFiringShare ? ` firing ${test.stats.layerFiringShare.map(pct).join('/')}` : ''));
+      (test.stats.layerFiringShare ? ` firing ${test.stats.layerFiringShare.map(pct).join('/')}` : '') +
+      (rawTest ? ` (averaged weights; raw weights: strict ${pct(rawTest.strict)} reference ${pct(rawTest.reference)})` : ''));
   }
-  const weights = model.weights();
+  // with --ema the exported model is the averaged one: the weights every reported accuracy was measured on
+  const weights = average ? average.weights(model) : model.weights();
   const wdir = join(o.outDir, 'weights');
   mkdirSync(wdir, { recursive: true });
   for (const w of weights) writeNpy(join(wdir, `${w.name}.npy`), [w.rows, w.cols], w.data);

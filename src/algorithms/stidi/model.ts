@@ -112,6 +112,9 @@ export class StidiModel implements Model {
     this.net.setTheta(layer, this.cfg.theta[layer]);
   }
 
+  /** the weights only (a binary network's scale is mean |w|, recomputed from them) */
+  useWeights(w: Float32Array[]): void { w.forEach((m, l) => this.net.importWeights(l, m)); }
+
   setLayerScalars(opts: { theta?: number[]; alpha?: number[] }): void {
     if (opts.alpha) throw new UsageError('--alpha', 'stidi: the binary scale is mean |w| of each layer (set by the weights), it cannot be given');
     if (opts.theta) this.net.layers.forEach((_, l) => this.net.setTheta(l, opts.theta![l]));

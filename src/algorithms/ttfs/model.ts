@@ -111,6 +111,9 @@ export class TtfsModel implements Model {
     this.net.setAlpha(layer, this.cfg.binary ? this.cfg.alphaInit[layer] : 1);
   }
 
+  /** the weights only: thresholds and BS4NN's learned scales stay as trained */
+  useWeights(w: Float32Array[]): void { w.forEach((m, l) => this.net.importWeights(l, m)); }
+
   setLayerScalars(opts: { theta?: number[]; alpha?: number[] }): void {
     this.net.layers.forEach((_, l) => {
       if (opts.theta) this.net.setTheta(l, opts.theta[l]);
