@@ -39,6 +39,7 @@ export const proxy: AlgorithmEntry<ProxyConfig> = {
     { flag: '--bn-refresh', key: 'bnRefresh', kind: 'int', help: 'proxy: at the start of each frozen-BN epoch, re-estimate the BN statistics on this many training samples with the current weights (reference 0: never)', min: 0 },
   ],
   sampling: 'permutation',
+  evaluationKeys: ['evalT'],
   defaultEpochs: 100,
   defaultBatchSize: 100,
   resolve: (flags, dataset) => {

@@ -108,6 +108,8 @@ export interface AlgorithmEntry<C = any> {
   datasetDefaults?: Record<string, Partial<C>>;
   options: OptionSpec[];
   sampling: Sampling;
+  /** config keys that only change what an evaluation reports (e.g. proxy's --eval-T): --resume accepts new values */
+  evaluationKeys?: string[];
   defaultEpochs: number;
   defaultBatchSize: number;
   /** defaults (+ dataset overrides) + parsed flags -> a checked config; throws UsageError naming the flag */

@@ -64,7 +64,7 @@ export function checkpointMeta(o: TrainOptions, dataset: string, epoch: number, 
   };
 }
 
-function sameJson(a: unknown, b: unknown): boolean { return JSON.stringify(a) === JSON.stringify(b); }
+function sameJson(a: unknown, b: unknown, view: (x: unknown) => unknown = (x) => x): boolean { return JSON.stringify(view(a)) === JSON.stringify(view(b)); }
 
 /** Loads the checkpoint to resume from (and says which file it was), refusing one made by another run configuration. */
 function openResume(o: TrainOptions, dataset: string): { checkpoint: Checkpoint; path: string } | null {
@@ -81,9 +81,12 @@ function openResume(o: TrainOptions, dataset: string): { checkpoint: Checkpoint;
     return null; // --resume on a fresh run directory starts from scratch
   }
   const m = found.checkpoint.meta as Record<string, unknown>;
+  // evaluation-only settings may change on resume: they do not touch the training trajectory
+  const training = (c: unknown): unknown => c && typeof c === 'object'
+    ? Object.fromEntries(Object.entries(c).filter(([k]) => !(o.algorithm.evaluationKeys ?? []).includes(k))) : c;
   const mismatch = (['algorithm', 'dataset', 'config', 'seed', 'batchSize', 'shards', 'limitTrain', 'average'] as const)
     .filter((k) => !sameJson(m[k] ?? null, k === 'algorithm' ? o.algorithm.name : k === 'dataset' ? dataset : k === 'limitTrain' ? o.limitTrain ?? null
-      : k === 'average' ? o.average ?? null : (o as unknown as Record<string, unknown>)[k]));
+      : k === 'average' ? o.average ?? null : (o as unknown as Record<string, unknown>)[k], k === 'config' ? training : undefined));
   if (mismatch.length) throw new UsageError('--resume', `checkpoint ${found.path} was made with a different ${mismatch.join(', ')}; start a new --out directory`);
   return { checkpoint: found.checkpoint, path: found.path! };
 }
