@@ -50,6 +50,8 @@ export interface TrainSummary {
   algorithm: string; dataset: string; config: unknown; seed: number; epochs: number; batchSize: number; shards: number; workers: number;
   final: EpochRecord | null; best: { epoch: number; accuracy: Record<DecisionRule, number> } | null;
   weightsSha256: string; history: EpochRecord[]; codeVersion: string;
+  /** --ema: the reported accuracies and exported weights are the average's */
+  average: AverageOptions | null;
 }
 
 export const CHECKPOINT_FILE = 'checkpoint.ckpt';
@@ -261,6 +263,7 @@ export async function train(o: TrainOptions, data: TrainData, model: Model, exec
   const summary: TrainSummary = {
     algorithm: o.algorithm.name, dataset: data.dataset, config: o.config, seed: o.seed, epochs: o.epochs, batchSize: o.batchSize, shards: o.shards, workers: executor.workers,
     final: history[history.length - 1] ?? null, best, weightsSha256: weightsSha256(weights.map((w) => w.data)), history, codeVersion: CODE_VERSION,
+    average: o.average ?? null,
   };
   return summary;
 }
