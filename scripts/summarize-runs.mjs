@@ -50,7 +50,7 @@ for (const r of rows.sort((a, b) => a.run.localeCompare(b.run))) {
     `${r.best.epoch} (${pct(r.best.accuracy.reference)} / ${pct(r.best.accuracy.strict)}) | ${r.medianEpochSeconds.toFixed(1)} | ` +
     `${st.meanWinnerTime !== undefined ? st.meanWinnerTime.toFixed(1) : '-'} | ${st.hiddenFiringShare !== undefined ? (st.hiddenFiringShare * 100).toFixed(1) + '%' : '-'} | ${st.noOutputSpike ?? '-'} |\n`;
 }
-md += '\nCommands: each JSON\'s `config` holds every option of its run; a run was `node dist/src/cli/main.js train --algo <algorithm> --dataset <dataset> --seed <seed> --epochs N <options> --workers W --out runs/<run>`, ' +
+md += '\nCommands: each JSON\'s `config` holds every option of its run (and `average` the `--ema` setting); a run was `node dist/src/cli/main.js train --algo <algorithm> --dataset <dataset> --seed <seed> --epochs N <options> --workers W --out runs/<run>`, ' +
   'W as the JSON\'s `workers` (the weights do not depend on it; proxy-fmnist-small-tc5 switched from 1 to 2 workers with `--resume` after epoch 3). ' +
   'Epoch seconds are measured on a machine shared with other runs: lower bounds on the speed.\n';
 writeFileSync('docs/results.md', md);
