@@ -38,16 +38,17 @@ export function evalCommand(): Command {
         throw new UsageError('--weights', `--algo ${algo.name} is evaluated from a --checkpoint (its weight files do not hold the whole model state)`);
       }
       let matrices: { rows: number; cols: number; data: Float32Array; file: string }[] = [];
+      // read once: its config shapes the model, its state fills it, its seed/epoch order a --bn-refresh
+      const ck = opts.checkpoint !== undefined ? loadCheckpoint(String(opts.checkpoint)) : null;
+      const meta = (ck?.meta ?? {}) as Record<string, any>;
       if (opts.weights !== undefined) {
         const files = String(opts.weights).split(',');
         matrices = files.map((file) => ({ ...readNpyMatrix(file), file }));
         // the hidden sizes follow from the matrices, unless given
         if (flags.hidden === undefined) flags.hidden = matrices.slice(0, -1).map((m) => m.rows);
       } else {
-        const ck = loadCheckpoint(String(opts.checkpoint));
-        const m = ck.meta as Record<string, any>;
-        if (m.algorithm !== algo.name) throw new UsageError('--algo', `checkpoint ${opts.checkpoint} holds a ${m.algorithm} model`);
-        Object.assign(flags, { ...m.config, ...flags });
+        if (meta.algorithm !== algo.name) throw new UsageError('--algo', `checkpoint ${opts.checkpoint} holds a ${meta.algorithm} model`);
+        Object.assign(flags, { ...meta.config, ...flags });
       }
       const s = createSession(algo, dataset, flags);
       let weightsUsed = opts.weights !== undefined ? 'the .npy files' : 'the checkpoint\'s weights';
@@ -58,16 +59,14 @@ export function evalCommand(): Command {
           if (m.rows !== want[l + 1] || m.cols !== want[l]) throw new FileFormatError(m.file, `expected shape [${want[l + 1]}, ${want[l]}] for layer ${l}, got [${m.rows}, ${m.cols}]`);
           s.model.setWeights(l, m.data);
         });
-      } else {
-        const ck = loadCheckpoint(String(opts.checkpoint));
-        const m = ck.meta as Record<string, any>;
-        s.model.loadState({ scalars: m.scalars, tensors: ck.tensors as Record<string, Float32Array | Float64Array> });
+      } else if (ck) {
+        s.model.loadState({ scalars: meta.scalars, tensors: ck.tensors as Record<string, Float32Array | Float64Array> });
         // a run trained with --ema reported (and exported) its averaged weights: evaluate those by default
         const avg = averagedFromCheckpoint(ck.tensors as Record<string, Float32Array | Float64Array>);
         if (avg.length && !opts.rawWeights) {
           if (!s.model.useWeights) throw new UsageError('--checkpoint', `${algo.name} cannot be evaluated with averaged weights`);
           s.model.useWeights(avg);
-          weightsUsed = `exponential moving average (beta ${m.average?.beta}, ${m.averageSnapshots} snapshots)`;
+          weightsUsed = `exponential moving average (beta ${meta.average?.beta}, ${meta.averageSnapshots} snapshots)`;
         }
       }
       const nLayers = s.model.weights().length;
@@ -91,9 +90,8 @@ export function evalCommand(): Command {
       let r, refreshed: Record<string, number> = {};
       try {
         if (trainSet) {
-          const ck = opts.checkpoint !== undefined ? loadCheckpoint(String(opts.checkpoint)).meta as Record<string, any> : {};
-          const order = epochPermutation(Number(ck.seed ?? 0), Number(ck.epoch ?? 0), trainSet.count);
-          refreshed = await refreshStatistics(s.model, executor, order, Math.min(refresh, trainSet.count), { batchSize: Number(ck.batchSize ?? 100), shards: s.shards });
+          const order = epochPermutation(Number(meta.seed ?? 0), Number(meta.epoch ?? 0), trainSet.count);
+          refreshed = await refreshStatistics(s.model, executor, order, Math.min(refresh, trainSet.count), { batchSize: Number(meta.batchSize ?? 100), shards: s.shards });
         }
         r = await evaluateModel(s.model, executor, s.shards, limit);
       } finally { await executor.close(); }
