@@ -40,7 +40,6 @@ export function trainCommand(): Command {
       const limitTest = opts.limitTest !== undefined ? parseInt_('--limit-test', String(opts.limitTest), 1) : undefined;
       const average = opts.ema !== undefined
         ? { beta: parseFloat_('--ema', String(opts.ema), 0, 0.999999), every: parseInt_('--ema-every', String(opts.emaEvery), 1) } : undefined;
-      if (average && !(average.beta < 1)) throw new UsageError('--ema', 'must be below 1');
       const outDir = opts.out !== undefined ? String(opts.out) : join('runs', `${algo.name}-${dataset}-seed${seed}`);
       if (outDir.trim() === '') throw new UsageError('--out', 'must not be empty');
       // every flag is checked before any data is read

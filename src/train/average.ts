@@ -8,6 +8,7 @@
 // tensors `ema.<layer>`).
 import type { Model, WeightMatrix } from '../algorithms/types.js';
 import { UsageError } from '../errors.js';
+import { crossedMultiple } from './schedule.js';
 
 export interface AverageOptions {
   /** a <- beta a + (1 - beta) w at every snapshot; the first snapshot starts the average */
@@ -27,7 +28,7 @@ export class WeightAverage {
 
   /** after an update that took the sample count from `before` to `after`: a snapshot at every multiple of `every` crossed */
   observe(model: Model, before: number, after: number): void {
-    if (Math.floor(after / this.opts.every) !== Math.floor(before / this.opts.every)) this.snapshot(model);
+    if (crossedMultiple(before, after, this.opts.every)) this.snapshot(model);
   }
 
   snapshot(model: Model): void {
@@ -68,19 +69,20 @@ export class WeightAverage {
   }
 
   load(tensors: Record<string, Float32Array | Float64Array>, snapshots: number): void {
-    const keys = Object.keys(tensors).filter((k) => k.startsWith(AVERAGE_TENSOR_PREFIX));
-    this.avg = keys.length ? keys.map((_, l) => {
-      const t = tensors[`${AVERAGE_TENSOR_PREFIX}${l}`];
-      if (!t) throw new Error(`checkpoint lacks ${AVERAGE_TENSOR_PREFIX}${l}`);
-      return Float64Array.from(t);
-    }) : null;
+    const avg = storedAverage(tensors);
+    this.avg = avg.length ? avg.map((t) => Float64Array.from(t)) : null;
     this.snapshots = snapshots;
   }
 }
 
+/** The average's tensors ema.0, ema.1, ... of a checkpoint, in layer order (empty: the run did not average). */
+function storedAverage(tensors: Record<string, Float32Array | Float64Array>): (Float32Array | Float64Array)[] {
+  const out: (Float32Array | Float64Array)[] = [];
+  for (let l = 0; tensors[`${AVERAGE_TENSOR_PREFIX}${l}`]; l++) out.push(tensors[`${AVERAGE_TENSOR_PREFIX}${l}`]);
+  return out;
+}
+
 /** The averaged weights stored in a checkpoint's tensors, as f32 per layer (empty: none). */
 export function averagedFromCheckpoint(tensors: Record<string, Float32Array | Float64Array>): Float32Array[] {
-  const out: Float32Array[] = [];
-  for (let l = 0; tensors[`${AVERAGE_TENSOR_PREFIX}${l}`]; l++) out.push(Float32Array.from(tensors[`${AVERAGE_TENSOR_PREFIX}${l}`]));
-  return out;
+  return storedAverage(tensors).map((t) => Float32Array.from(t));
 }

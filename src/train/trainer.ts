@@ -15,6 +15,7 @@ import { evaluateModel, type EvalResult } from './evaluate.js';
 import { createProgress } from './progress.js';
 import { CODE_VERSION } from '../version.js';
 import { WeightAverage, type AverageOptions } from './average.js';
+import { crossedMultiple } from './schedule.js';
 
 export interface TrainData { train: ImageSource & { count: number }; test: ImageSource & { count: number }; dataset: string }
 
@@ -215,7 +216,7 @@ export async function train(o: TrainOptions, data: TrainData, model: Model, exec
         }
         step += end - s;
         average?.observe(model, step - (end - s), step);
-        if (Math.floor(step / o.finiteCheckEvery) !== Math.floor((step - (end - s)) / o.finiteCheckEvery)) model.checkFinite(step);
+        if (crossedMultiple(step - (end - s), step, o.finiteCheckEvery)) model.checkFinite(step);
       } catch (e) {
         progress.stop();
         throw numerical(e, step + (end - s));

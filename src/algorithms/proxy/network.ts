@@ -93,6 +93,12 @@ export interface ProxyWorkspace {
 /** Where a conv layer's statistics sums start in the workspace stats block (f64 index). */
 interface StatsAt { ann: number; snn: number; C: number }
 
+/** Channel c's mean and unbiased variance from the sums at st[at..] (S1[C], then S2[C]) over N values. */
+function batchMoments(st: Float64Array, at: number, C: number, N: number, c: number): [number, number] {
+  const mean = st[at + c] / N;
+  return [mean, Math.max(0, st[at + C + c] - N * mean * mean) / Math.max(1, N - 1)];
+}
+
 export class ProxyNetwork {
   readonly nn: Nn;
   readonly params: Tensor<'f32'>;
@@ -399,22 +405,31 @@ export class ProxyNetwork {
   /** running = (1 - m) running + m batch (unbiased variance), as torch.nn.BatchNorm2d in train mode. */
   updateRunning(st: Float64Array, samples: number): void {
     const m = this.cfg.bnMomentum;
-    const upd = (l: number, which: number, at: number, C: number, N: number) => {
+    for (const { l, which, at, C, N } of this.statsSlots(samples)) {
       const rm = this.runningView(l, which, C), rv = this.runningView(l, which + 1, C);
       for (let c = 0; c < C; c++) {
-        const mean = st[at + c] / N;
-        const m2 = st[at + C + c] - N * mean * mean;
+        const [mean, v] = batchMoments(st, at, C, N, c);
         rm[c] = (1 - m) * rm[c] + m * mean;
-        rv[c] = (1 - m) * rv[c] + m * (Math.max(0, m2) / Math.max(1, N - 1));
+        rv[c] = (1 - m) * rv[c] + m * v;
       }
-    };
+    }
+  }
+
+  /**
+   * Where one minibatch's statistics sums sit in a workspace's stats block, in update order: per conv
+   * layer the ANN's (running statistics `which` 0), then the SNN's (`which` 2): the first layer's static
+   * conv + BN sees the same batch once (the ANN's sums), a later layer has one slot per time step.
+   */
+  private statsSlots(samples: number): { l: number; which: 0 | 2; at: number; C: number; N: number; steps: number }[] {
+    const out: { l: number; which: 0 | 2; at: number; C: number; N: number; steps: number }[] = [];
     this.plan.layers.forEach((L, l) => {
       if (L.kind !== 'conv') return;
-      const at = this.statsAt[l]!, N = samples * L.Ho * L.Wo;
-      upd(l, 0, at.ann, L.cout, N);
-      if (l === 0) upd(l, 2, at.ann, L.cout, N); // the SNN's static conv + BN sees the same batch once
-      else for (let t = 0; t < this.cfg.T; t++) upd(l, 2, at.snn + 2 * L.cout * t, L.cout, N);
+      const at = this.statsAt[l]!, N = samples * L.Ho * L.Wo, C = L.cout;
+      out.push({ l, which: 0, at: at.ann, C, N, steps: 1 });
+      if (l === 0) out.push({ l, which: 2, at: at.ann, C, N, steps: 1 });
+      else for (let t = 0; t < this.cfg.T; t++) out.push({ l, which: 2, at: at.snn + 2 * C * t, C, N, steps: this.cfg.T });
     });
+    return out;
   }
 
   /** --bn-refresh: per conv layer, in the running-statistics layout, the sums over refresh minibatches of
@@ -427,22 +442,16 @@ export class ProxyNetwork {
 
   /** Folds one minibatch's reduced statistics sums (ws.stats, from batch-mode forwards) into the refresh sums. */
   addRefresh(ws: ProxyWorkspace): void {
-    const st = this.arena.view(ws.stats), samples = st[this.statsLen - 2];
+    const st = this.arena.view(ws.stats);
     const acc = this.refreshSum ??= new Float64Array(this.running.length);
-    const add = (at: number, N: number, C: number, dst: number, w: number) => {
+    for (const { l, which, at, C, N, steps } of this.statsSlots(st[this.statsLen - 2])) {
+      const dst = this.runningAt[l] + which * C, w = 1 / steps;
       for (let c = 0; c < C; c++) {
-        const mean = st[at + c] / N;
+        const [mean, v] = batchMoments(st, at, C, N, c);
         acc[dst + c] += w * mean;
-        acc[dst + C + c] += w * (Math.max(0, st[at + C + c] - N * mean * mean) / Math.max(1, N - 1));
+        acc[dst + C + c] += w * v;
       }
-    };
-    this.plan.layers.forEach((L, l) => {
-      if (L.kind !== 'conv') return;
-      const at = this.statsAt[l]!, N = samples * L.Ho * L.Wo, C = L.cout, r = this.runningAt[l];
-      add(at.ann, N, C, r, 1);
-      if (l === 0) add(at.ann, N, C, r + 2 * C, 1); // the SNN's static conv + BN sees the same batch once
-      else for (let t = 0; t < this.cfg.T; t++) add(at.snn + 2 * C * t, N, C, r + 2 * C, 1 / this.cfg.T);
-    });
+    }
     this.refreshBatches++;
     this.clearWorkspace(ws);
   }
