@@ -52,19 +52,42 @@ test('count rules: all-zero output is wrong under strict, right under the refere
   assert.deepEqual(judgeCounts([1, 3, 2], 3, 1), { strict: true, 'first-index': true, reference: true });
 });
 
-import { encodeLatencies } from '../../src/algorithms/ttfs/encode.js';
+import { encodeLatencies, latencyTable } from '../../src/algorithms/ttfs/encode.js';
 
 test('latency encodings: the reference formulas at tmax 256, and scaled for other tmax', () => {
   const p = Uint8Array.from({ length: 256 }, (_, i) => i);
   const o = new Int32Array(256);
-  encodeLatencies(p, 0, 256, 'bs4nn', 256, o);
+  encodeLatencies(p, 0, 256, latencyTable('bs4nn', 256), o);
   assert.ok(o.every((t, i) => t === 255 - i), 'BS4NN: t = 255 - p');
-  encodeLatencies(p, 0, 256, 's4nn', 256, o);
+  encodeLatencies(p, 0, 256, latencyTable('s4nn', 256), o);
   assert.ok(o.every((t, i) => t === Math.floor(((255 - i) * 256) / 255)), 'S4NN: t = floor((255 - p) 256 / 255)');
   assert.equal(o[0], 256); assert.equal(o[255], 0);
-  encodeLatencies(p, 0, 256, 's4nn', 64, o);
+  encodeLatencies(p, 0, 256, latencyTable('s4nn', 64), o);
   assert.equal(o[0], 64); assert.equal(o[255], 0);
   assert.ok(o.every((t) => t >= 0 && t <= 64));
+});
+
+test('power-law latency: same end points, dim pixels earlier, monotone; power 1 is the reference code', () => {
+  for (const mode of ['s4nn', 'bs4nn'] as const) {
+    const lin = latencyTable(mode, 256), sq = latencyTable(mode, 256, 2), cube = latencyTable(mode, 256, 3);
+    assert.deepEqual(latencyTable(mode, 256, 1), lin);
+    for (const t of [sq, cube]) {
+      assert.equal(t[0], lin[0], 'p = 0 keeps the inert latency');
+      assert.equal(t[255], 0, 'p = 255 fires at 0');
+      for (let p = 1; p < 256; p++) assert.ok(t[p] <= t[p - 1], `monotone at ${p}`);
+    }
+    const span = lin[0];
+    for (let p = 0; p < 256; p++) {
+      // a direct evaluation in BigInt: floor((255 - p)^k span / 255^k)
+      const b = BigInt(255 - p), s = BigInt(span);
+      assert.equal(sq[p], Number((b * b * s) / 65025n), `k = 2, p = ${p}`);
+      assert.equal(cube[p], Number((b * b * b * s) / 16581375n), `k = 3, p = ${p}`);
+      assert.ok(sq[p] <= lin[p] && cube[p] <= sq[p]);
+    }
+  }
+  assert.equal(latencyTable('s4nn', 256, 2)[128], 63); // 127² · 256 / 255² = 63.5
+  assert.throws(() => latencyTable('s4nn', 256, 4), /latency power/);
+  assert.throws(() => latencyTable('s4nn', 256, 1.5), /latency power/);
 });
 
 import { perLayer } from '../../src/algorithms/ttfs/config.js';

@@ -32,6 +32,9 @@ export interface TtfsConfig {
   alphaInit: number[];
   alphaLr: number[];
   encoding: TtfsEncoding;
+  /** latency t = floor((255 - p)^k span / 255^k) (encode.ts); 1 is the reference codes' linear code.
+   *  Absent in checkpoints from before the option: 1. */
+  latencyPower?: number;
   noSpikeTarget: NoSpikeTarget;
   /** hidden neurons that fired on < deadFraction of an epoch's samples, at the epoch's end: 'inputs' (S4NN's
    *  rule) redraws their input weights; 'revive' also zeroes their outgoing weights, so the network's

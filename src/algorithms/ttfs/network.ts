@@ -9,7 +9,7 @@ import { RandomStream, fillUniformRows } from '../../train/rng.js';
 import { NumericalError, UsageError } from '../../errors.js';
 import { WASM_LIMIT, gib, assertShardsFit } from '../memory-budget.js';
 import { deadNeuronRule, type TtfsConfig } from './config.js';
-import { encodeLatencies } from './encode.js';
+import { encodeLatencies, latencyTable } from './encode.js';
 import { relativeTargets, normalisedError, normaliseInPlace } from './targets.js';
 
 export interface TtfsLayer {
@@ -82,12 +82,15 @@ export class TtfsNetwork {
   /** per layer: max |w| below which no potential, update or back-propagated sum can overflow float32 */
   private readonly wGuard: number[];
   private readonly workspaceBytes: number;
+  /** input latency of every pixel value (the config's encoding and latency power) */
+  private readonly latencies: Int32Array;
 
   constructor(private readonly arena: Arena, private readonly k: KernelSet, readonly nInput: number,
     nClasses: number, readonly cfg: TtfsConfig) {
     const sizes = [nInput, ...cfg.hidden, nClasses];
     if (nInput >= 32767 && cfg.binary) throw new Error('binary layers support at most 32766 inputs');
     this.nClasses = nClasses;
+    this.latencies = latencyTable(cfg.encoding, cfg.tmax, cfg.latencyPower ?? 1);
     // refuse a network the 1 GiB wasm memory cannot hold before allocating any of it (the weights,
     // plus one workspace whose gradient buffers are as large again; createShards checks the rest)
     let weights = 0;
@@ -220,7 +223,7 @@ export class TtfsNetwork {
   /** Forward pass for one image (pixels[offset .. offset + nInput)) in workspace ws. */
   forward(ws: Workspace, pixels: Uint8Array, offset: number): void {
     const cfg = this.cfg, k = this.k;
-    encodeLatencies(pixels, offset, this.nInput, cfg.encoding, cfg.tmax, this.arena.view(ws.tIn));
+    encodeLatencies(pixels, offset, this.nInput, this.latencies, this.arena.view(ws.tIn));
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
       const L = this.layers[l], W = ws.layers[l];

@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 import type { OptionSpec } from '../types.js';
 import type { TtfsConfig } from './config.js';
 import { DEAD_NEURON_RULES, perLayer } from './config.js';
+import { MAX_LATENCY_POWER } from './encode.js';
 
 export const TTFS_OPTIONS: OptionSpec[] = [
   { flag: '--hidden', key: 'hidden', kind: 'ints', help: 'hidden layer sizes, comma-separated (e.g. 600 or 400,400)', min: 1, max: 32766 },
@@ -16,6 +17,7 @@ export const TTFS_OPTIONS: OptionSpec[] = [
   { flag: '--init-output', key: 'initOutput', kind: 'floats', help: 'output init range lo,hi' },
   { flag: '--alpha-init', key: 'alphaInit', kind: 'floats', help: 'binary: initial scale per layer', min: 1e-9 },
   { flag: '--dead-neuron-reinit', key: 'deadNeuronReinit', kind: 'choice', choices: [...DEAD_NEURON_RULES], help: 'hidden neurons silent on < 0.1% of an epoch: inputs (S4NN: redraw input weights), revive (also zero outgoing weights), off' },
+  { flag: '--latency-power', key: 'latencyPower', kind: 'int', help: 'input code t = (255-p)^k·tmax/255^k: 1 is the reference codes\' linear code, 2 or 3 move dim pixels earlier (docs/ttfs.md)', min: 1, max: MAX_LATENCY_POWER },
   { flag: '--alpha-lr', key: 'alphaLr', kind: 'floats', help: 'binary: scale learning rate per layer', min: 0 },
 ];
 
