@@ -126,6 +126,11 @@ describe("ttfs_forward_f32", () => {
     forwardF32Case(37, 27, 0.0, 1, TMAX - 3, true);
     // everyone fires long before kRec: the early exit must still record V at kRec
     forwardF32Case(100, 27, 3.0, 0, TMAX - 3, true, false);
+    // widths whose vectors are not whole 4-vector blocks (the SIMD kernel's remainder loop)
+    forwardF32Case(100, 5, 6.0, 0, TMAX - 3, true);
+    forwardF32Case(100, 21, 6.0, 2, 40, true);
+    forwardF32Case(130, 70, 8.0, 1, TMAX - 3, true);
+    forwardF32Case(130, 70, 3.0, 0, TMAX - 3, true, false);
     forwardF32Case(100, 13, 3.0, 0, 120, true, false);
     forwardF32Case(37, 10, 2.0, 2, 15, true, false);
     forwardF32Case(37, 10, 2.0, 2, 2, true, false);
@@ -221,6 +226,11 @@ describe("ttfs_forward_bin", () => {
     forwardBinCase(100, 27, 3, 0, TMAX - 3, true, false);
     forwardBinCase(100, 13, 3, 0, 120, true, false);
     forwardBinCase(37, 10, 2, 2, 15, true, false);
+    // widths whose vectors are not whole 4-vector blocks (the SIMD kernel's remainder loop)
+    forwardBinCase(100, 21, 5, 0, TMAX - 3, true);
+    forwardBinCase(130, 70, 6, 1, 40, true);
+    forwardBinCase(130, 70, 3, 0, TMAX - 3, true, false);
+    forwardBinCase(130, 600, 4, 2, TMAX - 3, true);
     freeAll();
     expect<i32>(firedTotal).toBeGreaterThan(20, "some neurons fire");
     expect<i32>(silentTotal).toBeGreaterThan(20, "some neurons stay silent");

@@ -12,50 +12,81 @@
 //    with E the bit set of inputs spiking at that time.
 // Inputs come from ttfs_sort_events with tLast = tmax - 2. `cRec` (i32, optional) receives c at kRec.
 
-/** Integer-accumulation SIMD kernel. `c` is i16 scratch of `stride` lanes. Returns #fired real neurons. */
+/**
+ * Integer-accumulation SIMD kernel. `c` is i16 scratch of `stride` lanes. Returns #fired real neurons.
+ *
+ * Neuron-block-major over each distinct event time: a block of 4 vectors (32 neurons) keeps its
+ * counts in registers while every event of that time adds its row segment, then is tested against
+ * the threshold. An event costs one load and one add per vector (not load, add and store of the
+ * counts). The threshold test is branch-free (compare, and with "not fired yet" read from the
+ * times, select the time), as in ttfs_forward_f32_simd. Integer adds: every time and recorded
+ * count equals the scalar twin's.
+ */
 export function ttfs_forward_bin_i16_simd(
   sgn: usize, nOut: i32, stride: i32, tIn: usize, order: usize, nEv: i32,
   thr: i32, tmax: i32, kRec: i32, c: usize, tOut: usize, cRec: usize,
 ): i32 {
-  memory.fill(c, 0, <usize>stride << 1);
+  const bytes = <usize>stride << 1;
+  memory.fill(c, 0, bytes);
   const tmaxV = i32x4.splat(tmax);
   for (let j = 0; j < stride; j += 4) v128.store(tOut + (<usize>j << 2), tmaxV);
   // c >= thr  <=>  c > thr - 1; thr is clamped to the i16 range by the host
   const thV = i16x8.splat(<i16>(thr - 1));
+  const blocked = bytes & ~(<usize>63); // whole 4-vector blocks
   let unfired = nOut;
   let recorded = cRec == 0;
   let p = 0;
   while (p < nEv) {
     const k = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
     if (!recorded && k > kRec) { widen_i16_to_i32(c, cRec, stride); recorded = true; }
-    while (p < nEv) {
-      const i = load<i32>(order + (<usize>p << 2));
-      if (load<i32>(tIn + (<usize>i << 2)) != k) break;
-      const row = sgn + ((<usize>i * <usize>stride) << 1);
-      for (let j = 0; j < stride; j += 8) {
-        const o = <usize>j << 1;
-        v128.store(c + o, i16x8.add(v128.load(c + o), v128.load(row + o)));
-      }
-      p++;
-    }
+    let q = p + 1;
+    while (q < nEv && load<i32>(tIn + (<usize>load<i32>(order + (<usize>q << 2)) << 2)) == k) q++;
+    const ordP = order + (<usize>p << 2), ordQ = order + (<usize>q << 2);
     const kV = i32x4.splat(k + 1);
-    let newly = 0;
-    for (let j = 0; j < stride; j += 8) {
-      const above = i16x8.gt_s(v128.load(c + (<usize>j << 1)), thV);
-      const o = <usize>j << 2;
-      const t0 = v128.load(tOut + o);
-      const t1 = v128.load(tOut + o, 16);
-      const f0 = v128.and(i32x4.extend_low_i16x8_s(above), i32x4.eq(t0, tmaxV));
-      const f1 = v128.and(i32x4.extend_high_i16x8_s(above), i32x4.eq(t1, tmaxV));
-      v128.store(tOut + o, v128.bitselect(kV, t0, f0));
-      v128.store(tOut + o, v128.bitselect(kV, t1, f1), 16);
-      newly += popcnt<i32>(i32x4.bitmask(f0)) + popcnt<i32>(i32x4.bitmask(f1));
+    newlyFired = 0;
+    let o: usize = 0;
+    for (; o < blocked; o += 64) {
+      let c0 = v128.load(c + o), c1 = v128.load(c + o, 16), c2 = v128.load(c + o, 32), c3 = v128.load(c + o, 48);
+      for (let e = ordP; e < ordQ; e += 4) {
+        const row = sgn + <usize>load<i32>(e) * bytes + o;
+        c0 = i16x8.add(c0, v128.load(row));
+        c1 = i16x8.add(c1, v128.load(row, 16));
+        c2 = i16x8.add(c2, v128.load(row, 32));
+        c3 = i16x8.add(c3, v128.load(row, 48));
+      }
+      v128.store(c + o, c0); v128.store(c + o, c1, 16); v128.store(c + o, c2, 32); v128.store(c + o, c3, 48);
+      const t = tOut + (o << 1);
+      fire_i16(c0, thV, t, tmaxV, kV);
+      fire_i16(c1, thV, t + 32, tmaxV, kV);
+      fire_i16(c2, thV, t + 64, tmaxV, kV);
+      fire_i16(c3, thV, t + 96, tmaxV, kV);
     }
-    unfired -= newly;
+    for (; o < bytes; o += 16) {
+      let c0 = v128.load(c + o);
+      for (let e = ordP; e < ordQ; e += 4) c0 = i16x8.add(c0, v128.load(sgn + <usize>load<i32>(e) * bytes + o));
+      v128.store(c + o, c0);
+      fire_i16(c0, thV, tOut + (o << 1), tmaxV, kV);
+    }
+    p = q;
+    unfired -= newlyFired;
     if (unfired == 0 && recorded) break;
   }
   if (!recorded) widen_i16_to_i32(c, cRec, stride);
   return nOut - unfired;
+}
+
+/** neurons newly fired in the current threshold pass (fire_i16 adds to it) */
+let newlyFired: i32 = 0;
+
+/** The threshold test of 8 counts: those above and not yet fired (time still tmax) get spike time
+ *  kV in the i32 times at t. Branch-free. */
+// @ts-ignore: decorator
+@inline function fire_i16(cv: v128, thV: v128, t: usize, tmaxV: v128, kV: v128): void {
+  const t0 = v128.load(t), t1 = v128.load(t, 16);
+  const now = v128.and(i16x8.gt_s(cv, thV), i16x8.narrow_i32x4_s(i32x4.eq(t0, tmaxV), i32x4.eq(t1, tmaxV)));
+  v128.store(t, v128.bitselect(kV, t0, i32x4.extend_low_i16x8_s(now)));
+  v128.store(t, v128.bitselect(kV, t1, i32x4.extend_high_i16x8_s(now)), 16);
+  newlyFired += popcnt<i32>(i16x8.bitmask(now));
 }
 
 function widen_i16_to_i32(src: usize, dst: usize, n: i32): void {
