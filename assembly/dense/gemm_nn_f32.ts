@@ -15,24 +15,26 @@
     for (; col + 8 <= N; col += 8) {
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
       let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      // pointers stepped along the summed index (no index products in the loop)
+      const rs = <usize>ra << 2, ak = <usize>ka << 2, bk = <usize>ldb << 2;
+      let ar = a + ((<usize>r * <usize>ra) << 2);
+      let br = b + (<usize>col << 2);
       for (let s = 0; s < K; s++) {
-        const ar = a + ((<usize>r * <usize>ra + <usize>s * <usize>ka) << 2);
-        const br = b + ((<usize>s * <usize>ldb + <usize>col) << 2);
         const b0 = v128.load(br), b1 = v128.load(br, 16);
-        const rs = <usize>ra << 2;
         const a0 = f32x4.splat(load<f32>(ar)), a1 = f32x4.splat(load<f32>(ar + rs));
         const a2 = f32x4.splat(load<f32>(ar + 2 * rs)), a3 = f32x4.splat(load<f32>(ar + 3 * rs));
         c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
         c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
         c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
         c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+        ar += ak; br += bk;
       }
       const g0 = c + ((<usize>r * <usize>ldc + <usize>col) << 2);
-      const rs = <usize>ldc << 2;
+      const cs = <usize>ldc << 2;
       v128.store(g0, f32x4.add(v128.load(g0), c00)); v128.store(g0, f32x4.add(v128.load(g0, 16), c01), 16);
-      v128.store(g0 + rs, f32x4.add(v128.load(g0 + rs), c10)); v128.store(g0 + rs, f32x4.add(v128.load(g0 + rs, 16), c11), 16);
-      v128.store(g0 + 2 * rs, f32x4.add(v128.load(g0 + 2 * rs), c20)); v128.store(g0 + 2 * rs, f32x4.add(v128.load(g0 + 2 * rs, 16), c21), 16);
-      v128.store(g0 + 3 * rs, f32x4.add(v128.load(g0 + 3 * rs), c30)); v128.store(g0 + 3 * rs, f32x4.add(v128.load(g0 + 3 * rs, 16), c31), 16);
+      v128.store(g0 + cs, f32x4.add(v128.load(g0 + cs), c10)); v128.store(g0 + cs, f32x4.add(v128.load(g0 + cs, 16), c11), 16);
+      v128.store(g0 + 2 * cs, f32x4.add(v128.load(g0 + 2 * cs), c20)); v128.store(g0 + 2 * cs, f32x4.add(v128.load(g0 + 2 * cs, 16), c21), 16);
+      v128.store(g0 + 3 * cs, f32x4.add(v128.load(g0 + 3 * cs), c30)); v128.store(g0 + 3 * cs, f32x4.add(v128.load(g0 + 3 * cs, 16), c31), 16);
     }
     for (; col + 4 <= N; col += 4) for (let i = 0; i < 4; i++) tile_1x4(c, ldc, a, ra, ka, b, ldb, K, r + i, col);
     for (; col < N; col++) for (let i = 0; i < 4; i++) tile_1x1(c, ldc, a, ra, ka, b, ldb, K, r + i, col);

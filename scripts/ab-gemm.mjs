@@ -1,0 +1,46 @@
+// Side-by-side timing of the f32 GEMM kernels of this build against the same exports of another
+// build, in one process, on the same random inputs (the proxy conv shapes of bench/kernels.ts:
+// 32 -> 32 channels, 3x3, 28x28). Both module instances share one memory.
+//   node --no-liftoff scripts/ab-gemm.mjs <other build>/snnwasm.wasm [rounds=15]
+// Prints median µs per call and GFLOP/s of each, the paired ratio, and whether the outputs are
+// bit-identical.
+import { readFileSync } from 'node:fs';
+import { createSharedMemory, instantiateKernels } from '../dist/src/wasm/module.js';
+import { Arena } from '../dist/src/wasm/arena.js';
+import { timeInterleaved, stat } from '../dist/bench/lib.js';
+
+const [otherPath, rArg] = process.argv.slice(2);
+if (!otherPath) { console.error('usage: node --no-liftoff scripts/ab-gemm.mjs <other snnwasm.wasm> [rounds]'); process.exit(2); }
+const rounds = Number(rArg ?? 15);
+const memory = createSharedMemory(1024);
+const mine = instantiateKernels(memory);
+const other = instantiateKernels(memory, 'fast', new WebAssembly.Module(readFileSync(otherPath))).kernels;
+const a = new Arena(memory, mine.heapBase);
+const k = mine.kernels;
+const Cout = 32, Cin = 32, KK = Cin * 9, P = 28 * 28;
+let seed = 12345;
+const rnd = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32 - 0.5; };
+const fill = (t) => { const v = a.view(t); for (let i = 0; i < v.length; i++) v[i] = rnd(); return t; };
+const W = fill(a.alloc('f32', Cout * KK)), col = fill(a.alloc('f32', KK * P)), dy = fill(a.alloc('f32', Cout * P));
+const out = { mine: a.alloc('f32', Math.max(Cout * P, KK * P, Cout * KK)), other: a.alloc('f32', Math.max(Cout * P, KK * P, Cout * KK)) };
+const cases = [
+  // y[Cout][P] += W[Cout][KK] col[KK][P]
+  ['f32_gemm_nn_acc', 'conv forward, y = W col', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_nn_acc(c.offset, P, Cout, P, W.offset, KK, col.offset, P, KK)],
+  // dcol[KK][P] = W^T dy
+  ['f32_gemm_tn_any', 'conv input gradient, dcol = W^T dy', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_tn_any(c.offset, P, KK, P, W.offset, KK, dy.offset, P, Cout)],
+  // gW[Cout][KK] += dy col^T
+  ['f32_gemm_nt_acc', 'conv weight gradient, gW += dy col^T', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_nt_acc(c.offset, KK, Cout, KK, dy.offset, P, col.offset, P, P)],
+];
+console.log('| kernel | case | this build µs | other build µs | this GFLOP/s | other / this (paired median) | identical outputs |');
+console.log('|---|---|---|---|---|---|---|');
+for (const [name, label, flops, call] of cases) {
+  a.view(out.mine).fill(0); a.view(out.other).fill(0);
+  call(k, out.mine); call(other, out.other);
+  const x = a.view(out.mine), y = a.view(out.other);
+  let same = true; for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) { same = false; break; }
+  const r = timeInterleaved({ this: () => call(k, out.mine), other: () => call(other, out.other) }, { warmMs: 300, roundMs: 60, rounds });
+  const ratios = r.this.rounds.map((t, i) => r.other.rounds[i] / t);
+  const us = (t) => t.perCallMs.median * 1000;
+  console.log(`| \`${name}\` | ${label} | ${us(r.this).toFixed(1)} | ${us(r.other).toFixed(1)} | ${(flops / us(r.this) / 1e3).toFixed(1)} | ${stat(ratios).median.toFixed(2)}× | ${same} |`);
+}
+console.log(`\ncommand: node --no-liftoff scripts/ab-gemm.mjs ${otherPath} ${rounds}`);
