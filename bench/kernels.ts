@@ -157,7 +157,7 @@ function convCases(P: Params): KernelCase[] {
   const x = a.alloc('f32', C * HW), col = a.alloc('f32', K * HW), w = a.alloc('f32', C * K), wt = a.alloc('f32', K * C);
   const y = a.alloc('f32', C * HW), dy = a.alloc('f32', C * HW), gw = a.alloc('f32', C * K), dx = a.alloc('f32', C * HW);
   const v = a.alloc('f32', C * HW), spk = a.alloc('f32', C * HW), cnt = a.alloc('f32', C * HW);
-  const list = a.alloc('i32', HW * C), pixCnt = a.alloc('i32', HW);
+  const list = a.alloc('i32', (HW + Kk * Kk + 1) * C + 4), pixCnt = a.alloc('i32', HW);
   // deterministic pseudo-random contents (a fixed LCG: benchmark inputs, not training)
   let st = 12345;
   const rnd = () => { st = (Math.imul(st, 1103515245) + 12345) >>> 0; return st / 4294967296; };

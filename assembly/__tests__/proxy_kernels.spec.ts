@@ -126,7 +126,7 @@ describe("spike-driven accumulation", () => {
       const w = randomF32(Cout * K, -1, 1);
       const wt = alloc(K * Cout * 4);
       f32_transpose(w, Cout, K, wt);
-      const list = alloc(H * W * Cin * 4), cntBuf = alloc(H * W * 4);
+      const list = alloc(((H * W + k * k + 1) * Cin + 4) * 4), cntBuf = alloc(H * W * 4);
       const y1 = alloc(P * Cout * 4, 0xff), y2 = alloc(P * Cout * 4, 0xff);
       if_conv_gather_simd(x, Cin, H, W, k, 1, pad, wt, Cout, y1, list, cntBuf);
       if_conv_gather_ref(x, Cin, H, W, k, 1, pad, wt, Cout, y2, list, cntBuf);

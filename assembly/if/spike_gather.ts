@@ -2,11 +2,12 @@
 // is the sum of the weights of its active inputs, so instead of multiplying every input (dense GEMM)
 // we list the active inputs and add their weight rows (weights transposed: wt[input][output], so a row
 // is contiguous over outputs and SIMD adds 4 outputs at a time).
-//   if_conv_gather: x[Cin][H][W] (0/1) -> y[Cout][Ho Wo] (accumulated over 16 channels of one
+//   if_conv_gather: x[Cin][H][W] (0/1) -> y[Cout][Ho Wo] (accumulated over 32 channels of one
 //                   pixel in registers, stored lane by lane into the channel planes)
 //                   y[co][p] = sum over the active taps of output pixel p of wt[(ci k + ky) k + kx][co],
 //                   in the order ky, kx, then active channel ci ascending (first one pass lists each
-//                   input pixel's active channels: list [H W][Cin], cnt [H W] i32 scratch)
+//                   input pixel's active channels; then, per output pixel, one flat list of its weight
+//                   rows). Scratch: list i32 of (H W + k k + 1) Cin + 4 entries, cnt i32 of H W.
 //   if_fc_gather:   x[B][nin] (0/1) -> y[B][nout] = sum over active i (ascending) of wt[i][:]
 // Each output is 0 + (w_a + w_b + ...) in the stated order; the SIMD kernels and their scalar twins
 // add in that same order (bit-identical). For fc layers it is the ascending input order; for convs it
@@ -62,31 +63,6 @@
   }
 }
 
-// Output pixel (oy, ox), channels c .. c + 4 L - 1: acc over taps in the order (ky, kx, active ci ascending).
-// @ts-ignore: decorator
-@inline function convTaps4(list: usize, cnt: usize, Cin: i32, H: i32, W: i32, k: i32, stride: i32, pad: i32, oy: i32, ox: i32, wt: usize, Cout: i32, c: i32, y: usize, P: i32): void {
-  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-  const co = <usize>c << 2, lw = <usize>Cout << 2;
-  for (let ky = 0; ky < k; ky++) {
-    const iy = oy * stride - pad + ky;
-    if (iy < 0 || iy >= H) continue;
-    for (let kx = 0; kx < k; kx++) {
-      const ix = ox * stride - pad + kx;
-      if (ix < 0 || ix >= W) continue;
-      const p = iy * W + ix, n = load<i32>(cnt + (<usize>p << 2)), lp = list + ((<usize>(p * Cin)) << 2);
-      for (let j = 0; j < n; j++) {
-        const ci = load<i32>(lp + (<usize>j << 2));
-        const r = wt + <usize>((ci * k + ky) * k + kx) * lw + co;
-        a0 = f32x4.add(a0, v128.load(r)); a1 = f32x4.add(a1, v128.load(r, 16));
-        a2 = f32x4.add(a2, v128.load(r, 32)); a3 = f32x4.add(a3, v128.load(r, 48));
-      }
-    }
-  }
-  const z = f32x4.splat(0);
-  storeLanes(y, P, c, f32x4.add(z, a0)); storeLanes(y, P, c + 4, f32x4.add(z, a1));
-  storeLanes(y, P, c + 8, f32x4.add(z, a2)); storeLanes(y, P, c + 12, f32x4.add(z, a3));
-}
-
 /** y[c + i][p] = lane i (y already offset by the pixel p; P = plane size). */
 // @ts-ignore: decorator
 @inline function storeLanes(y: usize, P: i32, c: i32, v: v128): void {
@@ -95,26 +71,7 @@
   store<f32>(yc + 2 * ps, f32x4.extract_lane(v, 2)); store<f32>(yc + 3 * ps, f32x4.extract_lane(v, 3));
 }
 
-// @ts-ignore: decorator
-@inline function convTaps1v(list: usize, cnt: usize, Cin: i32, H: i32, W: i32, k: i32, stride: i32, pad: i32, oy: i32, ox: i32, wt: usize, Cout: i32, c: i32, y: usize, P: i32): void {
-  let a0 = f32x4.splat(0);
-  const co = <usize>c << 2, lw = <usize>Cout << 2;
-  for (let ky = 0; ky < k; ky++) {
-    const iy = oy * stride - pad + ky;
-    if (iy < 0 || iy >= H) continue;
-    for (let kx = 0; kx < k; kx++) {
-      const ix = ox * stride - pad + kx;
-      if (ix < 0 || ix >= W) continue;
-      const p = iy * W + ix, n = load<i32>(cnt + (<usize>p << 2)), lp = list + ((<usize>(p * Cin)) << 2);
-      for (let j = 0; j < n; j++) {
-        const ci = load<i32>(lp + (<usize>j << 2));
-        a0 = f32x4.add(a0, v128.load(wt + <usize>((ci * k + ky) * k + kx) * lw + co));
-      }
-    }
-  }
-  storeLanes(y, P, c, f32x4.add(f32x4.splat(0), a0));
-}
-
+// Output pixel (oy, ox), channel c (the scalar twin): acc over taps in the order (ky, kx, active ci ascending).
 // @ts-ignore: decorator
 @inline function convTaps1(list: usize, cnt: usize, Cin: i32, H: i32, W: i32, k: i32, stride: i32, pad: i32, oy: i32, ox: i32, wt: usize, Cout: i32, c: i32, y: usize, P: i32): void {
   let a: f32 = 0;
@@ -136,15 +93,99 @@
 
 export function if_conv_gather_simd(x: usize, Cin: i32, H: i32, W: i32, k: i32, stride: i32, pad: i32, wt: usize, Cout: i32, y: usize, list: usize, cnt: usize): void {
   const Ho = (H + 2 * pad - k) / stride + 1, Wo = (W + 2 * pad - k) / stride + 1, P = Ho * Wo;
-  pixelLists(x, Cin, H * W, list, cnt);
+  const lw = <usize>Cout << 2;
+  // per input pixel, its active channels as byte offsets of their tap-(0, 0) weight rows
+  pixelRowLists(x, Cin, H * W, <usize>(k * k) * lw, list, cnt);
+  const taps = list + ((<usize>(H * W * Cin)) << 2);
   for (let oy = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++) {
+    // one flat list of this output pixel's weight rows, in the order (ky, kx, active ci ascending):
+    // the accumulation below then runs one loop per channel block, not one per tap
+    let m = 0;
+    for (let ky = 0; ky < k; ky++) {
+      const iy = oy * stride - pad + ky;
+      if (iy < 0 || iy >= H) continue;
+      for (let kx = 0; kx < k; kx++) {
+        const ix = ox * stride - pad + kx;
+        if (ix < 0 || ix >= W) continue;
+        const p = iy * W + ix, n = load<i32>(cnt + (<usize>p << 2)), lp = list + ((<usize>(p * Cin)) << 2);
+        // copy the pixel's whole list slot (Cin entries rounded up to 4), whatever n is: a fixed
+        // trip count the branch predictor learns; the entries past n are overwritten or unused
+        const tapOff = i32x4.splat(<i32>(<usize>(ky * k + kx) * lw));
+        const dst = taps + (<usize>m << 2);
+        for (let j = 0; j < Cin; j += 4) v128.store(dst + (<usize>j << 2), i32x4.add(v128.load(lp + (<usize>j << 2)), tapOff));
+        m += n;
+      }
+    }
     const yp = y + ((<usize>(oy * Wo + ox)) << 2);
     let c = 0;
-    for (; c + 16 <= Cout; c += 16) convTaps4(list, cnt, Cin, H, W, k, stride, pad, oy, ox, wt, Cout, c, yp, P);
-    for (; c + 4 <= Cout; c += 4) convTaps1v(list, cnt, Cin, H, W, k, stride, pad, oy, ox, wt, Cout, c, yp, P);
-    for (; c < Cout; c++) convTaps1(list, cnt, Cin, H, W, k, stride, pad, oy, ox, wt, Cout, c, yp, P);
+    for (; c + 32 <= Cout; c += 32) rows8(taps, m, wt + (<usize>c << 2), yp, P, c);
+    for (; c + 16 <= Cout; c += 16) rows4(taps, m, wt + (<usize>c << 2), yp, P, c);
+    for (; c + 4 <= Cout; c += 4) {
+      let a0 = f32x4.splat(0);
+      const w = wt + (<usize>c << 2);
+      for (let j = 0; j < m; j++) a0 = f32x4.add(a0, v128.load(w + <usize>load<i32>(taps + (<usize>j << 2))));
+      storeLanes(yp, P, c, f32x4.add(f32x4.splat(0), a0));
+    }
+    for (; c < Cout; c++) {
+      let a: f32 = 0;
+      const w = wt + (<usize>c << 2);
+      for (let j = 0; j < m; j++) a = a + load<f32>(w + <usize>load<i32>(taps + (<usize>j << 2)));
+      store<f32>(yp + ((<usize>c * <usize>P) << 2), <f32>0 + a);
+    }
   }
 }
+
+// Per input pixel, its active channels (ascending) as the byte offsets ci * chanBytes of their first
+// weight rows. list is [H W][Cin] i32, cnt [H W].
+// @ts-ignore: decorator
+@inline function pixelRowLists(x: usize, Cin: i32, HW: i32, chanBytes: usize, list: usize, cnt: usize): void {
+  memory.fill(cnt, 0, <usize>HW << 2);
+  for (let ci = 0; ci < Cin; ci++) {
+    const row = x + ((<usize>(ci * HW)) << 2);
+    const off = <i32>(<usize>ci * chanBytes);
+    for (let p = 0; p < HW; p++) {
+      if (load<f32>(row + (<usize>p << 2)) != 0) {
+        const cp = cnt + (<usize>p << 2), n = load<i32>(cp);
+        store<i32>(list + ((<usize>(p * Cin + n)) << 2), off);
+        store<i32>(cp, n + 1);
+      }
+    }
+  }
+}
+
+/** 32 output channels (from w = wt + c) of one output pixel: the sum of the m rows at byte offsets taps[]. */
+// @ts-ignore: decorator
+@inline function rows8(taps: usize, m: i32, w: usize, yp: usize, P: i32, c: i32): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
+  for (let j = 0; j < m; j++) {
+    const r = w + <usize>load<i32>(taps + (<usize>j << 2));
+    a0 = f32x4.add(a0, v128.load(r)); a1 = f32x4.add(a1, v128.load(r, 16));
+    a2 = f32x4.add(a2, v128.load(r, 32)); a3 = f32x4.add(a3, v128.load(r, 48));
+    a4 = f32x4.add(a4, v128.load(r, 64)); a5 = f32x4.add(a5, v128.load(r, 80));
+    a6 = f32x4.add(a6, v128.load(r, 96)); a7 = f32x4.add(a7, v128.load(r, 112));
+  }
+  const z = f32x4.splat(0);
+  storeLanes(yp, P, c, f32x4.add(z, a0)); storeLanes(yp, P, c + 4, f32x4.add(z, a1));
+  storeLanes(yp, P, c + 8, f32x4.add(z, a2)); storeLanes(yp, P, c + 12, f32x4.add(z, a3));
+  storeLanes(yp, P, c + 16, f32x4.add(z, a4)); storeLanes(yp, P, c + 20, f32x4.add(z, a5));
+  storeLanes(yp, P, c + 24, f32x4.add(z, a6)); storeLanes(yp, P, c + 28, f32x4.add(z, a7));
+}
+
+/** 16 output channels: as rows8. */
+// @ts-ignore: decorator
+@inline function rows4(taps: usize, m: i32, w: usize, yp: usize, P: i32, c: i32): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  for (let j = 0; j < m; j++) {
+    const r = w + <usize>load<i32>(taps + (<usize>j << 2));
+    a0 = f32x4.add(a0, v128.load(r)); a1 = f32x4.add(a1, v128.load(r, 16));
+    a2 = f32x4.add(a2, v128.load(r, 32)); a3 = f32x4.add(a3, v128.load(r, 48));
+  }
+  const z = f32x4.splat(0);
+  storeLanes(yp, P, c, f32x4.add(z, a0)); storeLanes(yp, P, c + 4, f32x4.add(z, a1));
+  storeLanes(yp, P, c + 8, f32x4.add(z, a2)); storeLanes(yp, P, c + 12, f32x4.add(z, a3));
+}
+
 export function if_conv_gather_ref(x: usize, Cin: i32, H: i32, W: i32, k: i32, stride: i32, pad: i32, wt: usize, Cout: i32, y: usize, list: usize, cnt: usize): void {
   const Ho = (H + 2 * pad - k) / stride + 1, Wo = (W + 2 * pad - k) / stride + 1, P = Ho * Wo;
   pixelLists(x, Cin, H * W, list, cnt);

@@ -163,7 +163,7 @@ export class ProxyNetwork {
       const n = B * outSize(L);
       if (L.kind === 'conv') {
         colMax = Math.max(colMax, L.cin * L.k * L.k * L.Ho * L.Wo); cMax = Math.max(cMax, L.cout);
-        listMax = Math.max(listMax, L.cin * L.H * L.W); hwMax = Math.max(hwMax, L.H * L.W);
+        listMax = Math.max(listMax, L.cin * (L.H * L.W + L.k * L.k + 1) + 4); hwMax = Math.max(hwMax, L.H * L.W);
       } else if (L.kind === 'fc') listMax = Math.max(listMax, L.nin);
       const pre = L.kind === 'pool' ? 0 : f32(n);
       const out = L.kind === 'fc' && L.last ? pre : f32(n);

@@ -1,7 +1,7 @@
-// Side-by-side timing of the f32 GEMM kernels of this build against the same exports of another
+// Side-by-side timing of the proxy-learning kernels (f32 GEMMs, the spike-driven conv) of this build against the same exports of another
 // build, in one process, on the same random inputs (the proxy conv shapes of bench/kernels.ts:
 // 32 -> 32 channels, 3x3, 28x28). Both module instances share one memory.
-//   node --no-liftoff scripts/ab-gemm.mjs <other build>/snnwasm.wasm [rounds=15]
+//   node --no-liftoff scripts/ab-proxy-kernels.mjs <other build>/snnwasm.wasm [rounds=15]
 // Prints median µs per call and GFLOP/s of each, the paired ratio, and whether the outputs are
 // bit-identical.
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { Arena } from '../dist/src/wasm/arena.js';
 import { timeInterleaved, stat } from '../dist/bench/lib.js';
 
 const [otherPath, rArg] = process.argv.slice(2);
-if (!otherPath) { console.error('usage: node --no-liftoff scripts/ab-gemm.mjs <other snnwasm.wasm> [rounds]'); process.exit(2); }
+if (!otherPath) { console.error('usage: node --no-liftoff scripts/ab-proxy-kernels.mjs <other snnwasm.wasm> [rounds]'); process.exit(2); }
 const rounds = Number(rArg ?? 15);
 const memory = createSharedMemory(1024);
 const mine = instantiateKernels(memory);
@@ -23,7 +23,14 @@ const rnd = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 **
 const fill = (t) => { const v = a.view(t); for (let i = 0; i < v.length; i++) v[i] = rnd(); return t; };
 const W = fill(a.alloc('f32', Cout * KK)), col = fill(a.alloc('f32', KK * P)), dy = fill(a.alloc('f32', Cout * P));
 const out = { mine: a.alloc('f32', Math.max(Cout * P, KK * P, Cout * KK)), other: a.alloc('f32', Math.max(Cout * P, KK * P, Cout * KK)) };
+// spike maps at the rates the trained fmnist-small shows (docs/proxy.md: 10-24% of inputs per step)
+const spikes = (rate) => { const t = a.alloc('f32', Cin * P); const v = a.view(t); for (let i = 0; i < v.length; i++) v[i] = rnd() + 0.5 < rate ? 1 : 0; return t; };
+const Wt = a.alloc('f32', KK * Cout); k.f32_transpose(W.offset, Cout, KK, Wt.offset);
+const list = a.alloc('i32', (P + 10) * Cin + 4), pixCnt = a.alloc('i32', P);
+const x10 = spikes(0.10), x24 = spikes(0.24);
 const cases = [
+  ['if_conv_gather', 'spike-driven conv, 10% inputs spiking', 0.10 * Cin * P * 9 * Cout, (kk, c) => kk.if_conv_gather(x10.offset, Cin, 28, 28, 3, 1, 1, Wt.offset, Cout, c.offset, list.offset, pixCnt.offset)],
+  ['if_conv_gather', 'spike-driven conv, 24% inputs spiking', 0.24 * Cin * P * 9 * Cout, (kk, c) => kk.if_conv_gather(x24.offset, Cin, 28, 28, 3, 1, 1, Wt.offset, Cout, c.offset, list.offset, pixCnt.offset)],
   // y[Cout][P] += W[Cout][KK] col[KK][P]
   ['f32_gemm_nn_acc', 'conv forward, y = W col', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_nn_acc(c.offset, P, Cout, P, W.offset, KK, col.offset, P, KK)],
   // dcol[KK][P] = W^T dy
@@ -31,7 +38,7 @@ const cases = [
   // gW[Cout][KK] += dy col^T
   ['f32_gemm_nt_acc', 'conv weight gradient, gW += dy col^T', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_nt_acc(c.offset, KK, Cout, KK, dy.offset, P, col.offset, P, P)],
 ];
-console.log('| kernel | case | this build µs | other build µs | this GFLOP/s | other / this (paired median) | identical outputs |');
+console.log('| kernel | case | this build µs | other build µs | this GFLOP/s (gather: one per add, as bench/kernels.ts counts) | other / this (paired median) | identical outputs |');
 console.log('|---|---|---|---|---|---|---|');
 for (const [name, label, flops, call] of cases) {
   a.view(out.mine).fill(0); a.view(out.other).fill(0);
@@ -43,4 +50,4 @@ for (const [name, label, flops, call] of cases) {
   const us = (t) => t.perCallMs.median * 1000;
   console.log(`| \`${name}\` | ${label} | ${us(r.this).toFixed(1)} | ${us(r.other).toFixed(1)} | ${(flops / us(r.this) / 1e3).toFixed(1)} | ${stat(ratios).median.toFixed(2)}× | ${same} |`);
 }
-console.log(`\ncommand: node --no-liftoff scripts/ab-gemm.mjs ${otherPath} ${rounds}`);
+console.log(`\ncommand: node --no-liftoff scripts/ab-proxy-kernels.mjs ${otherPath} ${rounds}`);
