@@ -28,10 +28,15 @@ const spikes = (rate) => { const t = a.alloc('f32', Cin * P); const v = a.view(t
 const Wt = a.alloc('f32', KK * Cout); k.f32_transpose(W.offset, Cout, KK, Wt.offset);
 const list = a.alloc('i32', (P + 10) * Cin + 4), pixCnt = a.alloc('i32', P);
 const x10 = spikes(0.10), x24 = spikes(0.24);
+// the fc layer of fmnist-small after its convs: 3136 -> 256 at a 30% input rate, a batch of 8
+const nin = 3136, nout = 256, Bfc = 8;
+const xfc = a.alloc('f32', Bfc * nin); { const v = a.view(xfc); for (let i = 0; i < v.length; i++) v[i] = rnd() + 0.5 < 0.3 ? 1 : 0; }
+const wfc = fill(a.alloc('f32', nin * nout)), fcList = a.alloc('i32', nin);
 const cases = [
   ['if_conv_gather', 'spike-driven conv, 10% inputs spiking', 0.10 * Cin * P * 9 * Cout, (kk, c) => kk.if_conv_gather(x10.offset, Cin, 28, 28, 3, 1, 1, Wt.offset, Cout, c.offset, list.offset, pixCnt.offset)],
   ['if_conv_gather', 'spike-driven conv, 24% inputs spiking', 0.24 * Cin * P * 9 * Cout, (kk, c) => kk.if_conv_gather(x24.offset, Cin, 28, 28, 3, 1, 1, Wt.offset, Cout, c.offset, list.offset, pixCnt.offset)],
   // y[Cout][P] += W[Cout][KK] col[KK][P]
+  ['if_fc_gather', 'spike-driven fc 3136->256, 30% inputs spiking, batch 8', 0.3 * nin * nout * Bfc, (kk, c) => kk.if_fc_gather(xfc.offset, Bfc, nin, wfc.offset, nout, c.offset, fcList.offset)],
   ['f32_gemm_nn_acc', 'conv forward, y = W col', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_nn_acc(c.offset, P, Cout, P, W.offset, KK, col.offset, P, KK)],
   // dcol[KK][P] = W^T dy
   ['f32_gemm_tn_any', 'conv input gradient, dcol = W^T dy', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_tn_any(c.offset, P, KK, P, W.offset, KK, dy.offset, P, Cout)],

@@ -143,7 +143,7 @@ describe("spike-driven accumulation", () => {
   });
   it("if_fc_gather: _simd == _ref, and the sum of the active rows", () => {
     seed(25);
-    const nouts: i32[] = [1, 10, 16, 37];
+    const nouts: i32[] = [1, 10, 16, 37, 80];
     for (let o = 0; o < nouts.length; o++) {
       const B = 3, nin = 53, nout = nouts[o];
       const x = spikes(B * nin, 20), wt = randomF32(nin * nout, -1, 1), list = alloc(nin * 4);
