@@ -23,7 +23,7 @@ export function trainCommand(): Command {
     .option('--keep-checkpoints <n>', 'how many checkpoints to keep', '3')
     .option('--limit-train <n>', 'use only the first n training images (smoke runs)')
     .option('--limit-test <n>', 'evaluate on the first n test images')
-    .option('--ema <beta>', 'evaluate and export an exponential moving average of the weights, a <- beta a + (1 - beta) w (e.g. 0.99; s4nn, bs4nn, stidi)')
+    .option('--ema <beta>', 'evaluate and export an exponential moving average of the weights, a <- beta a + (1 - beta) w (e.g. 0.99; s4nn, bs4nn, stidi, proxy)')
     .option('--ema-every <n>', 'training samples between --ema snapshots', '100')
     .option('--no-progress', 'no progress bar')
     .action(async (opts: Record<string, unknown>) => {

@@ -30,7 +30,7 @@ const BAD: [string[], RegExp][] = [
   [['train', '--algo', 's4nn', '--dataset', 'mnist', '--ema', '1'], /--ema: must be <= /],
   [['train', '--algo', 's4nn', '--dataset', 'mnist', '--ema', 'most'], /--ema: expected a number/],
   [['train', '--algo', 's4nn', '--dataset', 'mnist', '--ema', '0.9', '--ema-every', '0'], /--ema-every: must be >= 1/],
-  [['train', '--algo', 'proxy', '--dataset', 'mnist', '--model', 'tiny', '--ema', '0.9'], /--ema: proxy does not support weight averaging/],
+  [['train', '--algo', 'bnn', '--dataset', 'mnist', '--hidden', '24', '--ema', '0.9'], /--ema: bnn does not support weight averaging/],
   [['train', '--algo', 'proxy', '--dataset', 'mnist', '--bn-refresh', '-1'], /--bn-refresh: must be >= 0/],
   [['eval', '--algo', 'bs4nn', '--dataset', 'mnist'], /give exactly one of --checkpoint or --weights/],
   [['eval', '--algo', 'bs4nn', '--dataset', 'mnist', '--checkpoint', '/nonexistent.ckpt'], /\/nonexistent\.ckpt/],

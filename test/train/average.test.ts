@@ -1,7 +1,7 @@
 // --ema (src/train/average.ts): the average's arithmetic, the swap in and out of a live model (every
 // other state kept: BS4NN's learned scales, thresholds), and a training run that averages: it
 // resumes exactly, exports the averaged weights, and refuses a model whose evaluation needs more than
-// its weights.
+// its weights (bnn); proxy averages every learned parameter and keeps its BN statistics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -61,9 +61,36 @@ for (const [algo, flags] of [['bs4nn', { hidden: [24] }], ['s4nn', { hidden: [24
   });
 }
 
-test('--ema is refused for a model whose evaluation depends on more than its weights (proxy: BN statistics)', () => {
+test('--ema is refused for a model whose evaluation depends on more than its weights (bnn: biases and BN statistics)', () => {
+  const s = createSession(ALGORITHMS.bnn, 'mnist', { hidden: [24] }, { shards: 1 });
+  assert.throws(() => new WeightAverage({ beta: 0.9, every: 10 }, 'bnn', s.model), /--ema.*bnn does not support/);
+});
+
+test('proxy: the average covers every parameter, keeps the BN statistics and Adam state, and the averaged weights are what the nets compute with', async () => {
   const s = createSession(ALGORITHMS.proxy, 'mnist', { model: 'tiny' }, { shards: 1 });
-  assert.throws(() => new WeightAverage({ beta: 0.9, every: 10 }, 'proxy', s.model), /--ema.*proxy does not support/);
+  const model = s.model;
+  model.initialise(5);
+  const avg = new WeightAverage({ beta: 0.5, every: 1 }, 'proxy', model);
+  const w1 = model.weights().map((w) => w.data.slice());
+  avg.snapshot(model);
+  const w2 = w1.map((w) => Float32Array.from(w, (x, i) => x * 0.5 + ((i % 7) - 3) * 0.01));
+  w2.forEach((w, l) => model.setWeights(l, w));
+  avg.snapshot(model);
+  const want = w1.map((a, l) => Float32Array.from(a, (x, i) => 0.5 * x + 0.5 * w2[l][i]));
+  const task = { kind: 'eval' as const, shard: 0, indices: Uint32Array.from({ length: 40 }, (_, i) => i) };
+  const src = { images: te.images, labels: te.labels, pixels: 784 };
+  const before = model.state();
+  const inside = await avg.withAveraged(model, async () => ({ w: model.weights().map((w) => w.data.slice()), st: model.state(), out: model.runShard(task, src) }));
+  inside.w.forEach((w, l) => assert.deepEqual(w, want[l], `parameter ${l} averaged`));
+  for (const k of ['running', 'params.adam_m', 'params.adam_v']) assert.deepEqual(inside.st.tensors[k], before.tensors[k], `${k} kept`);
+  // the same evaluation on a model given those weights directly (both nets, incl. the SNN's transposed copy)
+  const d = createSession(ALGORITHMS.proxy, 'mnist', { model: 'tiny' }, { shards: 1 });
+  d.model.loadState(before);
+  want.forEach((w, l) => d.model.setWeights(l, w));
+  assert.deepEqual(inside.out, d.model.runShard(task, src));
+  assert.notDeepEqual(inside.out.sums, model.runShard(task, src).sums, 'the raw weights evaluate differently');
+  const after = model.state();
+  for (const k of Object.keys(before.tensors)) assert.deepEqual(after.tensors[k], before.tensors[k], `tensor ${k} restored`);
 });
 
 async function run(epochs: number, outDir: string, resume = false, workers = 1): Promise<TrainSummary> {

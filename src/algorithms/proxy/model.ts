@@ -152,6 +152,18 @@ export class ProxyModel implements Model {
     this.ctx.arena.view(this.net.params).set(m, info.offset);
     this.net.refreshTransposed();
   }
+  /** --ema: every learned parameter (conv and fc weights, BN scale and shift) is in weights(), so the average
+   *  covers them all; the BN running statistics are not learned and stay as they are. After the epochs of
+   *  batch statistics (the reference: epoch 0) they are frozen, the same for the raw and the averaged
+   *  weights (docs/averaging.md). */
+  useWeights(w: Float32Array[]): void {
+    const p = this.ctx.arena.view(this.net.params);
+    this.net.plan.params.forEach((info, i) => {
+      if (w[i].length !== info.size) throw new Error(`${info.name} expects ${info.size} values, got ${w[i].length}`);
+      p.set(w[i], info.offset);
+    });
+    this.net.refreshTransposed();
+  }
   setLayerScalars(): void {}
   describe(): Record<string, unknown> {
     return { model: this.cfg.model, layers: this.net.plan.layers.map((L) => L.kind === 'conv' ? `conv${L.k}x${L.k} ${L.cin}->${L.cout} @${L.H}x${L.W}` : L.kind === 'pool' ? `pool ${L.H}x${L.W}->${L.Ho}x${L.Wo}` : `fc ${L.nin}->${L.nout}`),
