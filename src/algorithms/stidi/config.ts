@@ -2,6 +2,7 @@
 // model is a list of conv layers (each followed by earliest-spike pooling) and a fully connected
 // output layer; the per-layer arrays (theta, eta, lambda, init, alpha) run conv layers first, output last.
 import type { NoSpikeTarget } from '../ttfs/targets.js';
+import type { InputCode } from './input-code.js';
 
 export interface ImageShape { channels: number; height: number; width: number }
 export interface StidiConv { maps: number; kernel: number; pool: number }
@@ -30,6 +31,8 @@ export interface StidiConfig {
   /** remove the layer mean from each hidden layer's displacement (the common-mode shift, to which
    *  the relative output targets are blind; without it hidden layers drift late and fall silent) */
   center: boolean;
+  /** how images become input spike times (input-code.ts); absent in checkpoints from before the option: 'intensity' */
+  inputCode?: InputCode;
   /** forward with alpha_l sign(w) (alpha_l = mean |w| of layer l, XNOR-Net's least-squares scale,
    *  recomputed after every update); the real w are learned */
   binary: boolean;

@@ -122,7 +122,7 @@ export class StidiModel implements Model {
 
   describe(): Record<string, unknown> {
     return {
-      model: this.cfg.model, binary: this.cfg.binary, tau: this.cfg.tau, tmax: this.cfg.tmax,
+      model: this.cfg.model, binary: this.cfg.binary, tau: this.cfg.tau, tmax: this.cfg.tmax, inputCode: this.cfg.inputCode ?? 'intensity',
       layers: this.net.layers.map((L) => (L.k > 1 || L.hin > 1
         ? `conv ${L.k}x${L.k} ${L.cin}->${L.cout} (${L.hout}x${L.wout}), pool ${L.pool} -> ${L.ph}x${L.pw}`
         : `fc ${L.cin}->${L.cout}`)),

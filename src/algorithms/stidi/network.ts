@@ -4,6 +4,7 @@
 // once in shared wasm memory; every executor (the main thread, each micro-shard) has its own
 // Workspace. Allocation order is fixed (parameters, main workspace, shard workspaces), so a worker
 // that builds the same network over the same memory finds every tensor at the same offset.
+import { codedChannels, encodeImage } from './input-code.js';
 import type { Arena, Tensor } from '../../wasm/arena.js';
 import type { KernelSet } from '../../wasm/kernels.js';
 import { RandomStream, fillUniformRows } from '../../train/rng.js';
@@ -57,7 +58,8 @@ export class StidiNetwork {
   constructor(private readonly arena: Arena, private readonly k: KernelSet, readonly nClasses: number, readonly cfg: StidiConfig) {
     const { channels, height, width } = cfg.imageShape;
     this.nInput = channels * height * width;
-    let c = channels, h = height, w = width;
+    // the first layer sees the coded channels (two contrast channels per image channel with 'dog')
+    let c = codedChannels(cfg.inputCode, channels), h = height, w = width;
     const geo: Omit<StidiLayer, 'w' | 'sgn'>[] = [];
     for (const conv of cfg.convs) {
       const hout = h - conv.kernel + 1, wout = w - conv.kernel + 1;
@@ -84,7 +86,7 @@ export class StidiNetwork {
     const a = this.arena;
     const maxIn = Math.max(...this.layers.map((L) => L.nIn));
     return {
-      tIn: a.alloc('i32', this.nInput),
+      tIn: a.alloc('i32', this.layers[0].nIn),
       order: a.alloc('i32', maxIn),
       counts: a.alloc('i32', this.cfg.tmax + 2),
       layers: this.layers.map((L) => {
@@ -146,14 +148,9 @@ export class StidiNetwork {
 
   private inputTimes(ws: Workspace, l: number): Tensor<'i32'> { return l === 0 ? ws.tIn : ws.layers[l - 1].tPool; }
 
-  /** TTFS input coding (S4NN's): t = floor((255 - p) tmax / 255); black pixels (t = tmax) never spike.
-   *  Images are channel planes (IDX, CIFAR); the network's layout is [y][x][c]. */
+  /** the first layer's input spike times of one image (input-code.ts) */
   encode(ws: Workspace, pixels: Uint8Array, offset: number): void {
-    const { channels: C, height: H, width: W } = this.cfg.imageShape, tmax = this.cfg.tmax;
-    const t = this.arena.view(ws.tIn);
-    for (let c = 0; c < C; c++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-      t[(y * W + x) * C + c] = Math.floor(((255 - pixels[offset + (c * H + y) * W + x]) * tmax) / 255);
-    }
+    encodeImage(this.cfg.inputCode, this.cfg.imageShape, this.cfg.tmax, pixels, offset, this.arena.view(ws.tIn));
   }
 
   /** Event-driven forward pass of one image; `stepped` uses the time-stepped kernel (benchmarks, tests). */

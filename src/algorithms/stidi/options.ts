@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 import { DATASETS, type DatasetName } from '../../data/registry.js';
 import type { OptionSpec } from '../types.js';
 import { perLayer } from '../ttfs/config.js';
+import { INPUT_CODES, codedChannels, type InputCode } from './input-code.js';
 import { STIDI_MODELS, STIDI_MODEL_NAMES, defaultStidiModel, type StidiConfig } from './config.js';
 
 export const STIDI_OPTIONS: OptionSpec[] = [
@@ -17,6 +18,7 @@ export const STIDI_OPTIONS: OptionSpec[] = [
   { flag: '--gamma', key: 'gamma', kind: 'int', help: 'target margin (time steps)', min: 0, max: 255 },
   { flag: '--tmax', key: 'tmax', kind: 'int', help: 'simulation length (the encodings assume 256)', min: 4, max: 4096 },
   { flag: '--center', key: 'center', kind: 'bool', help: 'stidi: remove the layer mean from hidden displacements (default true)' },
+  { flag: '--input-code', key: 'inputCode', kind: 'choice', choices: [...INPUT_CODES], help: 'stidi: input spike times from pixel intensity (default, S4NN\'s code) or from on/off difference-of-Gaussians contrast (dog: two channels per image channel)' },
   { flag: '--tau', key: 'tau', kind: 'int', help: 'stidi: PSP rise time in steps (K(s) = min(max(s,0)/tau, 1))', min: 1, max: 4096 },
 ];
 
@@ -24,7 +26,7 @@ export interface StidiFlags {
   /** a whole resolved config (a checkpoint's) may come back through resolve: its layers and init are kept */
   convs?: StidiConfig['convs']; init?: StidiConfig['init']; fc?: number[];
   model?: string; binary?: boolean; maps?: number[]; theta?: number[]; eta?: number[]; lambda?: number[];
-  gamma?: number; tmax?: number; tau?: number; center?: boolean; etaDecay?: number;
+  gamma?: number; tmax?: number; tau?: number; center?: boolean; etaDecay?: number; inputCode?: InputCode;
 }
 
 export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiConfig {
@@ -55,6 +57,7 @@ export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiCon
   }
   for (const key of ['gamma', 'tmax', 'tau', 'etaDecay'] as const) if (flags[key] !== undefined) cfg[key] = flags[key]!;
   if (flags.center !== undefined) cfg.center = flags.center;
+  if (flags.inputCode !== undefined) cfg.inputCode = flags.inputCode;
   const n = cfg.convs.length + cfg.fc.length + 1;
   const list = (key: 'theta' | 'eta' | 'lambda', flag: string): number[] => {
     try { return perLayer(flags[key] ?? cfg[key], n); } catch (e) { throw new UsageError(flag, (e as Error).message); }
@@ -73,7 +76,7 @@ export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiCon
 
 /** The map (channels, height, width) entering the network and after each conv layer with its pooling (valid conv, stride 1). */
 function pooledShapes(cfg: StidiConfig): { c: number; h: number; w: number }[] {
-  const out = [{ c: cfg.imageShape.channels, h: cfg.imageShape.height, w: cfg.imageShape.width }];
+  const out = [{ c: codedChannels(cfg.inputCode, cfg.imageShape.channels), h: cfg.imageShape.height, w: cfg.imageShape.width }];
   for (const cv of cfg.convs) {
     const p = out[out.length - 1];
     out.push({ c: cv.maps, h: Math.floor((p.h - cv.kernel + 1) / cv.pool), w: Math.floor((p.w - cv.kernel + 1) / cv.pool) });
