@@ -18,7 +18,8 @@ if (!ALGORITHMS[algo] || !dataset || !(Number(epochs) >= 1)) {
 const seed = 1;
 const tr = loadDataset(dataset, 'train'), te = loadDataset(dataset, 'test');
 const px = tr.channels * tr.height * tr.width;
-const s = createSession(ALGORITHMS[algo], dataset, {}, { shards: 1 });
+// the docs' table was measured before stidi's conv threshold became 3: pin the threshold it used
+const s = createSession(ALGORITHMS[algo], dataset, algo === 'stidi' ? { theta: [0.5, 1] } : {}, { shards: 1 });
 const m = s.model;
 m.initialise(seed);
 const ex = createExecutor(s, { train: sharedImages(tr.images, tr.labels, px), test: sharedImages(te.images, te.labels, px) }, 1);
