@@ -7,7 +7,7 @@ import { createSession } from '../src/session.js';
 import { ALGORITHMS } from '../src/algorithms/registry.js';
 import { createSharedMemory, instantiateKernels } from '../src/wasm/module.js';
 import { Arena, type DType, type Tensor } from '../src/wasm/arena.js';
-import { KERNELS, type KernelName, type KernelSet } from '../src/wasm/kernels.js';
+import { KERNELS, convGatherListLength, type KernelName, type KernelSet } from '../src/wasm/kernels.js';
 import { loadDataset, type Dataset } from '../src/data/index.js';
 import type { TtfsModel } from '../src/algorithms/ttfs/model.js';
 import type { TtfsConfig } from '../src/algorithms/ttfs/config.js';
@@ -157,7 +157,7 @@ function convCases(P: Params): KernelCase[] {
   const x = a.alloc('f32', C * HW), col = a.alloc('f32', K * HW), w = a.alloc('f32', C * K), wt = a.alloc('f32', K * C);
   const y = a.alloc('f32', C * HW), dy = a.alloc('f32', C * HW), gw = a.alloc('f32', C * K), dx = a.alloc('f32', C * HW);
   const v = a.alloc('f32', C * HW), spk = a.alloc('f32', C * HW), cnt = a.alloc('f32', C * HW);
-  const list = a.alloc('i32', (HW + Kk * Kk + 1) * C + 4), pixCnt = a.alloc('i32', HW);
+  const list = a.alloc('i32', convGatherListLength(C, H, Wd, Kk)), pixCnt = a.alloc('i32', HW);
   // deterministic pseudo-random contents (a fixed LCG: benchmark inputs, not training)
   let st = 12345;
   const rnd = () => { st = (Math.imul(st, 1103515245) + 12345) >>> 0; return st / 4294967296; };

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createSharedMemory, instantiateKernels } from '../dist/src/wasm/module.js';
 import { Arena } from '../dist/src/wasm/arena.js';
+import { convGatherListLength } from '../dist/src/wasm/kernels.js';
 import { timeInterleaved, stat } from '../dist/bench/lib.js';
 
 const [otherPath, rArg] = process.argv.slice(2);
@@ -26,7 +27,7 @@ const out = { mine: a.alloc('f32', Math.max(Cout * P, KK * P, Cout * KK)), other
 // spike maps at the rates the trained fmnist-small shows (docs/proxy.md: 10-24% of inputs per step)
 const spikes = (rate) => { const t = a.alloc('f32', Cin * P); const v = a.view(t); for (let i = 0; i < v.length; i++) v[i] = rnd() + 0.5 < rate ? 1 : 0; return t; };
 const Wt = a.alloc('f32', KK * Cout); k.f32_transpose(W.offset, Cout, KK, Wt.offset);
-const list = a.alloc('i32', (P + 10) * Cin + 4), pixCnt = a.alloc('i32', P);
+const list = a.alloc('i32', convGatherListLength(Cin, 28, 28, 3)), pixCnt = a.alloc('i32', P);
 const x10 = spikes(0.10), x24 = spikes(0.24);
 // the fc layer of fmnist-small after its convs: 3136 -> 256 at a 30% input rate, a batch of 8
 const nin = 3136, nout = 256, Bfc = 8;

@@ -64,17 +64,19 @@
   store<f32>(y + (<usize>c << 2), <f32>0 + a);
 }
 
-// Per input pixel, the list of its active channels (ascending): one pass over the input.
+// Per input pixel, its active channels (ascending) as ci * unit: the channel index itself (unit 1, the scalar
+// twin) or the byte offset of the channel's first weight row (the SIMD kernel). One pass over the input.
 // list is [H W][Cin] i32, cnt [H W] i32.
 // @ts-ignore: decorator
-@inline function pixelLists(x: usize, Cin: i32, HW: i32, list: usize, cnt: usize): void {
+@inline function pixelLists(x: usize, Cin: i32, HW: i32, unit: i32, list: usize, cnt: usize): void {
   memory.fill(cnt, 0, <usize>HW << 2);
   for (let ci = 0; ci < Cin; ci++) {
     const row = x + ((<usize>(ci * HW)) << 2);
+    const v = ci * unit;
     for (let p = 0; p < HW; p++) {
       if (load<f32>(row + (<usize>p << 2)) != 0) {
         const cp = cnt + (<usize>p << 2), n = load<i32>(cp);
-        store<i32>(list + ((<usize>(p * Cin + n)) << 2), ci);
+        store<i32>(list + ((<usize>(p * Cin + n)) << 2), v);
         store<i32>(cp, n + 1);
       }
     }
@@ -113,7 +115,7 @@ export function if_conv_gather_simd(x: usize, Cin: i32, H: i32, W: i32, k: i32, 
   const Ho = (H + 2 * pad - k) / stride + 1, Wo = (W + 2 * pad - k) / stride + 1, P = Ho * Wo;
   const lw = <usize>Cout << 2;
   // per input pixel, its active channels as byte offsets of their tap-(0, 0) weight rows
-  pixelRowLists(x, Cin, H * W, <usize>(k * k) * lw, list, cnt);
+  pixelLists(x, Cin, H * W, <i32>(<usize>(k * k) * lw), list, cnt);
   const taps = list + ((<usize>(H * W * Cin)) << 2);
   for (let oy = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++) {
     // one flat list of this output pixel's weight rows, in the order (ky, kx, active ci ascending):
@@ -153,24 +155,6 @@ export function if_conv_gather_simd(x: usize, Cin: i32, H: i32, W: i32, k: i32, 
   }
 }
 
-// Per input pixel, its active channels (ascending) as the byte offsets ci * chanBytes of their first
-// weight rows. list is [H W][Cin] i32, cnt [H W].
-// @ts-ignore: decorator
-@inline function pixelRowLists(x: usize, Cin: i32, HW: i32, chanBytes: usize, list: usize, cnt: usize): void {
-  memory.fill(cnt, 0, <usize>HW << 2);
-  for (let ci = 0; ci < Cin; ci++) {
-    const row = x + ((<usize>(ci * HW)) << 2);
-    const off = <i32>(<usize>ci * chanBytes);
-    for (let p = 0; p < HW; p++) {
-      if (load<f32>(row + (<usize>p << 2)) != 0) {
-        const cp = cnt + (<usize>p << 2), n = load<i32>(cp);
-        store<i32>(list + ((<usize>(p * Cin + n)) << 2), off);
-        store<i32>(cp, n + 1);
-      }
-    }
-  }
-}
-
 /** 32 output channels (from w = wt + c) of one output pixel: the sum of the m rows at byte offsets taps[]. */
 // @ts-ignore: decorator
 @inline function rows8(taps: usize, m: i32, w: usize, yp: usize, P: i32, c: i32): void {
@@ -206,7 +190,7 @@ export function if_conv_gather_simd(x: usize, Cin: i32, H: i32, W: i32, k: i32, 
 
 export function if_conv_gather_ref(x: usize, Cin: i32, H: i32, W: i32, k: i32, stride: i32, pad: i32, wt: usize, Cout: i32, y: usize, list: usize, cnt: usize): void {
   const Ho = (H + 2 * pad - k) / stride + 1, Wo = (W + 2 * pad - k) / stride + 1, P = Ho * Wo;
-  pixelLists(x, Cin, H * W, list, cnt);
+  pixelLists(x, Cin, H * W, 1, list, cnt);
   for (let oy = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++) {
     const yp = y + ((<usize>(oy * Wo + ox)) << 2);
     for (let c = 0; c < Cout; c++) convTaps1(list, cnt, Cin, H, W, k, stride, pad, oy, ox, wt, Cout, c, yp, P);

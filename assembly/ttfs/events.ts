@@ -35,3 +35,12 @@ export function ttfs_sort_events(times: usize, n: i32, tLast: i32, counts: usize
   }
   return run;
 }
+
+/** The end (exclusive) of the group of events that share event p's time k in a sorted list: the
+ *  event-driven forward kernels process one distinct time at a time. */
+// @ts-ignore: decorator
+@inline export function event_group_end(tIn: usize, order: usize, nEv: i32, p: i32, k: i32): i32 {
+  let q = p + 1;
+  while (q < nEv && load<i32>(tIn + (<usize>load<i32>(order + (<usize>q << 2)) << 2)) == k) q++;
+  return q;
+}

@@ -12,6 +12,8 @@
 //    with E the bit set of inputs spiking at that time.
 // Inputs come from ttfs_sort_events with tLast = tmax - 2. `cRec` (i32, optional) receives c at kRec.
 
+import { event_group_end } from "./events";
+
 /**
  * Integer-accumulation SIMD kernel. `c` is i16 scratch of `stride` lanes. Returns #fired real neurons.
  *
@@ -39,11 +41,10 @@ export function ttfs_forward_bin_i16_simd(
   while (p < nEv) {
     const k = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
     if (!recorded && k > kRec) { widen_i16_to_i32(c, cRec, stride); recorded = true; }
-    let q = p + 1;
-    while (q < nEv && load<i32>(tIn + (<usize>load<i32>(order + (<usize>q << 2)) << 2)) == k) q++;
+    const q = event_group_end(tIn, order, nEv, p, k);
     const ordP = order + (<usize>p << 2), ordQ = order + (<usize>q << 2);
     const kV = i32x4.splat(k + 1);
-    newlyFired = 0;
+    let newly = 0;
     let o: usize = 0;
     for (; o < blocked; o += 64) {
       let c0 = v128.load(c + o), c1 = v128.load(c + o, 16), c2 = v128.load(c + o, 32), c3 = v128.load(c + o, 48);
@@ -56,37 +57,34 @@ export function ttfs_forward_bin_i16_simd(
       }
       v128.store(c + o, c0); v128.store(c + o, c1, 16); v128.store(c + o, c2, 32); v128.store(c + o, c3, 48);
       const t = tOut + (o << 1);
-      fire_i16(c0, thV, t, tmaxV, kV);
-      fire_i16(c1, thV, t + 32, tmaxV, kV);
-      fire_i16(c2, thV, t + 64, tmaxV, kV);
-      fire_i16(c3, thV, t + 96, tmaxV, kV);
+      newly += fire_i16(c0, thV, t, tmaxV, kV);
+      newly += fire_i16(c1, thV, t + 32, tmaxV, kV);
+      newly += fire_i16(c2, thV, t + 64, tmaxV, kV);
+      newly += fire_i16(c3, thV, t + 96, tmaxV, kV);
     }
     for (; o < bytes; o += 16) {
       let c0 = v128.load(c + o);
       for (let e = ordP; e < ordQ; e += 4) c0 = i16x8.add(c0, v128.load(sgn + <usize>load<i32>(e) * bytes + o));
       v128.store(c + o, c0);
-      fire_i16(c0, thV, tOut + (o << 1), tmaxV, kV);
+      newly += fire_i16(c0, thV, tOut + (o << 1), tmaxV, kV);
     }
     p = q;
-    unfired -= newlyFired;
+    unfired -= newly;
     if (unfired == 0 && recorded) break;
   }
   if (!recorded) widen_i16_to_i32(c, cRec, stride);
   return nOut - unfired;
 }
 
-/** neurons newly fired in the current threshold pass (fire_i16 adds to it) */
-let newlyFired: i32 = 0;
-
 /** The threshold test of 8 counts: those above and not yet fired (time still tmax) get spike time
- *  kV in the i32 times at t. Branch-free. */
+ *  kV in the i32 times at t; returns how many they are. Branch-free. */
 // @ts-ignore: decorator
-@inline function fire_i16(cv: v128, thV: v128, t: usize, tmaxV: v128, kV: v128): void {
+@inline function fire_i16(cv: v128, thV: v128, t: usize, tmaxV: v128, kV: v128): i32 {
   const t0 = v128.load(t), t1 = v128.load(t, 16);
   const now = v128.and(i16x8.gt_s(cv, thV), i16x8.narrow_i32x4_s(i32x4.eq(t0, tmaxV), i32x4.eq(t1, tmaxV)));
   v128.store(t, v128.bitselect(kV, t0, i32x4.extend_low_i16x8_s(now)));
   v128.store(t, v128.bitselect(kV, t1, i32x4.extend_high_i16x8_s(now)), 16);
-  newlyFired += popcnt<i32>(i16x8.bitmask(now));
+  return popcnt<i32>(i16x8.bitmask(now));
 }
 
 function widen_i16_to_i32(src: usize, dst: usize, n: i32): void {

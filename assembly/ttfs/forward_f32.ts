@@ -14,6 +14,8 @@
 // reads V[tmax-3] of the output layer when no output neuron fires).
 // Padding lanes must never fire: the host guarantees theta >= 0 and zero pad weights.
 
+import { event_group_end } from "./events";
+
 /**
  * SIMD kernel. Returns the number of real neurons (j < nOut) that fired.
  *
@@ -43,11 +45,10 @@ export function ttfs_forward_f32_simd(
   while (p < nEv) {
     const k = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
     if (!recorded && k > kRec) { memory.copy(vRec, v, bytes); recorded = true; }
-    let q = p + 1;
-    while (q < nEv && load<i32>(tIn + (<usize>load<i32>(order + (<usize>q << 2)) << 2)) == k) q++;
+    const q = event_group_end(tIn, order, nEv, p, k);
     const ordP = order + (<usize>p << 2), ordQ = order + (<usize>q << 2);
     const kV = i32x4.splat(k + 1);
-    newlyFired = 0;
+    let newly = 0;
     let o: usize = 0;
     for (; o < blocked; o += 64) {
       let v0 = v128.load(v + o), v1 = v128.load(v + o, 16), v2 = v128.load(v + o, 32), v3 = v128.load(v + o, 48);
@@ -59,37 +60,34 @@ export function ttfs_forward_f32_simd(
         v3 = f32x4.add(v3, v128.load(row, 48));
       }
       v128.store(v + o, v0); v128.store(v + o, v1, 16); v128.store(v + o, v2, 32); v128.store(v + o, v3, 48);
-      fire_f32(v0, thV, tOut + o, tmaxV, kV);
-      fire_f32(v1, thV, tOut + o + 16, tmaxV, kV);
-      fire_f32(v2, thV, tOut + o + 32, tmaxV, kV);
-      fire_f32(v3, thV, tOut + o + 48, tmaxV, kV);
+      newly += fire_f32(v0, thV, tOut + o, tmaxV, kV);
+      newly += fire_f32(v1, thV, tOut + o + 16, tmaxV, kV);
+      newly += fire_f32(v2, thV, tOut + o + 32, tmaxV, kV);
+      newly += fire_f32(v3, thV, tOut + o + 48, tmaxV, kV);
     }
     for (; o < bytes; o += 16) {
       let v0 = v128.load(v + o);
       for (let e = ordP; e < ordQ; e += 4) v0 = f32x4.add(v0, v128.load(wt + <usize>load<i32>(e) * bytes + o));
       v128.store(v + o, v0);
-      fire_f32(v0, thV, tOut + o, tmaxV, kV);
+      newly += fire_f32(v0, thV, tOut + o, tmaxV, kV);
     }
     p = q;
-    unfired -= newlyFired;
+    unfired -= newly;
     if (unfired == 0 && recorded) break;
   }
   if (!recorded) memory.copy(vRec, v, bytes);
   return nOut - unfired;
 }
 
-/** neurons newly fired in the current threshold pass (fire_f32 adds to it) */
-let newlyFired: i32 = 0;
-
 /** The threshold test of 4 potentials: those above theta and not yet fired (time still tmax) get
- *  spike time kV. Branch-free: where neurons fire is data-dependent, and a branch per vector
+ *  spike time kV; returns how many they are. Branch-free: where neurons fire is data-dependent, and a branch per vector
  *  measured slower (scripts/ab-ttfs-forward.mjs). */
 // @ts-ignore: decorator
-@inline function fire_f32(vv: v128, thV: v128, t: usize, tmaxV: v128, kV: v128): void {
+@inline function fire_f32(vv: v128, thV: v128, t: usize, tmaxV: v128, kV: v128): i32 {
   const tv = v128.load(t);
   const now = v128.and(f32x4.gt(vv, thV), i32x4.eq(tv, tmaxV));
   v128.store(t, v128.bitselect(kV, tv, now));
-  newlyFired += popcnt<i32>(i32x4.bitmask(now));
+  return popcnt<i32>(i32x4.bitmask(now));
 }
 
 /** Scalar twin: the same event order and the same float operations, one lane at a time. */

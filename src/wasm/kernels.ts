@@ -107,6 +107,12 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   stidi_backprop_f32: { fast: 'stidi_backprop_f32_simd', ref: 'stidi_backprop_f32_ref' },
 };
 
+/** if_conv_gather's `list` scratch, in i32 entries: the per-input-pixel lists (H W Cin), then one output
+ *  pixel's flat row list (k k Cin, copied in whole 4-entry chunks: Cin + 4 of slack) (assembly/if/spike_gather.ts). */
+export function convGatherListLength(cin: number, h: number, w: number, k: number): number {
+  return cin * (h * w + k * k + 1) + 4;
+}
+
 /** Binds the registry's kernels of one variant (ref falls back to fast where no twin exists). */
 export function selectKernels(exports: WebAssembly.Exports, variant: KernelVariant = 'fast'): KernelSet {
   const out: Record<string, unknown> = {};

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DOG_KERNEL, DOG_SIZE, encodeImage, codedChannels } from '../../src/algorithms/stidi/input-code.js';
+import { DOG_KERNEL, DOG_SIZE, imageEncoder, codedChannels } from '../../src/algorithms/stidi/input-code.js';
 import { ALGORITHMS } from '../../src/algorithms/registry.js';
 import { createSession, createExecutor, sharedImages } from '../../src/session.js';
 import { loadDataset } from '../../src/data/index.js';
@@ -30,7 +30,7 @@ test('DoG kernel: on-centre, balanced, symmetric', () => {
 test('intensity code: S4NN\'s t = floor((255 - p) tmax / 255), [y][x][c] layout', () => {
   const rnd = xorshift(3), px = Uint8Array.from({ length: 2 * 120 }, () => Math.floor(rnd() * 256));
   const t = new Int32Array(240);
-  encodeImage('intensity', { ...shape, channels: 2 }, 256, px, 0, t);
+  imageEncoder('intensity', { ...shape, channels: 2 }, 256)(px, 0, t);
   for (let c = 0; c < 2; c++) for (let p = 0; p < 120; p++) assert.equal(t[p * 2 + c], Math.floor(((255 - px[c * 120 + p]) * 256) / 255));
   assert.equal(codedChannels(undefined, 3), 3);
   assert.equal(codedChannels('dog', 3), 6);
@@ -41,7 +41,7 @@ test('DoG code: equals a plain re-computation; strongest response at 0, none at 
   for (const C of [1, 3]) {
     const n = C * 120, px = Uint8Array.from({ length: n + 5 }, () => (rnd() < 0.4 ? 0 : Math.floor(rnd() * 256)));
     const t = new Int32Array(2 * n);
-    encodeImage('dog', { ...shape, channels: C }, 256, px, 5, t);
+    imageEncoder('dog', { ...shape, channels: C }, 256)(px, 5, t);
     // plain: responses accumulated kernel-tap-major into a zeroed map
     const r = new Float64Array(n), h = (DOG_SIZE - 1) / 2;
     for (let ky = 0; ky < DOG_SIZE; ky++) for (let kx = 0; kx < DOG_SIZE; kx++) {
@@ -64,7 +64,7 @@ test('DoG code: equals a plain re-computation; strongest response at 0, none at 
   }
   // a uniform image: no response in the interior (the kernel's taps balance), contrast at the borders only
   const flat = new Uint8Array(120).fill(200), t = new Int32Array(240);
-  encodeImage('dog', shape, 256, flat, 0, t);
+  imageEncoder('dog', shape, 256)(flat, 0, t);
   const interior = (y: number, x: number) => y >= 3 && y < 9 && x >= 3 && x < 7;
   for (let y = 0; y < 12; y++) for (let x = 0; x < 10; x++) {
     if (interior(y, x)) assert.ok(t[(y * 10 + x) * 2] >= 250 && t[(y * 10 + x) * 2 + 1] >= 250, `interior (${y},${x}) stays (nearly) silent`);

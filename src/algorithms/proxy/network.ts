@@ -20,7 +20,7 @@
 // every executor has a workspace (gradients, statistics sums, activations of one chunk), allocated in a
 // fixed order so workers find every tensor at the main thread's offsets.
 import type { Arena, Tensor } from '../../wasm/arena.js';
-import type { KernelSet } from '../../wasm/kernels.js';
+import { convGatherListLength, type KernelSet } from '../../wasm/kernels.js';
 import { makeNn, outSize, type ConvLayer, type Layer, type Nn } from '../../nn/types.js';
 import { convBackward, convForward } from '../../nn/conv.js';
 import { linearBackward, linearForward } from '../../nn/linear.js';
@@ -163,7 +163,7 @@ export class ProxyNetwork {
       const n = B * outSize(L);
       if (L.kind === 'conv') {
         colMax = Math.max(colMax, L.cin * L.k * L.k * L.Ho * L.Wo); cMax = Math.max(cMax, L.cout);
-        listMax = Math.max(listMax, L.cin * (L.H * L.W + L.k * L.k + 1) + 4); hwMax = Math.max(hwMax, L.H * L.W);
+        listMax = Math.max(listMax, convGatherListLength(L.cin, L.H, L.W, L.k)); hwMax = Math.max(hwMax, L.H * L.W);
       } else if (L.kind === 'fc') listMax = Math.max(listMax, L.nin);
       const pre = L.kind === 'pool' ? 0 : f32(n);
       const out = L.kind === 'fc' && L.last ? pre : f32(n);

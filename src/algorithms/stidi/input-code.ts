@@ -1,6 +1,6 @@
 // STiDi-BP's input coding: how an image becomes the first layer's spike times (docs/stidi-bp.md §8).
-//  'intensity' (the default, S4NN's): one channel per image channel, t = floor((255 - p) tmax / 255);
-//             black pixels (t = tmax) never spike.
+//  'intensity' (the default): one channel per image channel, S4NN's latency code (ttfs/encode.ts:
+//             t = floor((255 - p) tmax / 255), looked up in a table); black pixels (t = tmax) never spike.
 //  'dog':     on- and off-centre difference-of-Gaussians contrast channels, as in the group's earlier
 //             convolutional SNNs (Kheradpisheh et al. 2018: 7x7, sigma 1 and 2): r = (G1 - G2) * image, ON =
 //             max(r, 0), OFF = max(-r, 0), per image channel; the strongest response of the image fires at
@@ -9,6 +9,7 @@
 // Integer arithmetic throughout (the kernel is quantised once to integers), so the code is the same on
 // every platform. Network layout: [y][x][c'], with c' = c (intensity) or 2c (ON), 2c + 1 (OFF).
 import type { ImageShape } from './config.js';
+import { latencyTable } from '../ttfs/encode.js';
 
 export const INPUT_CODES = ['intensity', 'dog'] as const;
 export type InputCode = typeof INPUT_CODES[number];
@@ -34,15 +35,20 @@ export const DOG_KERNEL: Int32Array = (() => {
   return Int32Array.from(g[0], (a, i) => Math.round((a - g[1][i]) * DOG_SCALE));
 })();
 
-/** Writes the coded spike times of the image at pixels[offset ..] (channel planes) into t ([y][x][c']). */
-export function encodeImage(code: InputCode | undefined, shape: ImageShape, tmax: number, pixels: Uint8Array, offset: number, t: Int32Array): void {
-  const { channels: C, height: H, width: W } = shape;
-  if (code !== 'dog') {
+/** An image coder for one configuration: writes the coded spike times of the image at pixels[offset ..]
+ *  (channel planes) into t ([y][x][c']). */
+export function imageEncoder(code: InputCode | undefined, shape: ImageShape, tmax: number): (pixels: Uint8Array, offset: number, t: Int32Array) => void {
+  if (code === 'dog') return (pixels, offset, t) => encodeDog(shape, tmax, pixels, offset, t);
+  const { channels: C, height: H, width: W } = shape, latency = latencyTable('s4nn', tmax);
+  return (pixels, offset, t) => {
     for (let c = 0; c < C; c++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-      t[(y * W + x) * C + c] = Math.floor(((255 - pixels[offset + (c * H + y) * W + x]) * tmax) / 255);
+      t[(y * W + x) * C + c] = latency[pixels[offset + (c * H + y) * W + x]];
     }
-    return;
-  }
+  };
+}
+
+function encodeDog(shape: ImageShape, tmax: number, pixels: Uint8Array, offset: number, t: Int32Array): void {
+  const { channels: C, height: H, width: W } = shape;
   const C2 = 2 * C, h = (DOG_SIZE - 1) / 2;
   let M = 0;
   // first pass: the responses (stored in t as signed integers), and their largest magnitude

@@ -4,7 +4,7 @@
 // once in shared wasm memory; every executor (the main thread, each micro-shard) has its own
 // Workspace. Allocation order is fixed (parameters, main workspace, shard workspaces), so a worker
 // that builds the same network over the same memory finds every tensor at the same offset.
-import { codedChannels, encodeImage } from './input-code.js';
+import { codedChannels, imageEncoder } from './input-code.js';
 import type { Arena, Tensor } from '../../wasm/arena.js';
 import type { KernelSet } from '../../wasm/kernels.js';
 import { RandomStream, fillUniformRows } from '../../train/rng.js';
@@ -52,12 +52,15 @@ export class StidiNetwork {
   readonly main: Workspace;
   readonly shards: Workspace[] = [];
   readonly nInput: number;
+  /** the configured input code (input-code.ts), built once */
+  private readonly encodeImage: (pixels: Uint8Array, offset: number, t: Int32Array) => void;
   /** cfg.etaDecay ** (epochs completed): the learning-rate schedule's current factor (main thread only) */
   etaScale = 1;
 
   constructor(private readonly arena: Arena, private readonly k: KernelSet, readonly nClasses: number, readonly cfg: StidiConfig) {
     const { channels, height, width } = cfg.imageShape;
     this.nInput = channels * height * width;
+    this.encodeImage = imageEncoder(cfg.inputCode, cfg.imageShape, cfg.tmax);
     // the first layer sees the coded channels (two contrast channels per image channel with 'dog')
     let c = codedChannels(cfg.inputCode, channels), h = height, w = width;
     const geo: Omit<StidiLayer, 'w' | 'sgn'>[] = [];
@@ -150,7 +153,7 @@ export class StidiNetwork {
 
   /** the first layer's input spike times of one image (input-code.ts) */
   encode(ws: Workspace, pixels: Uint8Array, offset: number): void {
-    encodeImage(this.cfg.inputCode, this.cfg.imageShape, this.cfg.tmax, pixels, offset, this.arena.view(ws.tIn));
+    this.encodeImage(pixels, offset, this.arena.view(ws.tIn));
   }
 
   /** Event-driven forward pass of one image; `stepped` uses the time-stepped kernel (benchmarks, tests). */
