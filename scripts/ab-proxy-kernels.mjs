@@ -1,7 +1,8 @@
 // Side-by-side timing of the proxy-learning kernels (f32 GEMMs, the spike-driven conv) of this build against the same exports of another
 // build, in one process, on the same random inputs (the proxy conv shapes of bench/kernels.ts:
 // 32 -> 32 channels, 3x3, 28x28). Both module instances share one memory.
-//   node --no-liftoff scripts/ab-proxy-kernels.mjs <other build>/snnwasm.wasm [rounds=15]
+//   node --no-liftoff scripts/ab-proxy-kernels.mjs <other build>/snnwasm.wasm [rounds=15] [channels=32]
+// (channels 128: the shapes of the fmnist-paper network's 128 -> 128 convs)
 // Prints median µs per call and GFLOP/s of each, the paired ratio, and whether the outputs are
 // bit-identical.
 import { readFileSync } from 'node:fs';
@@ -10,15 +11,15 @@ import { Arena } from '../dist/src/wasm/arena.js';
 import { convGatherListLength } from '../dist/src/wasm/kernels.js';
 import { timeInterleaved, stat } from '../dist/bench/lib.js';
 
-const [otherPath, rArg] = process.argv.slice(2);
-if (!otherPath) { console.error('usage: node --no-liftoff scripts/ab-proxy-kernels.mjs <other snnwasm.wasm> [rounds]'); process.exit(2); }
+const [otherPath, rArg, cArg] = process.argv.slice(2);
+if (!otherPath) { console.error('usage: node --no-liftoff scripts/ab-proxy-kernels.mjs <other snnwasm.wasm> [rounds] [channels]'); process.exit(2); }
 const rounds = Number(rArg ?? 15);
 const memory = createSharedMemory(1024);
 const mine = instantiateKernels(memory);
 const other = instantiateKernels(memory, 'fast', new WebAssembly.Module(readFileSync(otherPath))).kernels;
 const a = new Arena(memory, mine.heapBase);
 const k = mine.kernels;
-const Cout = 32, Cin = 32, KK = Cin * 9, P = 28 * 28;
+const Cout = Number(cArg ?? 32), Cin = Cout, KK = Cin * 9, P = 28 * 28;
 let seed = 12345;
 const rnd = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32 - 0.5; };
 const fill = (t) => { const v = a.view(t); for (let i = 0; i < v.length; i++) v[i] = rnd(); return t; };
@@ -56,4 +57,4 @@ for (const [name, label, flops, call] of cases) {
   const us = (t) => t.perCallMs.median * 1000;
   console.log(`| \`${name}\` | ${label} | ${us(r.this).toFixed(1)} | ${us(r.other).toFixed(1)} | ${(flops / us(r.this) / 1e3).toFixed(1)} | ${stat(ratios).median.toFixed(2)}× | ${same} |`);
 }
-console.log(`\ncommand: node --no-liftoff scripts/ab-proxy-kernels.mjs ${otherPath} ${rounds}`);
+console.log(`\ncommand: node --no-liftoff scripts/ab-proxy-kernels.mjs ${otherPath} ${rounds} ${Cout}`);
