@@ -14,7 +14,7 @@ import { timeInterleaved, stat } from '../dist/bench/lib.js';
 const [otherPath, rArg, cArg] = process.argv.slice(2);
 if (!otherPath) { console.error('usage: node --no-liftoff scripts/ab-proxy-kernels.mjs <other snnwasm.wasm> [rounds] [channels]'); process.exit(2); }
 const rounds = Number(rArg ?? 15);
-const memory = createSharedMemory(1024);
+const memory = createSharedMemory(4096);  // 256 MiB: the fmnist-paper fc 6272 -> 2560 weights are 64 MiB
 const mine = instantiateKernels(memory);
 const other = instantiateKernels(memory, 'fast', new WebAssembly.Module(readFileSync(otherPath))).kernels;
 const a = new Arena(memory, mine.heapBase);
@@ -34,6 +34,15 @@ const x10 = spikes(0.10), x24 = spikes(0.24);
 const nin = 3136, nout = 256, Bfc = 8;
 const xfc = a.alloc('f32', Bfc * nin); { const v = a.view(xfc); for (let i = 0; i < v.length; i++) v[i] = rnd() + 0.5 < 0.3 ? 1 : 0; }
 const wfc = fill(a.alloc('f32', nin * nout)), fcList = a.alloc('i32', nin);
+// the ANN forward of fully connected layers over a chunk of 16 samples (the proxy trainer's default --chunk):
+// Y[16][out] = X[16][in] W[out][in]^T; 6272 -> 2560 is fmnist-paper's first fc layer (64 MiB of weights)
+const Bc = 16;
+const fcCase = (nI, nO) => {
+  const x = fill(a.alloc('f32', Bc * nI)), w = fill(a.alloc('f32', nI * nO));
+  const o = { mine: a.alloc('f32', Bc * nO), other: a.alloc('f32', Bc * nO) };
+  return ['f32_gemm_nt_acc', `fc forward ${nI}->${nO}, chunk ${Bc}`, 2 * Bc * nI * nO, (kk, c) => kk.f32_gemm_nt_acc(c === out.mine ? o.mine.offset : o.other.offset, nO, Bc, nO, x.offset, nI, w.offset, nI, nI), o];
+};
+const fcCases = [fcCase(3136, 256), fcCase(6272, 2560)];
 const cases = [
   ['if_conv_gather', 'spike-driven conv, 10% inputs spiking', 0.10 * Cin * P * 9 * Cout, (kk, c) => kk.if_conv_gather(x10.offset, Cin, 28, 28, 3, 1, 1, Wt.offset, Cout, c.offset, list.offset, pixCnt.offset)],
   ['if_conv_gather', 'spike-driven conv, 24% inputs spiking', 0.24 * Cin * P * 9 * Cout, (kk, c) => kk.if_conv_gather(x24.offset, Cin, 28, 28, 3, 1, 1, Wt.offset, Cout, c.offset, list.offset, pixCnt.offset)],
@@ -44,13 +53,15 @@ const cases = [
   ['f32_gemm_tn_any', 'conv input gradient, dcol = W^T dy', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_tn_any(c.offset, P, KK, P, W.offset, KK, dy.offset, P, Cout)],
   // gW[Cout][KK] += dy col^T
   ['f32_gemm_nt_acc', 'conv weight gradient, gW += dy col^T', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_nt_acc(c.offset, KK, Cout, KK, dy.offset, P, col.offset, P, P)],
+  ...fcCases,
 ];
 console.log('| kernel | case | this build µs | other build µs | this GFLOP/s (gather: one per add, as bench/kernels.ts counts) | other / this (paired median) | identical outputs |');
 console.log('|---|---|---|---|---|---|---|');
-for (const [name, label, flops, call] of cases) {
-  a.view(out.mine).fill(0); a.view(out.other).fill(0);
+for (const [name, label, flops, call, own] of cases) {
+  const res = own ?? out;  // a case with its own output buffers (the fc cases) compares those
+  a.view(res.mine).fill(0); a.view(res.other).fill(0);
   call(k, out.mine); call(other, out.other);
-  const x = a.view(out.mine), y = a.view(out.other);
+  const x = a.view(res.mine), y = a.view(res.other);
   let same = true; for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) { same = false; break; }
   const r = timeInterleaved({ this: () => call(k, out.mine), other: () => call(other, out.other) }, { warmMs: 300, roundMs: 60, rounds });
   const ratios = r.this.rounds.map((t, i) => r.other.rounds[i] / t);

@@ -57,6 +57,21 @@ describe("proxy GEMMs", () => {
   });
 });
 
+describe("proxy GEMMs, long rows", () => {
+  it("nt: _simd == _ref when A is split into several row blocks (K large: 8 rows, 4 rows per block)", () => {
+    seed(22);
+    const Ks: i32[] = [6001, 16387];
+    for (let z = 0; z < Ks.length; z++) {
+      const M = 13, N = 5, K = Ks[z], ldc = N + 1, lda = K + 1, ldb = K + 3;
+      const a = randomF32(M * lda, -2, 2), b = randomF32(N * ldb, -1, 1), c = randomF32(M * ldc, -3, 3);
+      const c1 = dup(c, M * ldc * 4), c2 = dup(c, M * ldc * 4);
+      f32_gemm_nt_acc_simd(c1, ldc, M, N, a, lda, b, ldb, K); f32_gemm_nt_acc_ref(c2, ldc, M, N, a, lda, b, ldb, K);
+      expect<i32>(diff32(c1, c2, M * ldc)).toBe(-1, "K=" + K.toString());
+      freeAll();
+    }
+  });
+});
+
 describe("conv pieces", () => {
   it("col2im: _simd == _ref (stride 1 and 2, pad 0 and 1, k 1 and 3)", () => {
     seed(22);

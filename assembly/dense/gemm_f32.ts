@@ -19,8 +19,9 @@ export function f32_gemm_tn_acc_simd(g: usize, M: i32, N: i32, a: usize, lda: i3
         const ar = a + ((<usize>s * <usize>lda + <usize>r) << 2);
         const br = b + ((<usize>s * <usize>ldb + <usize>c) << 2);
         const b0 = v128.load(br), b1 = v128.load(br, 16);
-        const a0 = f32x4.splat(load<f32>(ar)), a1 = f32x4.splat(load<f32>(ar, 4));
-        const a2 = f32x4.splat(load<f32>(ar, 8)), a3 = f32x4.splat(load<f32>(ar, 12));
+        // broadcast loads (vbroadcastss), not a scalar load + shuffle: see gemm_nn_f32.ts
+        const a0 = v128.load32_splat(ar), a1 = v128.load32_splat(ar, 4);
+        const a2 = v128.load32_splat(ar, 8), a3 = v128.load32_splat(ar, 12);
         c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
         c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
         c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
@@ -44,7 +45,7 @@ export function f32_gemm_tn_acc_simd(g: usize, M: i32, N: i32, a: usize, lda: i3
 @inline function gemm_tile_1x4(g: usize, N: i32, a: usize, lda: i32, b: usize, ldb: i32, K: i32, r: i32, c: i32): void {
   let acc = f32x4.splat(0);
   for (let s = 0; s < K; s++) {
-    const av = f32x4.splat(load<f32>(a + ((<usize>s * <usize>lda + <usize>r) << 2)));
+    const av = v128.load32_splat(a + ((<usize>s * <usize>lda + <usize>r) << 2));
     acc = f32x4.add(acc, f32x4.mul(av, v128.load(b + ((<usize>s * <usize>ldb + <usize>c) << 2))));
   }
   const gp = g + ((<usize>r * <usize>N + <usize>c) << 2);

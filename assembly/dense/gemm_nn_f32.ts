@@ -24,8 +24,10 @@
       let br = b + (<usize>col << 2);
       for (let s = 0; s < K; s++) {
         const b0 = v128.load(br), b1 = v128.load(br, 16);
-        const a0 = f32x4.splat(load<f32>(ar)), a1 = f32x4.splat(load<f32>(ar + rs));
-        const a2 = f32x4.splat(load<f32>(ar + 2 * rs)), a3 = f32x4.splat(load<f32>(ar + 3 * rs));
+        // load32_splat: one broadcast load (vbroadcastss) instead of a scalar load and a shuffle,
+        // which competes with the multiplies and adds for the FP pipes; same value, same sums
+        const a0 = v128.load32_splat(ar), a1 = v128.load32_splat(ar + rs);
+        const a2 = v128.load32_splat(ar + 2 * rs), a3 = v128.load32_splat(ar + 3 * rs);
         c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
         c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
         c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
@@ -49,7 +51,7 @@
 @inline function tile_1x4(c: usize, ldc: i32, a: usize, ra: i32, ka: i32, b: usize, ldb: i32, K: i32, r: i32, col: i32): void {
   let acc = f32x4.splat(0);
   for (let s = 0; s < K; s++) {
-    const av = f32x4.splat(load<f32>(a + ((<usize>r * <usize>ra + <usize>s * <usize>ka) << 2)));
+    const av = v128.load32_splat(a + ((<usize>r * <usize>ra + <usize>s * <usize>ka) << 2));
     acc = f32x4.add(acc, f32x4.mul(av, v128.load(b + ((<usize>s * <usize>ldb + <usize>col) << 2))));
   }
   const gp = c + ((<usize>r * <usize>ldc + <usize>col) << 2);

@@ -29,48 +29,61 @@
   return tail(hsum(acc), ar, br, k4, K);
 }
 
+// Blocking: rows of A in blocks of at most NT_BLOCK_BYTES (kept in L2: 512 KiB holds a chunk of 16 samples of
+// a 6272-input fc layer, or all 128 rows of a conv weight gradient), and for each block, pairs of
+// B rows outside, groups of 4 A rows inside: each pair of B rows (in L1) meets every row of the
+// block, so B (a conv's im2col matrix, up to a few MB; a fully connected layer's weights, up to
+// 64 MB) is streamed from memory once per block instead of once per 4 rows of A. Which tile or tail
+// computes an element does not change its sum (same lane order, same hsum, same tail).
+const NT_BLOCK_BYTES: i32 = 524288;
+
+// @ts-ignore: decorator
+@inline function tile_4x2(c: usize, lc: usize, a0: usize, la: usize, b0: usize, lb: usize, k4: i32, K: i32): void {
+  const a1 = a0 + la, a2 = a1 + la, a3 = a2 + la, b1 = b0 + lb;
+  let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+  let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+  for (let k = 0; k < k4; k += 4) {
+    const o = <usize>k << 2;
+    const x0 = v128.load(b0 + o), x1 = v128.load(b1 + o);
+    const y0 = v128.load(a0 + o), y1 = v128.load(a1 + o), y2 = v128.load(a2 + o), y3 = v128.load(a3 + o);
+    s00 = f32x4.add(s00, f32x4.mul(y0, x0)); s01 = f32x4.add(s01, f32x4.mul(y0, x1));
+    s10 = f32x4.add(s10, f32x4.mul(y1, x0)); s11 = f32x4.add(s11, f32x4.mul(y1, x1));
+    s20 = f32x4.add(s20, f32x4.mul(y2, x0)); s21 = f32x4.add(s21, f32x4.mul(y2, x1));
+    s30 = f32x4.add(s30, f32x4.mul(y3, x0)); s31 = f32x4.add(s31, f32x4.mul(y3, x1));
+  }
+  store<f32>(c, load<f32>(c) + tail(hsum(s00), a0, b0, k4, K));
+  store<f32>(c + 4, load<f32>(c + 4) + tail(hsum(s01), a0, b1, k4, K));
+  store<f32>(c + lc, load<f32>(c + lc) + tail(hsum(s10), a1, b0, k4, K));
+  store<f32>(c + lc + 4, load<f32>(c + lc + 4) + tail(hsum(s11), a1, b1, k4, K));
+  store<f32>(c + 2 * lc, load<f32>(c + 2 * lc) + tail(hsum(s20), a2, b0, k4, K));
+  store<f32>(c + 2 * lc + 4, load<f32>(c + 2 * lc + 4) + tail(hsum(s21), a2, b1, k4, K));
+  store<f32>(c + 3 * lc, load<f32>(c + 3 * lc) + tail(hsum(s30), a3, b0, k4, K));
+  store<f32>(c + 3 * lc + 4, load<f32>(c + 3 * lc + 4) + tail(hsum(s31), a3, b1, k4, K));
+}
+
 export function f32_gemm_nt_acc_simd(c: usize, ldc: i32, M: i32, N: i32, a: usize, lda: i32, b: usize, ldb: i32, K: i32): void {
   const k4 = K & ~3;
   const la = <usize>lda << 2, lb = <usize>ldb << 2, lc = <usize>ldc << 2;
-  let r = 0;
-  for (; r + 4 <= M; r += 4) {
-    const a0 = a + <usize>r * la, a1 = a0 + la, a2 = a1 + la, a3 = a2 + la;
-    let col = 0;
-    for (; col + 2 <= N; col += 2) {
-      const b0 = b + <usize>col * lb, b1 = b0 + lb;
-      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
-      let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
-      for (let k = 0; k < k4; k += 4) {
-        const o = <usize>k << 2;
-        const x0 = v128.load(b0 + o), x1 = v128.load(b1 + o);
-        const y0 = v128.load(a0 + o), y1 = v128.load(a1 + o), y2 = v128.load(a2 + o), y3 = v128.load(a3 + o);
-        s00 = f32x4.add(s00, f32x4.mul(y0, x0)); s01 = f32x4.add(s01, f32x4.mul(y0, x1));
-        s10 = f32x4.add(s10, f32x4.mul(y1, x0)); s11 = f32x4.add(s11, f32x4.mul(y1, x1));
-        s20 = f32x4.add(s20, f32x4.mul(y2, x0)); s21 = f32x4.add(s21, f32x4.mul(y2, x1));
-        s30 = f32x4.add(s30, f32x4.mul(y3, x0)); s31 = f32x4.add(s31, f32x4.mul(y3, x1));
-      }
-      const cp = c + <usize>r * lc + (<usize>col << 2);
-      store<f32>(cp, load<f32>(cp) + tail(hsum(s00), a0, b0, k4, K));
-      store<f32>(cp + 4, load<f32>(cp + 4) + tail(hsum(s01), a0, b1, k4, K));
-      store<f32>(cp + lc, load<f32>(cp + lc) + tail(hsum(s10), a1, b0, k4, K));
-      store<f32>(cp + lc + 4, load<f32>(cp + lc + 4) + tail(hsum(s11), a1, b1, k4, K));
-      store<f32>(cp + 2 * lc, load<f32>(cp + 2 * lc) + tail(hsum(s20), a2, b0, k4, K));
-      store<f32>(cp + 2 * lc + 4, load<f32>(cp + 2 * lc + 4) + tail(hsum(s21), a2, b1, k4, K));
-      store<f32>(cp + 3 * lc, load<f32>(cp + 3 * lc) + tail(hsum(s30), a3, b0, k4, K));
-      store<f32>(cp + 3 * lc + 4, load<f32>(cp + 3 * lc + 4) + tail(hsum(s31), a3, b1, k4, K));
-    }
-    for (; col < N; col++) {
+  let mb = (NT_BLOCK_BYTES / max(1, K << 2)) & ~3;
+  if (mb < 4) mb = 4;
+  for (let r0 = 0; r0 < M; r0 += mb) {
+    const r1 = min(M, r0 + mb), r4 = r0 + ((r1 - r0) & ~3);
+    for (let col = 0; col < N; col += 2) {
       const br = b + <usize>col * lb;
-      for (let i = 0; i < 4; i++) {
-        const cp = c + <usize>(r + i) * lc + (<usize>col << 2);
-        store<f32>(cp, load<f32>(cp) + dot1(a + <usize>(r + i) * la, br, K));
+      if (col + 2 <= N) {
+        for (let r = r0; r < r4; r += 4) tile_4x2(c + <usize>r * lc + (<usize>col << 2), lc, a + <usize>r * la, la, br, lb, k4, K);
+      } else {
+        for (let r = r0; r < r4; r++) {
+          const cp = c + <usize>r * lc + (<usize>col << 2);
+          store<f32>(cp, load<f32>(cp) + dot1(a + <usize>r * la, br, K));
+        }
       }
-    }
-  }
-  for (; r < M; r++) {
-    for (let col = 0; col < N; col++) {
-      const cp = c + <usize>r * lc + (<usize>col << 2);
-      store<f32>(cp, load<f32>(cp) + dot1(a + <usize>r * la, b + <usize>col * lb, K));
+      for (let r = r4; r < r1; r++) {
+        for (let j = col; j < min(N, col + 2); j++) {
+          const cp = c + <usize>r * lc + (<usize>j << 2);
+          store<f32>(cp, load<f32>(cp) + dot1(a + <usize>r * la, b + <usize>j * lb, K));
+        }
+      }
     }
   }
 }
