@@ -58,11 +58,11 @@ describe("proxy GEMMs", () => {
 });
 
 describe("proxy GEMMs, long rows", () => {
-  it("nt: _simd == _ref when A is split into several row blocks (K large: 8 rows, 4 rows per block)", () => {
+  it("nt: _simd == _ref in both blockings (B in cache: 4-row groups; B > 16 MiB: row blocks of 8 + 5)", () => {
     seed(22);
-    const Ks: i32[] = [6001, 16387];
+    const Ks: i32[] = [6001, 16387], Ns: i32[] = [5, 257];
     for (let z = 0; z < Ks.length; z++) {
-      const M = 13, N = 5, K = Ks[z], ldc = N + 1, lda = K + 1, ldb = K + 3;
+      const M = 13, N = Ns[z], K = Ks[z], ldc = N + 1, lda = K + 1, ldb = K + 3;
       const a = randomF32(M * lda, -2, 2), b = randomF32(N * ldb, -1, 1), c = randomF32(M * ldc, -3, 3);
       const c1 = dup(c, M * ldc * 4), c2 = dup(c, M * ldc * 4);
       f32_gemm_nt_acc_simd(c1, ldc, M, N, a, lda, b, ldb, K); f32_gemm_nt_acc_ref(c2, ldc, M, N, a, lda, b, ldb, K);

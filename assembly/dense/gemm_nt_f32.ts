@@ -29,13 +29,17 @@
   return tail(hsum(acc), ar, br, k4, K);
 }
 
-// Blocking: rows of A in blocks of at most NT_BLOCK_BYTES (kept in L2: 512 KiB holds a chunk of 16 samples of
-// a 6272-input fc layer, or all 128 rows of a conv weight gradient), and for each block, pairs of
-// B rows outside, groups of 4 A rows inside: each pair of B rows (in L1) meets every row of the
-// block, so B (a conv's im2col matrix, up to a few MB; a fully connected layer's weights, up to
-// 64 MB) is streamed from memory once per block instead of once per 4 rows of A. Which tile or tail
-// computes an element does not change its sum (same lane order, same hsum, same tail).
+// Blocking. Groups of 4 rows of A, and for each group, pairs of B rows, as long as B stays in the
+// last-level cache (<= NT_CACHED_B_BYTES: a conv's im2col matrix, 0.9-3.6 MB): B is streamed again for
+// every 4 rows, from cache, while those 4 rows sit in L1. A larger B (a fully connected layer's
+// weights over a chunk of samples: 64 MiB for fmnist-paper's 6272 -> 2560) would come from memory
+// that many times, so then rows of A are taken in blocks of at most NT_BLOCK_BYTES (kept in L2; 512 KiB
+// holds a chunk of 16 samples of 6272 inputs), with the pairs of B rows outside and the groups of 4
+// rows inside: B is read once per block. Measured against each other (docs/kernel-changes.md): blocks
+// for a 64 MiB B 1.9x, 4-row groups for a conv weight gradient 1.08-1.12x over blocks. Which tile or
+// tail computes an element does not change its sum (same lane order, same hsum, same tail).
 const NT_BLOCK_BYTES: i32 = 524288;
+const NT_CACHED_B_BYTES: f64 = 16777216;
 
 // @ts-ignore: decorator
 @inline function tile_4x2(c: usize, lc: usize, a0: usize, la: usize, b0: usize, lb: usize, k4: i32, K: i32): void {
@@ -64,8 +68,8 @@ const NT_BLOCK_BYTES: i32 = 524288;
 export function f32_gemm_nt_acc_simd(c: usize, ldc: i32, M: i32, N: i32, a: usize, lda: i32, b: usize, ldb: i32, K: i32): void {
   const k4 = K & ~3;
   const la = <usize>lda << 2, lb = <usize>ldb << 2, lc = <usize>ldc << 2;
-  let mb = (NT_BLOCK_BYTES / max(1, K << 2)) & ~3;
-  if (mb < 4) mb = 4;
+  let mb = 4;
+  if (<f64>N * <f64>K * 4 > NT_CACHED_B_BYTES) mb = max(4, (NT_BLOCK_BYTES / max(1, K << 2)) & ~3);
   for (let r0 = 0; r0 < M; r0 += mb) {
     const r1 = min(M, r0 + mb), r4 = r0 + ((r1 - r0) & ~3);
     for (let col = 0; col < N; col += 2) {
