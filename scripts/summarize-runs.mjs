@@ -19,7 +19,7 @@ for (const d of dirs) {
   const secs = s.history.map((h) => h.seconds).sort((a, b) => a - b);
   const out = {
     run: basename(d), algorithm: s.algorithm, dataset: s.dataset, config: s.config, seed: s.seed, epochs: s.epochs,
-    batchSize: s.batchSize, workers: s.workers ?? 1, codeVersion: s.codeVersion, weightsSha256: s.weightsSha256,
+    batchSize: s.batchSize, trainSamplesPerEpoch: s.history[0]?.samples ?? null, workers: s.workers ?? 1, codeVersion: s.codeVersion, weightsSha256: s.weightsSha256,
     average: s.average ?? null,
     final: { epoch: s.final.epoch, accuracy: s.final.test.accuracy, stats: s.final.test.stats, extra: s.final.extra, ...(s.final.rawTest ? { rawAccuracy: s.final.rawTest } : {}) },
     best: s.best, medianEpochSeconds: secs[Math.floor(secs.length / 2)], minEpochSeconds: secs[0],
