@@ -267,14 +267,19 @@ export function generateReport(): { markdown: string; svgs: string[]; sources: s
     'node dist/bench/report.js          # rebuild this page and docs/bench-*.svg from bench/results/*.json', '```',
     'Run on a quiet machine (`uptime`): every result records the load average and the CPU time other processes took meanwhile, and flags itself when that exceeded 0.2 cores. ' +
     'The peers and proxy-peer benchmarks install `python3-numpy` / `python3-torch` (and `libopenblas0-pthread`) with apt-get when no python3 can import them (failures are recorded, not fatal). No timing threshold is asserted anywhere.'].join('\n'));
+  const hostOf = (x: { cpuModel: string; cpuFamily: string | null; cpuModelNumber: string | null }) => `${x.cpuModel} family ${x.cpuFamily} model ${x.cpuModelNumber}`;
   const any = NAMES.map((n) => recs[n]).find(Boolean);
   if (any) {
     const m = any.machine;
     md.push('## Machine\n\n' + table(['', ''], [
       ['CPU', `${m.cpuModel} (family ${m.cpuFamily}, model ${m.cpuModelNumber}${m.hypervisor ? ', virtual machine' : ''}), ${m.logicalCores} logical cores, SIMD flags: ${m.simdFlags.join(' ')}`],
       ['memory', `${m.memTotalGiB} GiB`], ['Node', `${m.node} (V8 ${m.v8}), ${m.platform}/${m.arch}, kernel ${m.kernel}`],
-      ...NAMES.filter((n) => recs[n]).map((n) => [`${n} run`, `${recs[n]!.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${recs[n]!.quick ? 'quick' : 'full'}, ${recs[n]!.load.contended ? '**contended**' : 'quiet'} (${recs[n]!.load.note})`]),
+      ...NAMES.filter((n) => recs[n]).map((n) => [`${n} run`, `${recs[n]!.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${recs[n]!.quick ? 'quick' : 'full'}, ${recs[n]!.load.contended ? '**contended**' : 'quiet'} (${recs[n]!.load.note})` +
+        (hostOf(recs[n]!.machine) !== hostOf(m) ? `, **on another host: ${hostOf(recs[n]!.machine)}**` : '')]),
     ]));
+    // results kept from an earlier host are not comparable with this one's: say so above the tables
+    const others = NAMES.filter((n) => recs[n] && hostOf(recs[n]!.machine) !== hostOf(m));
+    if (others.length) md.push(`> **Mixed hosts:** ${others.join(', ')} ${others.length > 1 ? 'were' : 'was'} measured on another CPU than the one above; ratios within one benchmark stay valid, figures across benchmarks are not comparable. Rerun \`npm run bench\` on one quiet machine to make them so.`);
   }
   md.push(recs.kernels ? kernelsSection(recs.kernels, svgs) : `## 1. Kernel ceilings\n\nNot measured yet: \`node ${RUN_JS} kernels\`.`);
   md.push(recs.trainer ? trainerSection(recs.trainer, svgs) : `## 2. Trainer throughput\n\nNot measured yet: \`node ${RUN_JS} trainer\`.`);
