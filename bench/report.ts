@@ -271,14 +271,14 @@ export function generateReport(): { markdown: string; svgs: string[]; sources: s
   const any = NAMES.map((n) => recs[n]).find(Boolean);
   if (any) {
     const m = any.machine;
+    const others = NAMES.filter((n) => recs[n] && hostOf(recs[n]!.machine) !== hostOf(m));
     md.push('## Machine\n\n' + table(['', ''], [
       ['CPU', `${m.cpuModel} (family ${m.cpuFamily}, model ${m.cpuModelNumber}${m.hypervisor ? ', virtual machine' : ''}), ${m.logicalCores} logical cores, SIMD flags: ${m.simdFlags.join(' ')}`],
       ['memory', `${m.memTotalGiB} GiB`], ['Node', `${m.node} (V8 ${m.v8}), ${m.platform}/${m.arch}, kernel ${m.kernel}`],
       ...NAMES.filter((n) => recs[n]).map((n) => [`${n} run`, `${recs[n]!.startedAt.slice(0, 19).replace('T', ' ')} UTC, ${recs[n]!.quick ? 'quick' : 'full'}, ${recs[n]!.load.contended ? '**contended**' : 'quiet'} (${recs[n]!.load.note})` +
-        (hostOf(recs[n]!.machine) !== hostOf(m) ? `, **on another host: ${hostOf(recs[n]!.machine)}**` : '')]),
+        (others.includes(n) ? `, **on another host: ${hostOf(recs[n]!.machine)}**` : '')]),
     ]));
     // results kept from an earlier host are not comparable with this one's: say so above the tables
-    const others = NAMES.filter((n) => recs[n] && hostOf(recs[n]!.machine) !== hostOf(m));
     if (others.length) md.push(`> **Mixed hosts:** ${others.join(', ')} ${others.length > 1 ? 'were' : 'was'} measured on another CPU than the one above; ratios within one benchmark stay valid, figures across benchmarks are not comparable. Rerun \`npm run bench\` on one quiet machine to make them so.`);
   }
   md.push(recs.kernels ? kernelsSection(recs.kernels, svgs) : `## 1. Kernel ceilings\n\nNot measured yet: \`node ${RUN_JS} kernels\`.`);

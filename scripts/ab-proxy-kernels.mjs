@@ -40,7 +40,7 @@ const Bc = 16;
 const fcCase = (nI, nO) => {
   const x = fill(a.alloc('f32', Bc * nI)), w = fill(a.alloc('f32', nI * nO));
   const o = { mine: a.alloc('f32', Bc * nO), other: a.alloc('f32', Bc * nO) };
-  return ['f32_gemm_nt_acc', `fc forward ${nI}->${nO}, chunk ${Bc}`, 2 * Bc * nI * nO, (kk, c) => kk.f32_gemm_nt_acc(c === out.mine ? o.mine.offset : o.other.offset, nO, Bc, nO, x.offset, nI, w.offset, nI, nI), o];
+  return ['f32_gemm_nt_acc', `fc forward ${nI}->${nO}, chunk ${Bc}`, 2 * Bc * nI * nO, (kk, c) => kk.f32_gemm_nt_acc(c.offset, nO, Bc, nO, x.offset, nI, w.offset, nI, nI), o];
 };
 const fcCases = [fcCase(3136, 256), fcCase(6272, 2560)];
 const cases = [
@@ -58,12 +58,12 @@ const cases = [
 console.log('| kernel | case | this build µs | other build µs | this GFLOP/s (gather: one per add, as bench/kernels.ts counts) | other / this (paired median) | identical outputs |');
 console.log('|---|---|---|---|---|---|---|');
 for (const [name, label, flops, call, own] of cases) {
-  const res = own ?? out;  // a case with its own output buffers (the fc cases) compares those
+  const res = own ?? out;  // the fc cases bring output buffers of their own size
   a.view(res.mine).fill(0); a.view(res.other).fill(0);
-  call(k, out.mine); call(other, out.other);
+  call(k, res.mine); call(other, res.other);
   const x = a.view(res.mine), y = a.view(res.other);
   let same = true; for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) { same = false; break; }
-  const r = timeInterleaved({ this: () => call(k, out.mine), other: () => call(other, out.other) }, { warmMs: 300, roundMs: 60, rounds });
+  const r = timeInterleaved({ this: () => call(k, res.mine), other: () => call(other, res.other) }, { warmMs: 300, roundMs: 60, rounds });
   const ratios = r.this.rounds.map((t, i) => r.other.rounds[i] / t);
   const us = (t) => t.perCallMs.median * 1000;
   console.log(`| \`${name}\` | ${label} | ${us(r.this).toFixed(1)} | ${us(r.other).toFixed(1)} | ${(flops / us(r.this) / 1e3).toFixed(1)} | ${stat(ratios).median.toFixed(2)}× | ${same} |`);

@@ -60,7 +60,8 @@ describe("proxy GEMMs", () => {
 describe("proxy GEMMs, long rows", () => {
   it("nt: _simd == _ref in both blockings (B in cache: 4-row groups; B > 16 MiB: row blocks of 8 + 5)", () => {
     seed(22);
-    const Ks: i32[] = [6001, 16387], Ns: i32[] = [5, 257];
+    // 257 x 16381 floats = 16.8 MB > 16 MiB; 512 KiB / (16381 x 4 bytes) = 8 rows per block
+    const Ks: i32[] = [6001, 16381], Ns: i32[] = [5, 257];
     for (let z = 0; z < Ks.length; z++) {
       const M = 13, N = Ns[z], K = Ks[z], ldc = N + 1, lda = K + 1, ldb = K + 3;
       const a = randomF32(M * lda, -2, 2), b = randomF32(N * ldb, -1, 1), c = randomF32(M * ldc, -3, 3);

@@ -68,22 +68,20 @@ const NT_CACHED_B_BYTES: f64 = 16777216;
 export function f32_gemm_nt_acc_simd(c: usize, ldc: i32, M: i32, N: i32, a: usize, lda: i32, b: usize, ldb: i32, K: i32): void {
   const k4 = K & ~3;
   const la = <usize>lda << 2, lb = <usize>ldb << 2, lc = <usize>ldc << 2;
-  let mb = 4;
-  if (<f64>N * <f64>K * 4 > NT_CACHED_B_BYTES) mb = max(4, (NT_BLOCK_BYTES / max(1, K << 2)) & ~3);
+  // B > NT_CACHED_B_BYTES implies K > 0
+  const mb = <f64>N * <f64>K * 4 > NT_CACHED_B_BYTES ? max(4, (NT_BLOCK_BYTES / (K << 2)) & ~3) : 4;
   for (let r0 = 0; r0 < M; r0 += mb) {
     const r1 = min(M, r0 + mb), r4 = r0 + ((r1 - r0) & ~3);
     for (let col = 0; col < N; col += 2) {
-      const br = b + <usize>col * lb;
-      if (col + 2 <= N) {
-        for (let r = r0; r < r4; r += 4) tile_4x2(c + <usize>r * lc + (<usize>col << 2), lc, a + <usize>r * la, la, br, lb, k4, K);
-      } else {
-        for (let r = r0; r < r4; r++) {
-          const cp = c + <usize>r * lc + (<usize>col << 2);
-          store<f32>(cp, load<f32>(cp) + dot1(a + <usize>r * la, br, K));
-        }
+      const nc = min(2, N - col);
+      // full 4 x 2 tiles; the elements they leave (rows past the block's last group of 4, an odd last column) by dot1
+      let rDot = r0;
+      if (nc == 2) {
+        for (let r = r0; r < r4; r += 4) tile_4x2(c + <usize>r * lc + (<usize>col << 2), lc, a + <usize>r * la, la, b + <usize>col * lb, lb, k4, K);
+        rDot = r4;
       }
-      for (let r = r4; r < r1; r++) {
-        for (let j = col; j < min(N, col + 2); j++) {
+      for (let r = rDot; r < r1; r++) {
+        for (let j = col; j < col + nc; j++) {
           const cp = c + <usize>r * lc + (<usize>j << 2);
           store<f32>(cp, load<f32>(cp) + dot1(a + <usize>r * la, b + <usize>j * lb, K));
         }
