@@ -157,6 +157,34 @@ describe("spike-driven accumulation", () => {
       freeAll();
     }
   });
+  it("if_conv_gather, wide inputs with hot pixels: _simd == _ref (the tap lists' fixed copy and its remainder)", () => {
+    // The SIMD kernel copies (mean active channels per pixel + 8, in whole vectors, at most the Cin slot)
+    // list entries per tap unconditionally and the rest of a pixel's list only where it has more: a
+    // sparse map (3%) with hot pixels (every channel active) runs both parts; 100% runs the capped copy.
+    seed(25);
+    const Cins: i32[] = [13, 40];
+    const pcts: i32[] = [3, 30, 100];
+    for (let ci = 0; ci < Cins.length; ci++) for (let p = 0; p < pcts.length; p++) for (let pad = 0; pad <= 1; pad++) {
+      const Cin = Cins[ci], H = 9, W = 11, k = 3, Cout = 20;
+      const Ho = H + 2 * pad - k + 1, Wo = W + 2 * pad - k + 1, P = Ho * Wo, K = Cin * k * k;
+      const x = spikes(Cin * H * W, pcts[p]);
+      // hot pixels: (2, 3), (2, 4) and (8, 10), every channel active
+      for (let c = 0; c < Cin; c++) {
+        store<f32>(x + (<usize>(c * H * W + 2 * W + 3) << 2), 1);
+        store<f32>(x + (<usize>(c * H * W + 2 * W + 4) << 2), 1);
+        store<f32>(x + (<usize>(c * H * W + 8 * W + 10) << 2), 1);
+      }
+      const w = randomF32(Cout * K, -1, 1);
+      const wt = alloc(K * Cout * 4);
+      f32_transpose(w, Cout, K, wt);
+      const list = alloc(((H * W + k * k + 1) * Cin + 4) * 4), cntBuf = alloc(H * W * 4);
+      const y1 = alloc(P * Cout * 4, 0xff), y2 = alloc(P * Cout * 4, 0xff);
+      if_conv_gather_simd(x, Cin, H, W, k, 1, pad, wt, Cout, y1, list, cntBuf);
+      if_conv_gather_ref(x, Cin, H, W, k, 1, pad, wt, Cout, y2, list, cntBuf);
+      expect<i32>(diff32(y1, y2, P * Cout)).toBe(-1, "Cin=" + Cin.toString() + " pct=" + pcts[p].toString() + " pad=" + pad.toString());
+      freeAll();
+    }
+  });
   it("if_fc_gather: _simd == _ref, and the sum of the active rows", () => {
     seed(25);
     const nouts: i32[] = [1, 10, 16, 37, 80];
