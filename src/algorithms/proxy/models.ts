@@ -28,7 +28,7 @@ export const ARCHITECTURES: Record<string, Architecture> = {
   // Reduced widths for a 2-core CPU (docs/proxy.md: measured speed and accuracy).
   'fmnist-small': { summary: 'reduced Fashion-MNIST net: conv 32-32-P-64-P + FC 3136-256-10',
     layers: [conv(32), conv(32), pool, conv(64), pool, fc(256), fc(10)] },
-  // 1.5x fmnist-small's conv widths and 2x its hidden fc: about 2.2x the work per image, for the
+  // 1.5x fmnist-small's conv widths and 2x its hidden fc: about 2.3x the multiply-adds per image, for the
   // 2-hour budget of issue 3 (docs/proxy.md, fifth run).
   'fmnist-medium': { summary: 'medium Fashion-MNIST net: conv 48-48-P-96-P + FC 4704-512-10',
     layers: [conv(48), conv(48), pool, conv(96), pool, fc(512), fc(10)] },
