@@ -14,7 +14,7 @@ import { timeInterleaved, stat } from '../dist/bench/lib.js';
 const [otherPath, rArg, cArg] = process.argv.slice(2);
 if (!otherPath) { console.error('usage: node --no-liftoff scripts/ab-proxy-kernels.mjs <other snnwasm.wasm> [rounds] [channels]'); process.exit(2); }
 const rounds = Number(rArg ?? 15);
-const memory = createSharedMemory(4096);  // 256 MiB: the fmnist-paper fc 6272 -> 2560 weights are 64 MiB
+const memory = createSharedMemory(6144);  // 384 MiB: the fmnist-paper fc 6272 -> 2560 weights are 64 MiB, twice
 const mine = instantiateKernels(memory);
 const other = instantiateKernels(memory, 'fast', new WebAssembly.Module(readFileSync(otherPath))).kernels;
 const a = new Arena(memory, mine.heapBase);
@@ -43,6 +43,14 @@ const fcCase = (nI, nO) => {
   return ['f32_gemm_nt_acc', `fc forward ${nI}->${nO}, chunk ${Bc}`, 2 * Bc * nI * nO, (kk, c) => kk.f32_gemm_nt_acc(c.offset, nO, Bc, nO, x.offset, nI, w.offset, nI, nI), o];
 };
 const fcCases = [fcCase(3136, 256), fcCase(6272, 2560)];
+// the spike-driven form of fmnist-paper's first fc layer over one chunk of 16 samples (64 MiB of transposed weights)
+const gatherCase = (nI, nO, Bg, rate) => {
+  const x = a.alloc('f32', Bg * nI); { const v = a.view(x); for (let i = 0; i < v.length; i++) v[i] = rnd() + 0.5 < rate ? 1 : 0; }
+  const w = fill(a.alloc('f32', nI * nO)), l = a.alloc('i32', nI);
+  const o = { mine: a.alloc('f32', Bg * nO), other: a.alloc('f32', Bg * nO) };
+  return ['if_fc_gather', `spike-driven fc ${nI}->${nO}, ${rate * 100}% inputs spiking, batch ${Bg}`, rate * nI * nO * Bg, (kk, c) => kk.if_fc_gather(x.offset, Bg, nI, w.offset, nO, c.offset, l.offset), o];
+};
+const gatherCases = [gatherCase(3136, 256, 16, 0.3), gatherCase(4704, 512, 16, 0.3), gatherCase(2560, 1152, 16, 0.3), gatherCase(6272, 2560, 16, 0.3)];
 const cases = [
   ['if_conv_gather', 'spike-driven conv, 10% inputs spiking', 0.10 * Cin * P * 9 * Cout, (kk, c) => kk.if_conv_gather(x10.offset, Cin, 28, 28, 3, 1, 1, Wt.offset, Cout, c.offset, list.offset, pixCnt.offset)],
   ['if_conv_gather', 'spike-driven conv, 24% inputs spiking', 0.24 * Cin * P * 9 * Cout, (kk, c) => kk.if_conv_gather(x24.offset, Cin, 28, 28, 3, 1, 1, Wt.offset, Cout, c.offset, list.offset, pixCnt.offset)],
@@ -54,6 +62,7 @@ const cases = [
   // gW[Cout][KK] += dy col^T
   ['f32_gemm_nt_acc', 'conv weight gradient, gW += dy col^T', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_nt_acc(c.offset, KK, Cout, KK, dy.offset, P, col.offset, P, P)],
   ...fcCases,
+  ...gatherCases,
 ];
 console.log('| kernel | case | this build µs | other build µs | this GFLOP/s (gather: one per add, as bench/kernels.ts counts) | other / this (paired median) | identical outputs |');
 console.log('|---|---|---|---|---|---|---|');

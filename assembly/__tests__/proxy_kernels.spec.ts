@@ -6,7 +6,7 @@ import {
   f32_gemm_nn_acc_simd, f32_gemm_nn_acc_ref, f32_gemm_tn_any_simd, f32_gemm_tn_any_ref, f32_gemm_nt_acc_simd, f32_gemm_nt_acc_ref,
   f32_im2col, f32_col2im_simd, f32_col2im_ref, f32_affine_planes_simd, f32_affine_planes_ref, f32_bn_bwd_planes_simd, f32_bn_bwd_planes_ref,
   f32_relu_simd, f32_relu_ref, f32_relu_bwd_simd, f32_relu_bwd_ref, if_step_simd, if_step_ref,
-  if_conv_gather_simd, if_conv_gather_ref, if_fc_gather_simd, if_fc_gather_ref, f32_transpose,
+  if_conv_gather_simd, if_conv_gather_ref, if_fc_gather_simd, if_fc_gather_inputmajor_simd, if_fc_gather_ref, f32_transpose,
 } from "../index";
 import { seed, rndF32, chance, alloc, dup, freeAll, diff32 } from "./util";
 
@@ -182,6 +182,23 @@ describe("spike-driven accumulation", () => {
       if_conv_gather_simd(x, Cin, H, W, k, 1, pad, wt, Cout, y1, list, cntBuf);
       if_conv_gather_ref(x, Cin, H, W, k, 1, pad, wt, Cout, y2, list, cntBuf);
       expect<i32>(diff32(y1, y2, P * Cout)).toBe(-1, "Cin=" + Cin.toString() + " pct=" + pcts[p].toString() + " pad=" + pad.toString());
+      freeAll();
+    }
+  });
+  it("if_fc_gather_inputmajor (the large-matrix path): == _ref bit for bit", () => {
+    // sample groups of 32 (B 1, 5, 33, 70), output blocks of 256 with vector and scalar tails (nout 3, 37,
+    // 256, 301, 530), all-silent and all-active inputs; y starts as garbage (the kernel must clear it)
+    seed(26);
+    const Bs: i32[] = [1, 5, 33, 70];
+    const nouts: i32[] = [3, 37, 256, 301, 530];
+    const pcts: i32[] = [0, 20, 100];
+    for (let bi = 0; bi < Bs.length; bi++) for (let o = 0; o < nouts.length; o++) for (let p = 0; p < pcts.length; p++) {
+      const B = Bs[bi], nin = 29, nout = nouts[o];
+      const x = spikes(B * nin, pcts[p]), wt = randomF32(nin * nout, -1, 1), list = alloc(nin * 4);
+      const y1 = alloc(B * nout * 4, 0xff), y2 = alloc(B * nout * 4, 0xff);
+      if_fc_gather_inputmajor_simd(x, B, nin, wt, nout, y1, list);
+      if_fc_gather_ref(x, B, nin, wt, nout, y2, list);
+      expect<i32>(diff32(y1, y2, B * nout)).toBe(-1, "B=" + B.toString() + " nout=" + nout.toString() + " pct=" + pcts[p].toString());
       freeAll();
     }
   });

@@ -9,6 +9,7 @@
 //                   input pixel's active channels; then, per output pixel, one flat list of its weight
 //                   rows). Scratch: list i32 of (H W + k k + 1) Cin + 4 entries, cnt i32 of H W.
 //   if_fc_gather:   x[B][nin] (0/1) -> y[B][nout] = sum over active i (ascending) of wt[i][:]
+//                   (large matrices: input-major over the B samples, if_fc_gather_inputmajor_simd)
 // Each output is 0 + (w_a + w_b + ...) in the stated order; the SIMD kernels and their scalar twins
 // add in that same order (bit-identical). For fc layers it is the ascending input order; for convs it
 // differs from the dense GEMM's (ci, ky, kx) order, so the two paths agree to rounding, not in bits.
@@ -216,9 +217,56 @@ export function if_conv_gather_ref(x: usize, Cin: i32, H: i32, W: i32, k: i32, s
 }
 
 export function if_fc_gather_simd(x: usize, B: i32, nin: i32, wt: usize, nout: i32, y: usize, list: usize): void {
+  if (B >= 2 && <i64>nin * <i64>nout >= FC_BATCHED_MIN) { if_fc_gather_inputmajor_simd(x, B, nin, wt, nout, y, list); return; }
   for (let b = 0; b < B; b++) {
     const m = activeList(x + ((<usize>(b * nin)) << 2), nin, list);
     accumulate(list, m, wt, nout, nout, y + ((<usize>(b * nout)) << 2));
+  }
+}
+
+/** Weight matrices of at least this many entries (16 MiB) take the input-major fc gather: measured
+ *  faster on fmnist-paper's 6272x2560 (64 MiB), slower or level on 3136x256 and 4704x512 (docs/kernel-changes.md). */
+const FC_BATCHED_MIN: i64 = 4194304;
+/** Outputs per block of the batched fc gather: 32 samples' accumulators of 256 f32 are 32 KiB. */
+const FC_BLOCK = 256;
+
+// The fc gather for large weight matrices (exported on its own for its spec and the A/B script):
+// input-major over the samples of the call. Per sample, the
+// rows of its active inputs are a third of a matrix that lives in L3 or memory (3 MiB for fmnist-small's
+// fc 3136->256, 64 MiB for fmnist-paper's 6272->2560), and reading them once per sample made the
+// layer bound by that traffic. Here each row segment (FC_BLOCK outputs) is read once per group of up
+// to 32 samples and added into the accumulators (in L1) of the samples where that input is active.
+// The sum of each output is still 0 + w_a + w_b + ... over its sample's active inputs in ascending
+// order, so the result is the per-sample kernel's and the twin's, bit for bit.
+// list[i] holds the group's bit mask of samples where input i is active.
+export function if_fc_gather_inputmajor_simd(x: usize, B: i32, nin: i32, wt: usize, nout: i32, y: usize, list: usize): void {
+  for (let g = 0; g < B; g += 32) {
+    const G = min(32, B - g);
+    memory.fill(list, 0, <usize>nin << 2);
+    for (let b = 0; b < G; b++) {
+      const xb = x + ((<usize>((g + b) * nin)) << 2), bit = <u32>1 << <u32>b;
+      for (let i = 0; i < nin; i++) {
+        if (load<f32>(xb + (<usize>i << 2)) != 0) { const li = list + (<usize>i << 2); store<u32>(li, load<u32>(li) | bit); }
+      }
+    }
+    const yg = y + ((<usize>(g * nout)) << 2);
+    memory.fill(yg, 0, (<usize>(G * nout)) << 2);
+    for (let ob = 0; ob < nout; ob += FC_BLOCK) {
+      const w = min(FC_BLOCK, nout - ob), w4 = w & ~3;
+      for (let i = 0; i < nin; i++) {
+        let mask = load<u32>(list + (<usize>i << 2));
+        if (mask == 0) continue;
+        const row = wt + ((<usize>i * <usize>nout + <usize>ob) << 2);
+        while (mask != 0) {
+          const b = <i32>ctz(mask);
+          mask &= mask - 1;
+          const acc = yg + ((<usize>(b * nout + ob)) << 2);
+          let c = 0;
+          for (; c < w4; c += 4) { const o = <usize>c << 2; v128.store(acc + o, f32x4.add(v128.load(acc + o), v128.load(row + o))); }
+          for (; c < w; c++) { const o = <usize>c << 2; store<f32>(acc + o, load<f32>(acc + o) + load<f32>(row + o)); }
+        }
+      }
+    }
   }
 }
 export function if_fc_gather_ref(x: usize, B: i32, nin: i32, wt: usize, nout: i32, y: usize, list: usize): void {
