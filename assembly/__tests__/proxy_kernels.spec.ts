@@ -22,6 +22,21 @@ function spikes(n: i32, pct: i32): usize {
 }
 function at(p: usize, i: i32): f64 { return <f64>load<f32>(p + (<usize>i << 2)); }
 
+/** Runs if_conv_gather's _simd and _ref on spike map x (k x k, stride 1) with random weights W[Cout][Cin k k];
+ *  expects identical bits; returns [W, y of _simd] for further checks. */
+function convGatherBoth(x: usize, Cin: i32, H: i32, W: i32, k: i32, pad: i32, Cout: i32, label: string): usize[] {
+  const P = (H + 2 * pad - k + 1) * (W + 2 * pad - k + 1), K = Cin * k * k;
+  const w = randomF32(Cout * K, -1, 1);
+  const wt = alloc(K * Cout * 4);
+  f32_transpose(w, Cout, K, wt);
+  const list = alloc(((H * W + k * k + 1) * Cin + 4) * 4), cntBuf = alloc(H * W * 4);
+  const y1 = alloc(P * Cout * 4, 0xff), y2 = alloc(P * Cout * 4, 0xff);
+  if_conv_gather_simd(x, Cin, H, W, k, 1, pad, wt, Cout, y1, list, cntBuf);
+  if_conv_gather_ref(x, Cin, H, W, k, 1, pad, wt, Cout, y2, list, cntBuf);
+  expect<i32>(diff32(y1, y2, P * Cout)).toBe(-1, label);
+  return [w, y1];
+}
+
 describe("proxy GEMMs", () => {
   it("nn, tn_any, nt: _simd == _ref and == the double-precision sum", () => {
     seed(21);
@@ -139,14 +154,8 @@ describe("spike-driven accumulation", () => {
       const Cin = 3, H = Hs[h], W = Hs[h], k = 3, Cout = Couts[c];
       const Ho = H + 2 * pad - k + 1, Wo = W + 2 * pad - k + 1, P = Ho * Wo, K = Cin * k * k;
       const x = spikes(Cin * H * W, pcts[p]);
-      const w = randomF32(Cout * K, -1, 1);
-      const wt = alloc(K * Cout * 4);
-      f32_transpose(w, Cout, K, wt);
-      const list = alloc(((H * W + k * k + 1) * Cin + 4) * 4), cntBuf = alloc(H * W * 4);
-      const y1 = alloc(P * Cout * 4, 0xff), y2 = alloc(P * Cout * 4, 0xff);
-      if_conv_gather_simd(x, Cin, H, W, k, 1, pad, wt, Cout, y1, list, cntBuf);
-      if_conv_gather_ref(x, Cin, H, W, k, 1, pad, wt, Cout, y2, list, cntBuf);
-      expect<i32>(diff32(y1, y2, P * Cout)).toBe(-1);
+      const wy = convGatherBoth(x, Cin, H, W, k, pad, Cout, "Cout=" + Cout.toString() + " H=" + H.toString());
+      const w = wy[0], y1 = wy[1];
       const col = alloc(K * P * 4), dense = alloc(Cout * P * 4), yt = alloc(Cout * P * 4);
       f32_im2col(x, Cin, H, W, k, 1, pad, col);
       f32_gemm_nn_acc_simd(dense, P, Cout, P, w, K, col, P, K);
@@ -166,7 +175,6 @@ describe("spike-driven accumulation", () => {
     const pcts: i32[] = [3, 30, 100];
     for (let ci = 0; ci < Cins.length; ci++) for (let p = 0; p < pcts.length; p++) for (let pad = 0; pad <= 1; pad++) {
       const Cin = Cins[ci], H = 9, W = 11, k = 3, Cout = 20;
-      const Ho = H + 2 * pad - k + 1, Wo = W + 2 * pad - k + 1, P = Ho * Wo, K = Cin * k * k;
       const x = spikes(Cin * H * W, pcts[p]);
       // hot pixels: (2, 3), (2, 4) and (8, 10), every channel active
       for (let c = 0; c < Cin; c++) {
@@ -174,14 +182,7 @@ describe("spike-driven accumulation", () => {
         store<f32>(x + (<usize>(c * H * W + 2 * W + 4) << 2), 1);
         store<f32>(x + (<usize>(c * H * W + 8 * W + 10) << 2), 1);
       }
-      const w = randomF32(Cout * K, -1, 1);
-      const wt = alloc(K * Cout * 4);
-      f32_transpose(w, Cout, K, wt);
-      const list = alloc(((H * W + k * k + 1) * Cin + 4) * 4), cntBuf = alloc(H * W * 4);
-      const y1 = alloc(P * Cout * 4, 0xff), y2 = alloc(P * Cout * 4, 0xff);
-      if_conv_gather_simd(x, Cin, H, W, k, 1, pad, wt, Cout, y1, list, cntBuf);
-      if_conv_gather_ref(x, Cin, H, W, k, 1, pad, wt, Cout, y2, list, cntBuf);
-      expect<i32>(diff32(y1, y2, P * Cout)).toBe(-1, "Cin=" + Cin.toString() + " pct=" + pcts[p].toString() + " pad=" + pad.toString());
+      convGatherBoth(x, Cin, H, W, k, pad, Cout, "Cin=" + Cin.toString() + " pct=" + pcts[p].toString() + " pad=" + pad.toString());
       freeAll();
     }
   });
