@@ -224,9 +224,10 @@ export function if_fc_gather_simd(x: usize, B: i32, nin: i32, wt: usize, nout: i
   }
 }
 
-/** Weight matrices of at least this many entries (16 MiB) take the input-major fc gather: measured
- *  faster on fmnist-paper's 6272x2560 (64 MiB), slower or level on 3136x256 and 4704x512 (docs/kernel-changes.md). */
-const FC_BATCHED_MIN: i64 = 4194304;
+/** Weight matrices of at least this many entries (8 MiB) take the input-major fc gather. Measured (quiet, one
+ *  process, 30% inputs spiking, 16 samples; docs/kernel-changes.md): per-sample faster on 3136x256 (3 MiB,
+ *  1.09x), input-major faster on 4704x512 (9 MiB, 1.31x), 2560x1152 (11 MiB, 1.05x) and 6272x2560 (64 MiB, 1.6-1.9x). */
+const FC_BATCHED_MIN: i64 = 2097152;
 /** Outputs per block of the batched fc gather: 32 samples' accumulators of 256 f32 are 32 KiB. */
 const FC_BLOCK = 256;
 
