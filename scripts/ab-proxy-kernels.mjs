@@ -1,4 +1,4 @@
-// Side-by-side timing of the proxy-learning kernels (f32 GEMMs, the spike-driven conv) of this build against the same exports of another
+// Side-by-side timing of the proxy-learning kernels (f32 GEMMs, the spike-driven conv and fc) of this build against the same exports of another
 // build, in one process, on the same random inputs (the proxy conv shapes of bench/kernels.ts:
 // 32 -> 32 channels, 3x3, 28x28). Both module instances share one memory.
 //   node --no-liftoff scripts/ab-proxy-kernels.mjs <other build>/snnwasm.wasm [rounds=15] [channels=32]
@@ -30,10 +30,6 @@ const spikes = (rate) => { const t = a.alloc('f32', Cin * P); const v = a.view(t
 const Wt = a.alloc('f32', KK * Cout); k.f32_transpose(W.offset, Cout, KK, Wt.offset);
 const list = a.alloc('i32', convGatherListLength(Cin, 28, 28, 3)), pixCnt = a.alloc('i32', P);
 const x10 = spikes(0.10), x24 = spikes(0.24);
-// the fc layer of fmnist-small after its convs: 3136 -> 256 at a 30% input rate, a batch of 8
-const nin = 3136, nout = 256, Bfc = 8;
-const xfc = a.alloc('f32', Bfc * nin); { const v = a.view(xfc); for (let i = 0; i < v.length; i++) v[i] = rnd() + 0.5 < 0.3 ? 1 : 0; }
-const wfc = fill(a.alloc('f32', nin * nout)), fcList = a.alloc('i32', nin);
 // the ANN forward of fully connected layers over a chunk of 16 samples (the proxy trainer's default --chunk):
 // Y[16][out] = X[16][in] W[out][in]^T; 6272 -> 2560 is fmnist-paper's first fc layer (64 MiB of weights)
 const Bc = 16;
@@ -43,19 +39,19 @@ const fcCase = (nI, nO) => {
   return ['f32_gemm_nt_acc', `fc forward ${nI}->${nO}, chunk ${Bc}`, 2 * Bc * nI * nO, (kk, c) => kk.f32_gemm_nt_acc(c.offset, nO, Bc, nO, x.offset, nI, w.offset, nI, nI), o];
 };
 const fcCases = [fcCase(3136, 256), fcCase(6272, 2560)];
-// the spike-driven form of fmnist-paper's first fc layer over one chunk of 16 samples (64 MiB of transposed weights)
+// the SNN's spike-driven fc layers at a 30% input rate: fmnist-small's 3136 -> 256 (8 and 16 samples: below the
+// input-major threshold), fmnist-medium's 4704 -> 512, fmnist-paper's 2560 -> 1152 and 6272 -> 2560 (64 MiB)
 const gatherCase = (nI, nO, Bg, rate) => {
   const x = a.alloc('f32', Bg * nI); { const v = a.view(x); for (let i = 0; i < v.length; i++) v[i] = rnd() + 0.5 < rate ? 1 : 0; }
   const w = fill(a.alloc('f32', nI * nO)), l = a.alloc('i32', nI);
   const o = { mine: a.alloc('f32', Bg * nO), other: a.alloc('f32', Bg * nO) };
   return ['if_fc_gather', `spike-driven fc ${nI}->${nO}, ${rate * 100}% inputs spiking, batch ${Bg}`, rate * nI * nO * Bg, (kk, c) => kk.if_fc_gather(x.offset, Bg, nI, w.offset, nO, c.offset, l.offset), o];
 };
-const gatherCases = [gatherCase(3136, 256, 16, 0.3), gatherCase(4704, 512, 16, 0.3), gatherCase(2560, 1152, 16, 0.3), gatherCase(6272, 2560, 16, 0.3)];
+const gatherCases = [gatherCase(3136, 256, 8, 0.3), gatherCase(3136, 256, 16, 0.3), gatherCase(4704, 512, 16, 0.3), gatherCase(2560, 1152, 16, 0.3), gatherCase(6272, 2560, 16, 0.3)];
 const cases = [
   ['if_conv_gather', 'spike-driven conv, 10% inputs spiking', 0.10 * Cin * P * 9 * Cout, (kk, c) => kk.if_conv_gather(x10.offset, Cin, 28, 28, 3, 1, 1, Wt.offset, Cout, c.offset, list.offset, pixCnt.offset)],
   ['if_conv_gather', 'spike-driven conv, 24% inputs spiking', 0.24 * Cin * P * 9 * Cout, (kk, c) => kk.if_conv_gather(x24.offset, Cin, 28, 28, 3, 1, 1, Wt.offset, Cout, c.offset, list.offset, pixCnt.offset)],
   // y[Cout][P] += W[Cout][KK] col[KK][P]
-  ['if_fc_gather', 'spike-driven fc 3136->256, 30% inputs spiking, batch 8', 0.3 * nin * nout * Bfc, (kk, c) => kk.if_fc_gather(xfc.offset, Bfc, nin, wfc.offset, nout, c.offset, fcList.offset)],
   ['f32_gemm_nn_acc', 'conv forward, y = W col', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_nn_acc(c.offset, P, Cout, P, W.offset, KK, col.offset, P, KK)],
   // dcol[KK][P] = W^T dy
   ['f32_gemm_tn_any', 'conv input gradient, dcol = W^T dy', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_tn_any(c.offset, P, KK, P, W.offset, KK, dy.offset, P, Cout)],

@@ -67,10 +67,11 @@
 
 // Per input pixel, its active channels (ascending) as ci * unit: the channel index itself (unit 1, the scalar
 // twin) or the byte offset of the channel's first weight row (the SIMD kernel). One pass over the input.
-// list is [H W][Cin] i32, cnt [H W] i32.
+// list is [H W][Cin] i32, cnt [H W] i32. Returns the number of active inputs (the sum of cnt).
 // @ts-ignore: decorator
-@inline function pixelLists(x: usize, Cin: i32, HW: i32, unit: i32, list: usize, cnt: usize): void {
+@inline function pixelLists(x: usize, Cin: i32, HW: i32, unit: i32, list: usize, cnt: usize): i32 {
   memory.fill(cnt, 0, <usize>HW << 2);
+  let active = 0;
   for (let ci = 0; ci < Cin; ci++) {
     const row = x + ((<usize>(ci * HW)) << 2);
     const v = ci * unit;
@@ -79,9 +80,11 @@
         const cp = cnt + (<usize>p << 2), n = load<i32>(cp);
         store<i32>(list + ((<usize>(p * Cin + n)) << 2), v);
         store<i32>(cp, n + 1);
+        active++;
       }
     }
   }
+  return active;
 }
 
 /** y[c + i][p] = lane i (y already offset by the pixel p; P = plane size). */
@@ -116,13 +119,11 @@ export function if_conv_gather_simd(x: usize, Cin: i32, H: i32, W: i32, k: i32, 
   const Ho = (H + 2 * pad - k) / stride + 1, Wo = (W + 2 * pad - k) / stride + 1, P = Ho * Wo;
   const lw = <usize>Cout << 2;
   // per input pixel, its active channels as byte offsets of their tap-(0, 0) weight rows
-  pixelLists(x, Cin, H * W, <i32>(<usize>(k * k) * lw), list, cnt);
+  const active = pixelLists(x, Cin, H * W, <i32>(<usize>(k * k) * lw), list, cnt);
   // entries copied per tap unconditionally: the mean active channels per pixel plus 8, in
   // whole vectors, at most the slot (Cin rounded up to 4, what the list has room for). Copying the
   // whole slot made the list building cost as much as the accumulation at 10% spike rates;
   // copying only n (a data-dependent trip count) mispredicts on most pixels.
-  let active = 0;
-  for (let p = 0; p < H * W; p++) active += load<i32>(cnt + (<usize>p << 2));
   const slot = (Cin + 3) & ~3;
   let copy = (active / (H * W) + 8 + 3) & ~3;
   if (copy > slot) copy = slot;
@@ -232,10 +233,9 @@ const FC_BATCHED_MIN: i64 = 2097152;
 const FC_BLOCK = 256;
 
 // The fc gather for large weight matrices (exported on its own for its spec and the A/B script):
-// input-major over the samples of the call. Per sample, the
-// rows of its active inputs are a third of a matrix that lives in L3 or memory (3 MiB for fmnist-small's
-// fc 3136->256, 64 MiB for fmnist-paper's 6272->2560), and reading them once per sample made the
-// layer bound by that traffic. Here each row segment (FC_BLOCK outputs) is read once per group of up
+// input-major over the samples of the call. Per sample, the rows of its active inputs are a third of a
+// matrix beyond L2 (9 MiB for fmnist-medium's fc 4704->512, 64 MiB for fmnist-paper's 6272->2560), and
+// reading them once per sample made the layer bound by that traffic. Here each row segment (FC_BLOCK outputs) is read once per group of up
 // to 32 samples and added into the accumulators (in L1) of the samples where that input is active.
 // The sum of each output is still 0 + w_a + w_b + ... over its sample's active inputs in ascending
 // order, so the result is the per-sample kernel's and the twin's, bit for bit.
@@ -256,7 +256,6 @@ export function if_fc_gather_inputmajor_simd(x: usize, B: i32, nin: i32, wt: usi
       const w = min(FC_BLOCK, nout - ob), w4 = w & ~3;
       for (let i = 0; i < nin; i++) {
         let mask = load<u32>(list + (<usize>i << 2));
-        if (mask == 0) continue;
         const row = wt + ((<usize>i * <usize>nout + <usize>ob) << 2);
         while (mask != 0) {
           const b = <i32>ctz(mask);
