@@ -70,7 +70,7 @@ describe("binary kernels", () => {
   it("bin_xnor_gemv: popc == ref == integer dot (nValid not a multiple of 64)", () => {
     seed(7);
     const ns: i32[] = [1, 63, 64, 100, 784];
-    const rowsL: i32[] = [1, 10, 13];
+    const rowsL: i32[] = [1, 4, 10, 13];
     for (let a = 0; a < ns.length; a++) {
       for (let b = 0; b < rowsL.length; b++) {
         const nValid = ns[a], rows = rowsL[b];
@@ -100,7 +100,7 @@ describe("binary kernels", () => {
   it("bin_andpopc_planes_gemv: popc == ref == integer dot (cols not a multiple of 64)", () => {
     seed(8);
     const ns: i32[] = [7, 64, 100, 784];
-    const rowsL: i32[] = [1, 10, 13];
+    const rowsL: i32[] = [1, 4, 10, 13];
     for (let a = 0; a < ns.length; a++) {
       for (let b = 0; b < rowsL.length; b++) {
         const cols = ns[a], rows = rowsL[b];

@@ -28,17 +28,21 @@ export function bin_pack_signs(src: usize, rows: i32, cols: i32, rs: i32, cs: i3
   }
 }
 
-/** Packs n bytes into 8 bit planes: plane b (words u64 each) has bit i set when bit b of src[i] is set. */
+/**
+ * Packs n bytes into 8 bit planes, word-interleaved: u64 number k * 8 + b holds bits 64k .. 64k + 63 of
+ * plane b, and plane b has bit i set when bit b of src[i] is set. Interleaved so that the gemv reads
+ * the 8 planes' words of one weight word at fixed offsets from one address (see gemv.ts).
+ */
 export function bin_pack_u8_planes(src: usize, n: i32, words: i32, planes: usize): void {
   memory.fill(planes, 0, <usize>(words * 8) << 3);
   for (let i = 0; i < n; i++) {
     const x = <u32>load<u8>(src + <usize>i);
     if (x == 0) continue;
-    const wo = <usize>(i >> 6) << 3;
+    const wo = <usize>(i >> 6) << 6;
     const bit = <u64>1 << <u64>(i & 63);
     for (let b = 0; b < 8; b++) {
       if ((x >> b) & 1) {
-        const a = planes + ((<usize>b * <usize>words) << 3) + wo;
+        const a = planes + wo + (<usize>b << 3);
         store<u64>(a, load<u64>(a) | bit);
       }
     }

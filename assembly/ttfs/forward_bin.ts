@@ -153,21 +153,46 @@ export function ttfs_forward_bin_popc(
       store<u64>(a, load<u64>(a) | (<u64>1 << <u64>(i & 63)));
       p++;
     }
-    for (let j = 0; j < nOut; j++) {
-      const pj = pos + ((<usize>j * <usize>words) << 3);
-      const nj = neg + ((<usize>j * <usize>words) << 3);
-      let s: i64 = 0;
-      for (let w = 0; w < words; w++) {
-        const e = load<u64>(ev + (<usize>w << 3));
-        s += popcnt<i64>(load<u64>(pj + (<usize>w << 3)) & e) - popcnt<i64>(load<u64>(nj + (<usize>w << 3)) & e);
+    // two neurons per sweep, positive and negative counts in separate accumulators: four
+    // independent popcount chains sharing each event word's load
+    let j = 0;
+    for (; j + 2 <= nOut; j += 2) {
+      const p0 = pos + <usize>j * wbytes, p1 = p0 + wbytes;
+      const n0 = neg + <usize>j * wbytes, n1 = n0 + wbytes;
+      let sp0: i64 = 0, sn0: i64 = 0, sp1: i64 = 0, sn1: i64 = 0;
+      for (let o: usize = 0; o < wbytes; o += 8) {
+        const e = load<u64>(ev + o);
+        sp0 += popcnt<i64>(load<u64>(p0 + o) & e);
+        sn0 += popcnt<i64>(load<u64>(n0 + o) & e);
+        sp1 += popcnt<i64>(load<u64>(p1 + o) & e);
+        sn1 += popcnt<i64>(load<u64>(n1 + o) & e);
       }
-      const cj = load<i32>(c + (<usize>j << 2)) + <i32>s;
-      store<i32>(c + (<usize>j << 2), cj);
-      const a = tOut + (<usize>j << 2);
-      if (load<i32>(a) == tmax && cj >= thr) { store<i32>(a, k + 1); unfired--; }
+      unfired -= popc_fire(c, tOut, j, <i32>(sp0 - sn0), thr, tmax, k);
+      unfired -= popc_fire(c, tOut, j + 1, <i32>(sp1 - sn1), thr, tmax, k);
+    }
+    if (j < nOut) {
+      const p0 = pos + <usize>j * wbytes, n0 = neg + <usize>j * wbytes;
+      let sp0: i64 = 0, sn0: i64 = 0;
+      for (let o: usize = 0; o < wbytes; o += 8) {
+        const e = load<u64>(ev + o);
+        sp0 += popcnt<i64>(load<u64>(p0 + o) & e);
+        sn0 += popcnt<i64>(load<u64>(n0 + o) & e);
+      }
+      unfired -= popc_fire(c, tOut, j, <i32>(sp0 - sn0), thr, tmax, k);
     }
     if (unfired == 0 && recorded) break;
   }
   if (!recorded) memory.copy(cRec, c, <usize>nOut << 2);
   return nOut - unfired;
+}
+
+/** Adds the sweep's count to neuron j's and fires it at k + 1 if it reached thr for the first time;
+ *  returns 1 when it fired now. */
+// @ts-ignore: decorator
+@inline function popc_fire(c: usize, tOut: usize, j: i32, s: i32, thr: i32, tmax: i32, k: i32): i32 {
+  const cj = load<i32>(c + (<usize>j << 2)) + s;
+  store<i32>(c + (<usize>j << 2), cj);
+  const a = tOut + (<usize>j << 2);
+  if (load<i32>(a) == tmax && cj >= thr) { store<i32>(a, k + 1); return 1; }
+  return 0;
 }

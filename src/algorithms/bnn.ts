@@ -4,7 +4,10 @@ import type { BnnConfig } from './bnn/network.js';
 import { BnnModel } from './bnn/model.js';
 import { UsageError } from '../errors.js';
 
-export const BNN_DEFAULTS: BnnConfig = { hidden: [600], lr: 1e-3, lrDecay: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8, initScale: 1, muMomentum: 0.01 };
+// Small latent weights (U[-0.05, 0.05], about Glorot's range for 784-600) so that Adam steps of a few
+// 1e-3 flip signs within an epoch: with U[-1, 1] (our first default) a sign needed hundreds of steps
+// to flip and the network underfit (MNIST 93.3% train and test after 30 epochs; README, docs/ttfs.md).
+export const BNN_DEFAULTS: BnnConfig = { hidden: [600], lr: 3e-3, lrDecay: 0.95, beta1: 0.9, beta2: 0.999, eps: 1e-8, initScale: 0.05, muMomentum: 0.01 };
 
 export const bnn: AlgorithmEntry<BnnConfig> = {
   name: 'bnn',

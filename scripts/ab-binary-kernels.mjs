@@ -1,0 +1,59 @@
+// Side-by-side timing of the BNN popcount kernels (bin_xnor_gemv, bin_andpopc_planes_gemv) of this build
+// against the same exports of another build, in one process, on the same random inputs (the BNN shapes
+// of bench/kernels.ts). Both module instances share one memory.
+//   node --no-liftoff scripts/ab-binary-kernels.mjs <other build>/snnwasm.wasm [rounds=15]
+// Prints median µs per call, Gbit/s (bit-products per second, as bench/kernels.ts counts them), the
+// paired ratio, and whether the outputs are identical.
+import { readFileSync } from 'node:fs';
+import { createSharedMemory, instantiateKernels } from '../dist/src/wasm/module.js';
+import { Arena } from '../dist/src/wasm/arena.js';
+import { timeInterleaved, stat } from '../dist/bench/lib.js';
+
+const [otherPath, rArg] = process.argv.slice(2);
+if (!otherPath) { console.error('usage: node --no-liftoff scripts/ab-binary-kernels.mjs <other snnwasm.wasm> [rounds]'); process.exit(2); }
+const rounds = Number(rArg ?? 15);
+const memory = createSharedMemory(256);
+const mine = instantiateKernels(memory);
+const other = instantiateKernels(memory, 'fast', new WebAssembly.Module(readFileSync(otherPath))).kernels;
+const a = new Arena(memory, mine.heapBase);
+const k = mine.kernels;
+let seed = 12345;
+const rnd = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed; };
+const words = (n) => Math.ceil(n / 64);
+// random packed bits; the padding bits past n stay 0, as bin_pack_signs leaves them
+const bits = (rows, n) => {
+  const w = words(n), t = a.alloc('i32', rows * w * 2), v = a.view(t);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < n; c++) if (rnd() & 0x10000) v[r * w * 2 + (c >> 5)] |= 1 << (c & 31);
+  return t;
+};
+const xnorCase = (nIn, nOut) => {
+  const w = bits(nOut, nIn), x = bits(1, nIn);
+  const o = { mine: a.alloc('i32', nOut), other: a.alloc('i32', nOut) };
+  return ['bin_xnor_gemv', `${nIn}->${nOut}`, nIn * nOut, (kk, c) => kk.bin_xnor_gemv(w.offset, x.offset, nOut, words(nIn), nIn, c.offset), o];
+};
+const planesCase = (nIn, nOut) => {
+  const w = bits(nOut, nIn), px = a.alloc('i32', Math.ceil(nIn / 4));
+  const pv = new Uint8Array(memory.buffer, px.offset, nIn);
+  for (let c = 0; c < nIn; c++) { const q = rnd() >>> 16; pv[c] = (q & 3) === 0 ? 0 : (q & 3) === 1 ? 255 : q >>> 8; }
+  // each build packs the planes in its own layout (word-interleaved since 2026-12-02, plane-major before)
+  const planes = new Map([k, other].map((kk) => {
+    const t = a.alloc('i32', 8 * words(nIn) * 2);
+    kk.bin_pack_u8_planes(px.offset, nIn, words(nIn), t.offset);
+    return [kk, t];
+  }));
+  const o = { mine: a.alloc('i32', nOut), other: a.alloc('i32', nOut) };
+  return ['bin_andpopc_planes_gemv', `${nIn}->${nOut}, 8 bit planes`, 8 * nIn * nOut, (kk, c) => kk.bin_andpopc_planes_gemv(w.offset, planes.get(kk).offset, nOut, words(nIn), c.offset), o];
+};
+const cases = [planesCase(784, 600), planesCase(784, 1000), xnorCase(600, 10), xnorCase(1000, 10), xnorCase(1024, 1024)];
+console.log('| kernel | case | this build µs | other build µs | this Gbit/s | other / this (paired median) | identical outputs |');
+console.log('|---|---|---|---|---|---|---|');
+for (const [name, label, bitsPerCall, call, res] of cases) {
+  call(k, res.mine); call(other, res.other);
+  const x = a.view(res.mine), y = a.view(res.other);
+  let same = true; for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) { same = false; break; }
+  const r = timeInterleaved({ this: () => call(k, res.mine), other: () => call(other, res.other) }, { warmMs: 300, roundMs: 60, rounds });
+  const ratios = r.this.rounds.map((t, i) => r.other.rounds[i] / t);
+  const us = (t) => t.perCallMs.median * 1000;
+  console.log(`| \`${name}\` | ${label} | ${us(r.this).toFixed(3)} | ${us(r.other).toFixed(3)} | ${(bitsPerCall / us(r.this) / 1e3).toFixed(1)} | ${stat(ratios).median.toFixed(2)}× | ${same} |`);
+}
+console.log(`\ncommand: node --no-liftoff scripts/ab-binary-kernels.mjs ${otherPath} ${rounds}`);
