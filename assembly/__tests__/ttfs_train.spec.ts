@@ -60,13 +60,24 @@ function updateCase(L: Layer, eta: f32, lambda: f32, withSgn: bool): void {
   const w1 = dup(L.w, n * 4), w2 = dup(L.w, n * 4);
   // sign rows start from the same poison: rows the kernels skip must stay untouched in both
   const s1 = alloc(n * 2, 0x77), s2 = alloc(n * 2, 0x77);
-  const a = ttfs_update_f32_simd(w1, L.nIn, L.nOut, L.stride, L.tIn, L.tOut, L.delta, eta, lambda, withSgn ? s1 : 0);
-  const b = ttfs_update_f32_ref(w2, L.nIn, L.nOut, L.stride, L.tIn, L.tOut, L.delta, eta, lambda, withSgn ? s2 : 0);
+  const a = ttfs_update_f32_simd(w1, L.nIn, L.nOut, L.stride, L.tIn, L.tOut, L.delta, eta, lambda, withSgn ? s1 : 0, 1);
+  const b = ttfs_update_f32_ref(w2, L.nIn, L.nOut, L.stride, L.tIn, L.tOut, L.delta, eta, lambda, withSgn ? s2 : 0, 1);
   const name = caseName(L, "eta=" + eta.toString() + " lambda=" + lambda.toString() + " sgn=" + (withSgn ? "1" : "0"));
   expect<u64>(bits64(a)).toBe(bits64(b), name + "returned S (f64 bits)");
   expect<i32>(diff32(w1, w2, n)).toBe(-1, name + "first differing updated weight");
   expect<i32>(diff16(s1, s2, n)).toBe(-1, name + "first differing i16 sign");
   if (!withSgn) expect<u32>(load<u32>(s1)).toBe(0x77777777, name + "sgn = 0 must not be written");
+  // without the sum (S4NN): the same weights and sign rows as with it, and 0 returned
+  const w3 = dup(L.w, n * 4), w4 = dup(L.w, n * 4);
+  const s3 = alloc(n * 2, 0x77), s4 = alloc(n * 2, 0x77);
+  const c = ttfs_update_f32_simd(w3, L.nIn, L.nOut, L.stride, L.tIn, L.tOut, L.delta, eta, lambda, withSgn ? s3 : 0, 0);
+  const d = ttfs_update_f32_ref(w4, L.nIn, L.nOut, L.stride, L.tIn, L.tOut, L.delta, eta, lambda, withSgn ? s4 : 0, 0);
+  expect<f64>(c).toBe(0, name + "simd without the sum returns 0");
+  expect<f64>(d).toBe(0, name + "ref without the sum returns 0");
+  expect<i32>(diff32(w3, w1, n)).toBe(-1, name + "simd without the sum: first weight differing from the run with it");
+  expect<i32>(diff32(w4, w1, n)).toBe(-1, name + "ref without the sum: first weight differing from the run with it");
+  expect<i32>(diff16(s3, s1, n)).toBe(-1, name + "simd without the sum: first differing i16 sign");
+  expect<i32>(diff16(s4, s1, n)).toBe(-1, name + "ref without the sum: first differing i16 sign");
 }
 
 describe("ttfs_update_f32", () => {

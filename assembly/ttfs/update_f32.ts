@@ -3,7 +3,8 @@
 //   1. w_ij -= (eta * delta_j) * [t_i < t_j]        (delta already normalised by the host)
 //   2. w_ij -= (eta * lambda) * w_ij                 (L2 decay every sample; skipped when lambda = 0)
 //   3. returns S = sum_ij delta_j [t_i < t_j] sign(w_ij)  with the updated w (BS4NN's scale gradient
-//      is -S / (nIn * nOut), "mean" in the reference)
+//      is -S / (nIn * nOut), "mean" in the reference) when `wantSum` is non-zero, else 0: S4NN has
+//      no scale, and the sign and mask products were half the work of its hidden-layer update
 //   4. optionally rewrites the i16 sign rows that the binary forward kernel reads.
 // Layout as the forward kernel: input-major, stride = nOut rounded up to 8, pad lanes hold
 // delta = 0 and t = tmax. A row whose input spiked no earlier than the latest output time with
@@ -23,7 +24,7 @@ export function latest_active_time(tOut: usize, delta: usize, nOut: i32): i32 {
 
 export function ttfs_update_f32_simd(
   w: usize, nIn: i32, nOut: i32, stride: i32, tIn: usize, tOut: usize, delta: usize,
-  eta: f32, lambda: f32, sgn: usize,
+  eta: f32, lambda: f32, sgn: usize, wantSum: i32,
 ): f64 {
   const cut = latest_active_time(tOut, delta, nOut);
   const decay = eta * lambda;
@@ -45,6 +46,18 @@ export function ttfs_update_f32_simd(
       continue;
     }
     const tiV = i32x4.splat(ti);
+    if (wantSum == 0) {
+      for (let j = 0; j < stride; j += 8) {
+        const o = <usize>j << 2;
+        update4_nosum(row + o, tOut + o, delta + o, tiV, etaV, decayV, decay != 0);
+        update4_nosum(row + o + 16, tOut + o + 16, delta + o + 16, tiV, etaV, decayV, decay != 0);
+        if (sgn != 0) {
+          const sg = i16x8.narrow_i32x4_s(sign_i32x4(v128.load(row + o)), sign_i32x4(v128.load(row + o, 16)));
+          v128.store(sgn + ((<usize>i * <usize>stride + <usize>j) << 1), sg);
+        }
+      }
+      continue;
+    }
     let acc = f32x4.splat(0);
     for (let j = 0; j < stride; j += 8) {
       const o = <usize>j << 2;
@@ -73,6 +86,15 @@ export function ttfs_update_f32_simd(
   return v128.and(f32x4.mul(d, sgn), m);
 }
 
+// The same update of 4 weights without the S contribution.
+// @ts-ignore: decorator
+@inline function update4_nosum(a: usize, tp: usize, dp: usize, tiV: v128, etaV: v128, decayV: v128, doDecay: bool): void {
+  const m = i32x4.lt_s(tiV, v128.load(tp));
+  let x = f32x4.sub(v128.load(a), v128.and(f32x4.mul(etaV, v128.load(dp)), m));
+  if (doDecay) x = f32x4.sub(x, f32x4.mul(decayV, x));
+  v128.store(a, x);
+}
+
 // @ts-ignore: decorator
 @inline function sign_i32x4(x: v128): v128 {
   const z = f32x4.splat(0);
@@ -83,7 +105,7 @@ export function ttfs_update_f32_simd(
 /** Scalar twin. */
 export function ttfs_update_f32_ref(
   w: usize, nIn: i32, nOut: i32, stride: i32, tIn: usize, tOut: usize, delta: usize,
-  eta: f32, lambda: f32, sgn: usize,
+  eta: f32, lambda: f32, sgn: usize, wantSum: i32,
 ): f64 {
   const cut = latest_active_time(tOut, delta, nOut);
   const decay = eta * lambda;
@@ -123,5 +145,5 @@ export function ttfs_update_f32_ref(
     }
     total += <f64>(l0 + l1 + l2 + l3);
   }
-  return total;
+  return wantSum != 0 ? total : 0;
 }

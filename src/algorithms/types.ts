@@ -82,6 +82,8 @@ export interface Model {
    *  other state (thresholds, learned scales, optimiser moments); loadState(state()) undoes it exactly.
    *  Absent: the model cannot be evaluated with averaged weights (--ema) */
   useWeights?(w: Float32Array[]): void;
+  /** set when this configuration's weights must not be averaged (--ema): why */
+  readonly averagingUnsupported?: string;
   /** per-layer scalars the CLI may set for interop (thresholds, scales) */
   setLayerScalars(opts: { theta?: number[]; alpha?: number[] }): void;
   describe(): Record<string, unknown>;

@@ -24,6 +24,7 @@ export class WeightAverage {
   snapshots = 0;
   constructor(readonly opts: AverageOptions, algorithm: string, model: Model) {
     if (!model.useWeights) throw new UsageError('--ema', `${algorithm} does not support weight averaging (its evaluation depends on state besides the weights)`);
+    if (model.averagingUnsupported) throw new UsageError('--ema', model.averagingUnsupported);
   }
 
   /** after an update that took the sample count from `before` to `after`: a snapshot at every multiple of `every` crossed */

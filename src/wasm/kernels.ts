@@ -13,7 +13,7 @@ export interface KernelSet {
   ttfs_forward_bin_popc(pos: P, neg: P, words: number, nOut: number, tIn: P, order: P, nEv: number,
     thr: number, tmax: number, kRec: number, ev: P, c: P, tOut: P, cRec: P): number;
   ttfs_update_f32(w: P, nIn: number, nOut: number, stride: number, tIn: P, tOut: P, delta: P,
-    eta: number, lambda: number, sgn: P): number;
+    eta: number, lambda: number, sgn: P, wantSum: number): number;
   ttfs_backprop_f32(w: P, nIn: number, stride: number, tIn: P, tOut: P, delta: P, deltaIn: P): void;
   ttfs_grad_accum_f32(g: P, w: P, nIn: number, stride: number, tIn: P, tOut: P, delta: P): number;
   f32_add(dst: P, src: P, n: number): void;

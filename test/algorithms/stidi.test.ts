@@ -196,7 +196,7 @@ test('stidi binary forward equals the real forward with weights alpha sign(w); e
   assert.ok(fired > 0, 'the conv layer fires');
 });
 
-test('stidi: minibatch training gives the same weights with 1 and 2 workers, and learns', async () => {
+test('stidi: minibatch training gives the same weights with 1 and 2 workers, and learns (with the threshold adaptation on)', async () => {
   const data = {
     dataset: 'mnist',
     train: { ...sharedImages(trainSet.images, trainSet.labels, 784), count: trainSet.count },
@@ -206,7 +206,8 @@ test('stidi: minibatch training gives the same weights with 1 and 2 workers, and
   const sha: string[] = [];
   try {
     for (const workers of [1, 2]) {
-      const { s } = session({ maps: [4], eta: [0.01, 0.02] });
+      // --target-firing: the conv threshold adapts from fired shares summed over the shards in shared memory
+      const { s } = session({ maps: [4], eta: [0.01, 0.02], targetFiring: [0.05, 0] });
       const ex = createExecutor(s, data, workers);
       try {
         const r = await train({ algorithm: ALGORITHMS.stidi, config: s.config, epochs: 1, batchSize: 8, shards: 4, seed: 5, outDir: join(dir, `w${workers}`),
@@ -214,6 +215,9 @@ test('stidi: minibatch training gives the same weights with 1 and 2 workers, and
         sha.push(r.weightsSha256);
         assert.ok(r.final!.test.accuracy.strict > 0.3, `strict accuracy ${r.final!.test.accuracy.strict} after 1600 samples (chance 0.1)`);
         assert.equal(r.final!.test.stats.layerFiringShare?.length, 2, 'firing share per layer');
+        const theta = (s.model as StidiModel).net.layers.map((_, l) => (s.model as StidiModel).net.theta(l));
+        assert.notEqual(theta[0], 3, 'the conv threshold adapted');
+        assert.equal(theta[1], 1, 'the output threshold (target 0) did not');
       } finally { await ex.close(); }
     }
     assert.equal(sha[0], sha[1], 'workers 1 and 2: same weights');
@@ -252,4 +256,36 @@ test('stidi --fc: hidden fully connected layers between pooling and output train
   const fired = m.net.main.fired;
   assert.equal(fired.length, 3);
   assert.ok(fired[1] > 0 && fired[1] <= 12, `the hidden FC layer fires (${fired[1]} of 12)`);
+});
+
+test('stidi --target-firing: after an update theta_l *= 1 + rate (fired share - target), only where a target is set', () => {
+  const { s, m } = session({ maps: [2], targetFiring: [0.05, 0], thetaRate: 0.1 });
+  m.initialise(3);
+  const net = m.net;
+  let checked = 0;
+  for (let i = 0; i < 20; i++) {
+    const th0 = net.theta(0), th1 = net.theta(1);
+    // the output layer's weights move on every update (its error is normalised to unit length)
+    const w0 = s.arena.view(net.layers[1].w).slice();
+    m.trainSample(trainSet.images, i * 784, trainSet.labels[i]);
+    const moved = s.arena.view(net.layers[1].w).some((v, j) => v !== w0[j]);
+    const r = net.main.fired[0] / net.layers[0].nOut;
+    // no update (zero output error): the sample's share waits for the next update, thresholds unchanged
+    if (!moved) { assert.equal(net.theta(0), th0); continue; }
+    assert.equal(net.theta(0), th0 * (1 + 0.1 * (r - 0.05)), `sample ${i}: conv threshold`);
+    assert.equal(net.theta(1), th1, `sample ${i}: the output layer has no target`);
+    assert.ok(s.arena.view(net.main.firing).every((v) => v === 0), 'the fired-share sums are cleared by the update');
+    checked++;
+    if (checked >= 3) break;
+  }
+  assert.ok(checked >= 3, `updates checked: ${checked}`);
+  // a layer firing above its target gets a higher threshold, below it a lower one
+  const { m: hi } = session({ maps: [2], targetFiring: [1e-6, 0] });
+  hi.initialise(3);
+  for (let i = 0; i < 10; i++) hi.trainSample(trainSet.images, i * 784, trainSet.labels[i]);
+  assert.ok(hi.net.theta(0) > 3, `target ~0: theta rose (${hi.net.theta(0)})`);
+  const { m: lo } = session({ maps: [2], targetFiring: [1, 0] });
+  lo.initialise(3);
+  for (let i = 0; i < 10; i++) lo.trainSample(trainSet.images, i * 784, trainSet.labels[i]);
+  assert.ok(lo.net.theta(0) < 3, `target 1: theta fell (${lo.net.theta(0)})`);
 });

@@ -31,6 +31,12 @@ export interface StidiConfig {
   /** remove the layer mean from each hidden layer's displacement (the common-mode shift, to which
    *  the relative output targets are blind; without it hidden layers drift late and fall silent) */
   center: boolean;
+  /** per layer, the share of its neurons that should fire per sample (0: the threshold stays fixed);
+   *  after every update theta_l *= 1 + thetaRate (r_l - target_l), r_l the share that fired on the
+   *  samples since the last update (docs/stidi-bp.md §4.7). Absent in older checkpoints: all 0 */
+  targetFiring?: number[];
+  /** the rate of that threshold adaptation (absent: 0.01) */
+  thetaRate?: number;
   /** how images become input spike times (input-code.ts); absent in checkpoints from before the option: 'intensity' */
   inputCode?: InputCode;
   /** forward with alpha_l sign(w) (alpha_l = mean |w| of layer l, XNOR-Net's least-squares scale,

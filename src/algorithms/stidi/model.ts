@@ -17,6 +17,14 @@ export class StidiModel implements Model {
     this.net = new StidiNetwork(ctx.arena, ctx.kernels, ctx.nClasses, cfg);
     if (this.net.nInput !== ctx.nInput) throw new Error(`stidi: image shape gives ${this.net.nInput} inputs, the dataset ${ctx.nInput}`);
   }
+  /** Adapting thresholds (--target-firing) change the scale the weights are read at during training:
+   *  an average over 20,000 samples mixes weights trained against different thresholds and was
+   *  measured to silence the outputs (docs/stidi-bp.md §4.7), so the two are not combined. */
+  get averagingUnsupported(): string | undefined {
+    return this.cfg.targetFiring?.some((r) => r > 0)
+      ? 'cannot be combined with --target-firing (the thresholds move while the weights are averaged: docs/stidi-bp.md §4.7)'
+      : undefined;
+  }
   get nInput(): number { return this.ctx.nInput; }
   get nClasses(): number { return this.ctx.nClasses; }
 

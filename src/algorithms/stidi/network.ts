@@ -42,6 +42,9 @@ export interface Workspace {
   layers: WsLayer[];
   /** neurons that fired in each layer on the last forward pass */
   fired: number[];
+  /** per layer the sum of the fired shares of the samples accumulated since the last update, then
+   *  their count (the threshold adaptation's input; shared memory, summed over shards like grad) */
+  firing: Tensor<'f64'>;
   target: Float64Array;
 }
 
@@ -100,6 +103,7 @@ export class StidiNetwork {
         };
       }),
       fired: this.layers.map(() => 0),
+      firing: a.alloc('f64', this.layers.length + 1),
       target: new Float64Array(this.nClasses),
     };
   }
@@ -140,7 +144,10 @@ export class StidiNetwork {
     this.arena.view(this.scalars)[this.layers.length + l] = alpha;
   }
 
-  clearGradient(ws: Workspace): void { for (const W of ws.layers) this.arena.view(W.grad).fill(0); }
+  clearGradient(ws: Workspace): void {
+    for (const W of ws.layers) this.arena.view(W.grad).fill(0);
+    this.arena.view(ws.firing).fill(0);
+  }
 
   /** Threshold in the kernel's units: U = sum w clamp(t - t_i, 0, tau) > tau theta (binary: tau theta / alpha). */
   private kernelThreshold(l: number): number {
@@ -183,6 +190,9 @@ export class StidiNetwork {
   accumulateGradient(ws: Workspace, label: number): boolean {
     const cfg = this.cfg, k = this.k, a = this.arena;
     const last = this.layers.length - 1, Lo = this.layers[last], Wo = ws.layers[last];
+    const firing = a.view(ws.firing);
+    this.layers.forEach((L, l) => { firing[l] += ws.fired[l] / L.nOut; });
+    firing[this.layers.length]++;
     const t = a.view(Wo.tOut), d = a.view(Wo.delta);
     relativeTargets(t, this.nClasses, label, cfg.gamma, cfg.tmax, cfg.noSpikeTarget, ws.target);
     d.fill(0);
@@ -226,14 +236,18 @@ export class StidiNetwork {
       for (let i = 0; i + step < wss.length; i += 2 * step) {
         const dst = wss[i], src = wss[i + step];
         dst.layers.forEach((D, l) => this.k.f32_add(D.grad.offset, src.layers[l].grad.offset, this.layers[l].nW));
+        const fd = this.arena.view(dst.firing), fs = this.arena.view(src.firing);
+        for (let i = 0; i < fd.length; i++) fd[i] += fs[i];
       }
     }
     return wss[0];
   }
 
-  /** W -= eta / (tau B) G, then W -= eta lambda W; clears G; refreshes the binary signs and scales. */
+  /** W -= eta / (tau B) G, then W -= eta lambda W; clears G; refreshes the binary signs and scales;
+   *  then the threshold adaptation toward cfg.targetFiring (if any). */
   applyGradient(ws: Workspace, batch: number): void {
     const cfg = this.cfg, k = this.k;
+    this.adaptThresholds(ws);
     this.layers.forEach((L, l) => {
       const W = ws.layers[l];
       const lr = (cfg.eta[l] * this.etaScale) / (cfg.tau * batch);
@@ -242,6 +256,24 @@ export class StidiNetwork {
       this.arena.view(W.grad).fill(0);
       if (cfg.binary) this.refreshBinary(l);
     });
+  }
+
+  /**
+   * Homeostasis (docs/stidi-bp.md §4.7): theta_l *= 1 + rate (r_l - target_l) for every layer with a
+   * target, r_l the mean fired share of the samples accumulated in ws since the last update. A layer
+   * that fires more than its target gets a higher threshold. Multiplication and addition only (no
+   * library exp), so the thresholds are the same bits on every platform; the sums are reduced over
+   * shards in the fixed order of the gradients.
+   */
+  private adaptThresholds(ws: Workspace): void {
+    const target = this.cfg.targetFiring, f = this.arena.view(ws.firing), n = f[this.layers.length];
+    if (target && n > 0) {
+      const rate = this.cfg.thetaRate ?? 0.01;
+      this.layers.forEach((_, l) => {
+        if (target[l] > 0) this.setTheta(l, this.theta(l) * (1 + rate * (f[l] / n - target[l])));
+      });
+    }
+    f.fill(0);
   }
 
   checkFinite(step: number): void {
