@@ -25,7 +25,7 @@ const EPOCHS = 4;
 const SEED = 20260601;
 const BATCH: Record<string, number> = { s4nn: 1, bs4nn: 1, bnn: 20, proxy: 20, stidi: 1 };
 /** each algorithm's small network */
-const NET: Record<string, string[]> = { proxy: ['--model', 'tiny'], stidi: ['--maps', '2'] };
+const NET: Record<string, string[]> = { proxy: ['--model', 'tiny'], stidi: ['--maps', '2', '--target-firing', '0.1,0'] }; // stidi: with the threshold homeostasis, whose thresholds a resumed run must continue
 const PAUSE_MS = '4000'; // the hook's pause: long enough for this process to see the line and kill
 
 /** training samples per epoch: the online time-to-first-spike trainers get more, since at 1500 their epoch

@@ -40,6 +40,7 @@ export class StidiModel implements Model {
     this.net.forward(ws, images, offset);
     const r = this.judge(ws, label);
     if (this.net.accumulateGradient(ws, label)) this.net.applyGradient(ws, 1);
+    else this.net.adaptThresholds(ws);
     return r;
   }
 

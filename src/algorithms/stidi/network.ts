@@ -237,7 +237,7 @@ export class StidiNetwork {
         const dst = wss[i], src = wss[i + step];
         dst.layers.forEach((D, l) => this.k.f32_add(D.grad.offset, src.layers[l].grad.offset, this.layers[l].nW));
         const fd = this.arena.view(dst.firing), fs = this.arena.view(src.firing);
-        for (let i = 0; i < fd.length; i++) fd[i] += fs[i];
+        for (let j = 0; j < fd.length; j++) fd[j] += fs[j];
       }
     }
     return wss[0];
@@ -263,9 +263,11 @@ export class StidiNetwork {
    * target, r_l the mean fired share of the samples accumulated in ws since the last update. A layer
    * that fires more than its target gets a higher threshold. Multiplication and addition only (no
    * library exp), so the thresholds are the same bits on every platform; the sums are reduced over
-   * shards in the fixed order of the gradients.
+   * shards in the fixed order of the gradients. Called by every step, also an online step whose
+   * error was zero (no weight update), so nothing is pending between steps (a resumed run continues
+   * exactly).
    */
-  private adaptThresholds(ws: Workspace): void {
+  adaptThresholds(ws: Workspace): void {
     const target = this.cfg.targetFiring, f = this.arena.view(ws.firing), n = f[this.layers.length];
     if (target && n > 0) {
       const rate = this.cfg.thetaRate ?? 0.01;
