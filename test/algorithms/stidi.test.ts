@@ -287,29 +287,3 @@ test('stidi --target-firing: after every step theta_l *= 1 + rate (fired share -
   for (let i = 0; i < 10; i++) lo.trainSample(trainSet.images, i * 784, trainSet.labels[i]);
   assert.ok(lo.net.theta(0) < 3, `target 1: theta fell (${lo.net.theta(0)})`);
 });
-
-test('stidi --latent-clip: after an update the real weights are clamped to c times the layer mean |w| (binary only)', () => {
-  const { s, m } = session({ maps: [2], binary: true, latentClip: 1.5 });
-  m.initialise(4);
-  const net = m.net;
-  const before = net.layers.map((L) => s.arena.view(L.w).slice());
-  // a zero gradient: the step moves nothing, so only the clamp acts
-  net.clearGradient(net.main);
-  net.applyGradient(net.main, 1);
-  net.layers.forEach((L, l) => {
-    const w0 = before[l], n = L.k * L.k * L.cin * L.cout;
-    let sum = 0;
-    for (const x of w0) sum += Math.abs(x);
-    const lim = Math.fround(1.5 * (sum / n));
-    const w = s.arena.view(L.w);
-    let clamped = 0;
-    for (let i = 0; i < w.length; i++) {
-      const want = w0[i] > lim ? lim : w0[i] < -lim ? -lim : w0[i];
-      assert.equal(w[i], want, `layer ${l} weight ${i}`);
-      if (want !== w0[i]) clamped++;
-    }
-    assert.ok(clamped > 0, `layer ${l}: some weights were beyond 1.5 mean |w| and got clamped`);
-    assert.equal(net.alpha(l), w.reduce((a, x) => a + Math.abs(x), 0) / n, `layer ${l}: alpha recomputed after the clamp`);
-  });
-  assert.throws(() => session({ maps: [2], latentClip: 1.5 }), /--latent-clip: applies to binary networks only/);
-});

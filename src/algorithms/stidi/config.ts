@@ -37,10 +37,6 @@ export interface StidiConfig {
   targetFiring?: number[];
   /** the rate of that threshold adaptation (absent: 0.01) */
   thetaRate?: number;
-  /** binary networks: after every update, clamp each layer's real weights to [-c alpha_l, c alpha_l],
-   *  alpha_l = mean |w| before the clamp (BinaryConnect's clip, relative to the layer's scale;
-   *  docs/stidi-bp.md §5). Absent or 0: no clamp */
-  latentClip?: number;
   /** how images become input spike times (input-code.ts); absent in checkpoints from before the option: 'intensity' */
   inputCode?: InputCode;
   /** forward with alpha_l sign(w) (alpha_l = mean |w| of layer l, XNOR-Net's least-squares scale,

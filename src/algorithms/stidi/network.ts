@@ -254,24 +254,8 @@ export class StidiNetwork {
       k.f32_sgd_step(L.w.offset, W.grad.offset, L.nW, lr, lr > 0 ? (cfg.eta[l] * this.etaScale * cfg.lambda[l]) / lr : 0);
       if (k.f32_nonfinite_any(L.w.offset, L.nW)) throw new NumericalError(`layer ${l} weights`, -1, `NaN or Inf after an update with eta = ${cfg.eta[l]} (lower --eta)`);
       this.arena.view(W.grad).fill(0);
-      if (cfg.latentClip) this.clipLatent(l, cfg.latentClip);
       if (cfg.binary) this.refreshBinary(l);
     });
-  }
-
-  /** w <- clamp(w, -c alpha, c alpha) with alpha = mean |w| of the layer's real weights (as refreshBinary
-   *  sums them: float64, in index order). Keeps the real weights within a few alpha of zero, where an
-   *  update can still flip a sign. */
-  private clipLatent(l: number, c: number): void {
-    const L = this.layers[l], w = this.arena.view(L.w);
-    let sum = 0;
-    for (let i = 0; i < w.length; i++) sum += Math.abs(w[i]);
-    const lim = Math.fround(c * (sum / (L.k * L.k * L.cin * L.cout)));
-    if (!(lim > 0)) return;
-    for (let i = 0; i < w.length; i++) {
-      if (w[i] > lim) w[i] = lim;
-      else if (w[i] < -lim) w[i] = -lim;
-    }
   }
 
   /**
