@@ -293,7 +293,7 @@ function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchConte
   const pos1 = a.alloc('u64', L1.nOut * words1), neg1 = a.alloc('u64', L1.nOut * words1);
   const tIn0 = new Slab(a, 'i32', S, 784), ord0 = new Slab(a, 'i32', S, 784), tH = new Slab(a, 'i32', S, L0.stride), ord1 = new Slab(a, 'i32', S, L0.nOut);
   const counts = a.alloc('i32', tmax + 2);
-  const c16 = a.alloc('i16', 1024), c32 = a.alloc('i32', 1024), ev = a.alloc('u64', 64), tOut = a.alloc('i32', 1024), cRec = a.alloc('i32', 1024);
+  const c16 = a.alloc('i16', 2048), c32 = a.alloc('i32', 1024), ev = a.alloc('u64', 64), tOut = a.alloc('i32', 1024), cRec = a.alloc('i32', 1024);
   const states: Record<string, { layers: BinLayerResult[]; usPerImage: { i16: number; popc: number }; agree: boolean; alpha: number[]; thresholds: number[] }> = {};
   // registry-table rows for both kernels, from the trained state's timings
   const rows: ReturnType<typeof makeRow>[] = [];

@@ -37,7 +37,7 @@ function layerCases(algo, hidden, trainSamples) {
       nEv.push(kNew.ttfs_sort_events(t.offset, nIn, tmax - 2, counts.offset, o.offset));
       tIn.push(t); ord.push(o);
     }
-    const scratch = () => ({ v: a.alloc(binary ? 'i16' : 'f32', L.stride), t: a.alloc('i32', L.stride), r: a.alloc(binary ? 'i32' : 'f32', L.stride) });
+    const scratch = () => ({ v: a.alloc(binary ? 'i16' : 'f32', 2 * L.stride), t: a.alloc('i32', L.stride), r: a.alloc(binary ? 'i32' : 'f32', L.stride) });
     const sNew = scratch(), sOld = scratch();
     const last = l === net.layers.length - 1;
     const thr = binary ? net.binaryThreshold(l) : net.theta(l) / net.scale(l);

@@ -15,14 +15,17 @@
 import { event_group_end } from "./events";
 
 /**
- * Integer-accumulation SIMD kernel. `c` is i16 scratch of `stride` lanes. Returns #fired real neurons.
+ * Integer-accumulation SIMD kernel. `c` is i16 scratch of 2 * `stride` lanes: the counts, then an
+ * "not fired yet" mask per neuron (the scalar twin uses the first `stride` only). Returns #fired real
+ * neurons.
  *
  * Neuron-block-major over each distinct event time: a block of 4 vectors (32 neurons) keeps its
  * counts in registers while every event of that time adds its row segment, then is tested against
  * the threshold. An event costs one load and one add per vector (not load, add and store of the
- * counts). The threshold test is branch-free (compare, and with "not fired yet" read from the
- * times, select the time), as in ttfs_forward_f32_simd. Integer adds: every time and recorded
- * count equals the scalar twin's.
+ * counts). The threshold test first asks whether any of the block's 32 neurons crossed for the first
+ * time (compare, and with the not-fired mask, one any_true); only then are the spike times written and
+ * the mask cleared (a neuron fires once, so this is rare: the test used to read and select all 32
+ * times at every distinct time). Integer adds: every time and recorded count equals the scalar twin's.
  */
 export function ttfs_forward_bin_i16_simd(
   sgn: usize, nOut: i32, stride: i32, tIn: usize, order: usize, nEv: i32,
@@ -30,6 +33,8 @@ export function ttfs_forward_bin_i16_simd(
 ): i32 {
   const bytes = <usize>stride << 1;
   memory.fill(c, 0, bytes);
+  const alive = c + bytes;
+  memory.fill(alive, 0xff, bytes);
   const tmaxV = i32x4.splat(tmax);
   for (let j = 0; j < stride; j += 4) v128.store(tOut + (<usize>j << 2), tmaxV);
   // c >= thr  <=>  c > thr - 1; thr is clamped to the i16 range by the host
@@ -56,17 +61,23 @@ export function ttfs_forward_bin_i16_simd(
         c3 = i16x8.add(c3, v128.load(row, 48));
       }
       v128.store(c + o, c0); v128.store(c + o, c1, 16); v128.store(c + o, c2, 32); v128.store(c + o, c3, 48);
-      const t = tOut + (o << 1);
-      newly += fire_i16(c0, thV, t, tmaxV, kV);
-      newly += fire_i16(c1, thV, t + 32, tmaxV, kV);
-      newly += fire_i16(c2, thV, t + 64, tmaxV, kV);
-      newly += fire_i16(c3, thV, t + 96, tmaxV, kV);
+      const a = alive + o;
+      const n0 = v128.and(i16x8.gt_s(c0, thV), v128.load(a)), n1 = v128.and(i16x8.gt_s(c1, thV), v128.load(a, 16));
+      const n2 = v128.and(i16x8.gt_s(c2, thV), v128.load(a, 32)), n3 = v128.and(i16x8.gt_s(c3, thV), v128.load(a, 48));
+      if (v128.any_true(v128.or(v128.or(n0, n1), v128.or(n2, n3)))) {
+        const t = tOut + (o << 1);
+        newly += fire_new_i16(n0, a, t, kV);
+        newly += fire_new_i16(n1, a + 16, t + 32, kV);
+        newly += fire_new_i16(n2, a + 32, t + 64, kV);
+        newly += fire_new_i16(n3, a + 48, t + 96, kV);
+      }
     }
     for (; o < bytes; o += 16) {
       let c0 = v128.load(c + o);
       for (let e = ordP; e < ordQ; e += 4) c0 = i16x8.add(c0, v128.load(sgn + <usize>load<i32>(e) * bytes + o));
       v128.store(c + o, c0);
-      newly += fire_i16(c0, thV, tOut + (o << 1), tmaxV, kV);
+      const n0 = v128.and(i16x8.gt_s(c0, thV), v128.load(alive + o));
+      if (v128.any_true(n0)) newly += fire_new_i16(n0, alive + o, tOut + (o << 1), kV);
     }
     p = q;
     unfired -= newly;
@@ -76,14 +87,13 @@ export function ttfs_forward_bin_i16_simd(
   return nOut - unfired;
 }
 
-/** The threshold test of 8 counts: those above and not yet fired (time still tmax) get spike time
- *  kV in the i32 times at t; returns how many they are. Branch-free. */
+/** 8 neurons of which those in `now` (i16 lanes all ones) crossed for the first time: their i32 spike
+ *  times at t become kV and their not-fired flags at a are cleared; returns how many they are. */
 // @ts-ignore: decorator
-@inline function fire_i16(cv: v128, thV: v128, t: usize, tmaxV: v128, kV: v128): i32 {
-  const t0 = v128.load(t), t1 = v128.load(t, 16);
-  const now = v128.and(i16x8.gt_s(cv, thV), i16x8.narrow_i32x4_s(i32x4.eq(t0, tmaxV), i32x4.eq(t1, tmaxV)));
-  v128.store(t, v128.bitselect(kV, t0, i32x4.extend_low_i16x8_s(now)));
-  v128.store(t, v128.bitselect(kV, t1, i32x4.extend_high_i16x8_s(now)), 16);
+@inline function fire_new_i16(now: v128, a: usize, t: usize, kV: v128): i32 {
+  v128.store(a, v128.andnot(v128.load(a), now));
+  v128.store(t, v128.bitselect(kV, v128.load(t), i32x4.extend_low_i16x8_s(now)));
+  v128.store(t, v128.bitselect(kV, v128.load(t, 16), i32x4.extend_high_i16x8_s(now)), 16);
   return popcnt<i32>(i16x8.bitmask(now));
 }
 

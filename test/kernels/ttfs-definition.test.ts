@@ -49,7 +49,7 @@ for (const binary of [false, true]) {
           assert.deepEqual([...arena.view(rec).slice(0, nOut)], want.vRec);
           assert.equal(fired, want.t.filter((x) => x < tmax).length);
         } else {
-          const sg = arena.alloc('i16', nIn * stride), c = arena.alloc('i16', stride), rec = arena.alloc('i32', stride);
+          const sg = arena.alloc('i16', nIn * stride), c = arena.alloc('i16', 2 * stride), rec = arena.alloc('i32', stride); // c: counts, then the not-fired mask
           const sv = arena.view(sg);
           for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) sv[i * stride + j] = Math.sign(w[i][j]);
           const thr = Math.floor(theta) + 1; // c > 3.5 <=> c >= 4

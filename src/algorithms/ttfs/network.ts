@@ -121,7 +121,8 @@ export class TtfsNetwork {
       counts: a.alloc('i32', cfg.tmax + 2),
       layers: this.layers.map((L) => ({
         tOut: a.alloc('i32', L.stride),
-        v: cfg.binary ? a.alloc('i16', L.stride) : a.alloc('f32', L.stride),
+        // binary: the i16 counts, then the kernel's not-fired mask (ttfs_forward_bin_i16)
+        v: cfg.binary ? a.alloc('i16', 2 * L.stride) : a.alloc('f32', L.stride),
         delta: a.alloc('f32', L.stride),
         grad: a.alloc('f32', L.nIn * L.stride),
         touched: a.alloc('u8', L.nIn),
