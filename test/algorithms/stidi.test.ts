@@ -287,3 +287,19 @@ test('stidi --target-firing: after every step theta_l *= 1 + rate (fired share -
   for (let i = 0; i < 10; i++) lo.trainSample(trainSet.images, i * 784, trainSet.labels[i]);
   assert.ok(lo.net.theta(0) < 3, `target 1: theta fell (${lo.net.theta(0)})`);
 });
+
+test('stidi --binary-scale filter: the forward weights are sign(w) times the mean |w| of their output channel', () => {
+  const { s, m } = session({ maps: [3], binary: true, binaryScale: 'filter' });
+  m.initialise(5);
+  for (let i = 0; i < 5; i++) m.trainSample(trainSet.images, i * 784, trainSet.labels[i]);
+  m.net.layers.forEach((L, l) => {
+    const w = s.arena.view(L.w), sg = s.arena.view(L.sgn!), rows = L.k * L.k * L.cin;
+    for (let j = 0; j < L.cout; j++) {
+      let sum = 0;
+      for (let r = 0; r < rows; r++) sum += Math.abs(w[r * L.cs + j]);
+      const a = Math.fround(sum / rows);
+      for (let r = 0; r < rows; r++) assert.equal(sg[r * L.cs + j], Math.sign(w[r * L.cs + j]) * a, `layer ${l} channel ${j} row ${r}`);
+    }
+  });
+  assert.throws(() => session({ maps: [2], binaryScale: 'filter' }), /--binary-scale: applies to binary networks only/);
+});

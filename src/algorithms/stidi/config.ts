@@ -37,6 +37,9 @@ export interface StidiConfig {
   targetFiring?: number[];
   /** the rate of that threshold adaptation (absent: 0.01) */
   thetaRate?: number;
+  /** binary networks: one scale per layer (alpha_l = mean |w|, the default; absent in older checkpoints)
+   *  or one per output channel (XNOR-Net's per-filter alpha_j), docs/stidi-bp.md §5 */
+  binaryScale?: 'layer' | 'filter';
   /** how images become input spike times (input-code.ts); absent in checkpoints from before the option: 'intensity' */
   inputCode?: InputCode;
   /** forward with alpha_l sign(w) (alpha_l = mean |w| of layer l, XNOR-Net's least-squares scale,

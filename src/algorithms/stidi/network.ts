@@ -128,7 +128,10 @@ export class StidiNetwork {
     for (const ws of [this.main, ...this.shards]) this.clearGradient(ws);
   }
 
-  /** Binary networks: sign(w) and alpha = mean |w| over the real (unpadded) weights. */
+  /** Binary networks: sign(w) and alpha = mean |w| over the real (unpadded) weights. With
+   *  binaryScale 'filter' (XNOR-Net's per-filter scale) the forward weights are alpha_j sign(w) with
+   *  alpha_j = mean |w| of output channel j, stored as such (the threshold is then theta itself), and
+   *  the layer's alpha scalar is their mean (reported only). */
   refreshBinary(l: number): void {
     const L = this.layers[l];
     if (!L.sgn) { this.arena.view(this.scalars)[this.layers.length + l] = 1; return; }
@@ -142,6 +145,15 @@ export class StidiNetwork {
     const alpha = sum / (L.k * L.k * L.cin * L.cout);
     if (!(alpha > 0 && alpha < Infinity)) throw new NumericalError(`layer ${l} scale alpha`, -1, `mean |w| = ${alpha} (must be positive and finite)`);
     this.arena.view(this.scalars)[this.layers.length + l] = alpha;
+    if (this.cfg.binaryScale === 'filter') {
+      const rows = L.k * L.k * L.cin;
+      for (let j = 0; j < L.cout; j++) {
+        let sj = 0;
+        for (let r = 0; r < rows; r++) sj += Math.abs(w[r * L.cs + j]);
+        const aj = Math.fround(sj / rows);
+        for (let r = 0; r < rows; r++) sg[r * L.cs + j] *= aj;
+      }
+    }
   }
 
   clearGradient(ws: Workspace): void {
@@ -153,7 +165,7 @@ export class StidiNetwork {
   private kernelThreshold(l: number): number {
     const th = this.theta(l);
     if (!(th > 0 && th < Infinity)) throw new NumericalError(`layer ${l} threshold theta`, -1, `theta = ${th}`);
-    return this.cfg.tau * th / (this.cfg.binary ? this.alpha(l) : 1);
+    return this.cfg.tau * th / (this.cfg.binary && this.cfg.binaryScale !== 'filter' ? this.alpha(l) : 1);
   }
 
   private inputTimes(ws: Workspace, l: number): Tensor<'i32'> { return l === 0 ? ws.tIn : ws.layers[l - 1].tPool; }

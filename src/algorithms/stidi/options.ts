@@ -21,6 +21,7 @@ export const STIDI_OPTIONS: OptionSpec[] = [
   { flag: '--input-code', key: 'inputCode', kind: 'choice', choices: [...INPUT_CODES], help: 'stidi: input spike times from pixel intensity (default, S4NN\'s code) or from on/off difference-of-Gaussians contrast (dog: two channels per image channel)' },
   { flag: '--target-firing', key: 'targetFiring', kind: 'floats', help: 'stidi: per layer, the share of neurons that should fire per sample; the layer threshold adapts toward it (0: fixed threshold, the default)', min: 0, max: 1 },
   { flag: '--theta-rate', key: 'thetaRate', kind: 'float', help: 'stidi: threshold adaptation rate: theta *= 1 + rate (fired share - target) per update (default 0.01)', min: 0, max: 1 },
+  { flag: '--binary-scale', key: 'binaryScale', kind: 'choice', choices: ['layer', 'filter'], help: 'stidi --binary: the forward scale of sign(w): mean |w| per layer (default) or per output channel (filter)' },
   { flag: '--tau', key: 'tau', kind: 'int', help: 'stidi: PSP rise time in steps (K(s) = min(max(s,0)/tau, 1))', min: 1, max: 4096 },
 ];
 
@@ -29,7 +30,7 @@ export interface StidiFlags {
   convs?: StidiConfig['convs']; init?: StidiConfig['init']; fc?: number[];
   model?: string; binary?: boolean; maps?: number[]; theta?: number[]; eta?: number[]; lambda?: number[];
   gamma?: number; tmax?: number; tau?: number; center?: boolean; etaDecay?: number; inputCode?: InputCode;
-  targetFiring?: number[]; thetaRate?: number;
+  targetFiring?: number[]; thetaRate?: number; binaryScale?: 'layer' | 'filter';
 }
 
 export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiConfig {
@@ -72,6 +73,10 @@ export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiCon
     try { cfg.targetFiring = perLayer(flags.targetFiring, n); } catch (e) { throw new UsageError('--target-firing', (e as Error).message); }
   }
   if (flags.thetaRate !== undefined) cfg.thetaRate = flags.thetaRate;
+  if (flags.binaryScale !== undefined) {
+    if (flags.binaryScale === 'filter' && !cfg.binary) throw new UsageError('--binary-scale', 'applies to binary networks only (add --binary)');
+    cfg.binaryScale = flags.binaryScale;
+  }
   if (cfg.init.length !== n) throw new UsageError('--model', `${model}: init needs ${n} ranges (one per layer), got ${cfg.init.length}`);
   if (cfg.gamma >= cfg.tmax) throw new UsageError('--gamma', `must be below --tmax (${cfg.tmax})`);
   // the geometry must leave at least one neuron per map after every conv and pooling
