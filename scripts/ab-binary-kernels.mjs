@@ -4,19 +4,9 @@
 //   node --no-liftoff scripts/ab-binary-kernels.mjs <other build>/snnwasm.wasm [rounds=15]
 // Prints median µs per call, Gbit/s (bit-products per second, as bench/kernels.ts counts them), the
 // paired ratio, and whether the outputs are identical.
-import { readFileSync } from 'node:fs';
-import { createSharedMemory, instantiateKernels } from '../dist/src/wasm/module.js';
-import { Arena } from '../dist/src/wasm/arena.js';
-import { timeInterleaved, stat } from '../dist/bench/lib.js';
+import { openAB, comparePair } from './ab-common.mjs';
 
-const [otherPath, rArg] = process.argv.slice(2);
-if (!otherPath) { console.error('usage: node --no-liftoff scripts/ab-binary-kernels.mjs <other snnwasm.wasm> [rounds]'); process.exit(2); }
-const rounds = Number(rArg ?? 15);
-const memory = createSharedMemory(256);
-const mine = instantiateKernels(memory);
-const other = instantiateKernels(memory, 'fast', new WebAssembly.Module(readFileSync(otherPath))).kernels;
-const a = new Arena(memory, mine.heapBase);
-const k = mine.kernels;
+const { otherPath, rounds, k, other, a, memory } = openAB('ab-binary-kernels.mjs', 256);
 let seed = 12345;
 const rnd = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed; };
 const words = (n) => Math.ceil(n / 64);
@@ -48,12 +38,7 @@ const cases = [planesCase(784, 600), planesCase(784, 1000), xnorCase(600, 10), x
 console.log('| kernel | case | this build µs | other build µs | this Gbit/s | other / this (paired median) | identical outputs |');
 console.log('|---|---|---|---|---|---|---|');
 for (const [name, label, bitsPerCall, call, res] of cases) {
-  call(k, res.mine); call(other, res.other);
-  const x = a.view(res.mine), y = a.view(res.other);
-  let same = true; for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) { same = false; break; }
-  const r = timeInterleaved({ this: () => call(k, res.mine), other: () => call(other, res.other) }, { warmMs: 300, roundMs: 60, rounds });
-  const ratios = r.this.rounds.map((t, i) => r.other.rounds[i] / t);
-  const us = (t) => t.perCallMs.median * 1000;
-  console.log(`| \`${name}\` | ${label} | ${us(r.this).toFixed(3)} | ${us(r.other).toFixed(3)} | ${(bitsPerCall / us(r.this) / 1e3).toFixed(1)} | ${stat(ratios).median.toFixed(2)}× | ${same} |`);
+  const r = comparePair(a, k, other, call, res, rounds);
+  console.log(`| \`${name}\` | ${label} | ${r.usThis.toFixed(3)} | ${r.usOther.toFixed(3)} | ${(bitsPerCall / r.usThis / 1e3).toFixed(1)} | ${r.ratio.toFixed(2)}× | ${r.same} |`);
 }
 console.log(`\ncommand: node --no-liftoff scripts/ab-binary-kernels.mjs ${otherPath} ${rounds}`);

@@ -5,20 +5,11 @@
 // (channels 128: the shapes of the fmnist-paper network's 128 -> 128 convs)
 // Prints median µs per call and GFLOP/s of each, the paired ratio, and whether the outputs are
 // bit-identical.
-import { readFileSync } from 'node:fs';
-import { createSharedMemory, instantiateKernels } from '../dist/src/wasm/module.js';
-import { Arena } from '../dist/src/wasm/arena.js';
 import { convGatherListLength } from '../dist/src/wasm/kernels.js';
-import { timeInterleaved, stat } from '../dist/bench/lib.js';
+import { openAB, comparePair } from './ab-common.mjs';
 
-const [otherPath, rArg, cArg] = process.argv.slice(2);
-if (!otherPath) { console.error('usage: node --no-liftoff scripts/ab-proxy-kernels.mjs <other snnwasm.wasm> [rounds] [channels]'); process.exit(2); }
-const rounds = Number(rArg ?? 15);
-const memory = createSharedMemory(6144);  // 384 MiB: the fmnist-paper fc 6272 -> 2560 weights are 64 MiB, twice
-const mine = instantiateKernels(memory);
-const other = instantiateKernels(memory, 'fast', new WebAssembly.Module(readFileSync(otherPath))).kernels;
-const a = new Arena(memory, mine.heapBase);
-const k = mine.kernels;
+// 384 MiB: the fmnist-paper fc 6272 -> 2560 weights are 64 MiB, twice
+const { otherPath, rounds, rest: [cArg], k, other, a } = openAB('ab-proxy-kernels.mjs', 6144);
 const Cout = Number(cArg ?? 32), Cin = Cout, KK = Cin * 9, P = 28 * 28;
 let seed = 12345;
 const rnd = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32 - 0.5; };
@@ -65,12 +56,7 @@ console.log('|---|---|---|---|---|---|---|');
 for (const [name, label, flops, call, own] of cases) {
   const res = own ?? out;  // the fc cases bring output buffers of their own size
   a.view(res.mine).fill(0); a.view(res.other).fill(0);
-  call(k, res.mine); call(other, res.other);
-  const x = a.view(res.mine), y = a.view(res.other);
-  let same = true; for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) { same = false; break; }
-  const r = timeInterleaved({ this: () => call(k, res.mine), other: () => call(other, res.other) }, { warmMs: 300, roundMs: 60, rounds });
-  const ratios = r.this.rounds.map((t, i) => r.other.rounds[i] / t);
-  const us = (t) => t.perCallMs.median * 1000;
-  console.log(`| \`${name}\` | ${label} | ${us(r.this).toFixed(1)} | ${us(r.other).toFixed(1)} | ${(flops / us(r.this) / 1e3).toFixed(1)} | ${stat(ratios).median.toFixed(2)}× | ${same} |`);
+  const r = comparePair(a, k, other, call, res, rounds);
+  console.log(`| \`${name}\` | ${label} | ${r.usThis.toFixed(1)} | ${r.usOther.toFixed(1)} | ${(flops / r.usThis / 1e3).toFixed(1)} | ${r.ratio.toFixed(2)}× | ${r.same} |`);
 }
 console.log(`\ncommand: node --no-liftoff scripts/ab-proxy-kernels.mjs ${otherPath} ${rounds} ${Cout}`);

@@ -6,19 +6,9 @@
 //     hidden spike times 20-200, a quarter of the deltas zero.
 //   node --no-liftoff scripts/ab-update-kernels.mjs <other build>/snnwasm.wasm [rounds=15]
 // Prints median µs per call, the paired ratio, and whether the outputs are bit-identical.
-import { readFileSync } from 'node:fs';
-import { createSharedMemory, instantiateKernels } from '../dist/src/wasm/module.js';
-import { Arena } from '../dist/src/wasm/arena.js';
-import { timeInterleaved, stat } from '../dist/bench/lib.js';
+import { openAB, comparePair } from './ab-common.mjs';
 
-const [otherPath, rArg] = process.argv.slice(2);
-if (!otherPath) { console.error('usage: node --no-liftoff scripts/ab-update-kernels.mjs <other snnwasm.wasm> [rounds]'); process.exit(2); }
-const rounds = Number(rArg ?? 15);
-const memory = createSharedMemory(256);
-const mine = instantiateKernels(memory);
-const other = instantiateKernels(memory, 'fast', new WebAssembly.Module(readFileSync(otherPath))).kernels;
-const a = new Arena(memory, mine.heapBase);
-const k = mine.kernels;
+const { otherPath, rounds, k, other, a } = openAB('ab-update-kernels.mjs', 256);
 let seed = 777;
 const rnd = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32; };
 const fill = (t, f) => { const v = a.view(t); for (let i = 0; i < v.length; i++) v[i] = f(i); return t; };
@@ -44,13 +34,8 @@ console.log('| kernel | case | this build µs | other build µs | other / this (
 console.log('|---|---|---|---|---|---|');
 for (const [name, label, call, res, init] of cases) {
   init(res.mine); init(res.other);
-  call(k, res.mine); call(other, res.other);
-  const x = a.view(res.mine), y = a.view(res.other);
-  let same = true; for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) { same = false; break; }
   // repeated calls keep accumulating into / updating the same buffers: the timing does not need fresh inputs
-  const r = timeInterleaved({ this: () => call(k, res.mine), other: () => call(other, res.other) }, { warmMs: 300, roundMs: 60, rounds });
-  const ratios = r.this.rounds.map((t, i) => r.other.rounds[i] / t);
-  const us = (t) => t.perCallMs.median * 1000;
-  console.log(`| \`${name}\` | ${label} | ${us(r.this).toFixed(2)} | ${us(r.other).toFixed(2)} | ${stat(ratios).median.toFixed(2)}× | ${same} |`);
+  const r = comparePair(a, k, other, call, res, rounds);
+  console.log(`| \`${name}\` | ${label} | ${r.usThis.toFixed(2)} | ${r.usOther.toFixed(2)} | ${r.ratio.toFixed(2)}× | ${r.same} |`);
 }
 console.log(`\ncommand: node --no-liftoff scripts/ab-update-kernels.mjs ${otherPath} ${rounds}`);

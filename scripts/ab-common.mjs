@@ -1,0 +1,29 @@
+// Shared scaffolding of the scripts/ab-*-kernels.mjs comparisons: this build and another build's
+// snnwasm.wasm instantiated over one shared memory (so both read the same inputs), and a paired,
+// interleaved timing of one call in each build with a bit-for-bit comparison of their outputs.
+import { readFileSync } from 'node:fs';
+import { createSharedMemory, instantiateKernels } from '../dist/src/wasm/module.js';
+import { Arena } from '../dist/src/wasm/arena.js';
+import { timeInterleaved, stat } from '../dist/bench/lib.js';
+
+/** Parses `<other snnwasm.wasm> [rounds]` (exits with the usage line when absent); `pages` of 64 KiB. */
+export function openAB(script, pages) {
+  const [otherPath, rArg, ...rest] = process.argv.slice(2);
+  if (!otherPath) { console.error(`usage: node --no-liftoff scripts/${script} <other snnwasm.wasm> [rounds] ...`); process.exit(2); }
+  const memory = createSharedMemory(pages);
+  const mine = instantiateKernels(memory);
+  const other = instantiateKernels(memory, 'fast', new WebAssembly.Module(readFileSync(otherPath))).kernels;
+  return { otherPath, rounds: Number(rArg ?? 15), rest, memory, k: mine.kernels, other, a: new Arena(memory, mine.heapBase) };
+}
+
+/** Runs call(kernels, output) once per build, compares the two outputs (Object.is per element), then
+ *  times both interleaved: { usThis, usOther, ratio (paired median of other / this), same }. */
+export function comparePair(a, k, other, call, out, rounds) {
+  call(k, out.mine); call(other, out.other);
+  const x = a.view(out.mine), y = a.view(out.other);
+  let same = x.length === y.length;
+  for (let i = 0; same && i < x.length; i++) if (!Object.is(x[i], y[i])) same = false;
+  const r = timeInterleaved({ this: () => call(k, out.mine), other: () => call(other, out.other) }, { warmMs: 300, roundMs: 60, rounds });
+  const ratios = r.this.rounds.map((t, i) => r.other.rounds[i] / t);
+  return { usThis: r.this.perCallMs.median * 1000, usOther: r.other.perCallMs.median * 1000, ratio: stat(ratios).median, same };
+}
