@@ -51,10 +51,7 @@ export function ttfs_update_f32_simd(
         const o = <usize>j << 2;
         update4_nosum(row + o, tOut + o, delta + o, tiV, etaV, decayV, decay != 0);
         update4_nosum(row + o + 16, tOut + o + 16, delta + o + 16, tiV, etaV, decayV, decay != 0);
-        if (sgn != 0) {
-          const sg = i16x8.narrow_i32x4_s(sign_i32x4(v128.load(row + o)), sign_i32x4(v128.load(row + o, 16)));
-          v128.store(sgn + ((<usize>i * <usize>stride + <usize>j) << 1), sg);
-        }
+        if (sgn != 0) store_signs8(row + o, sgn + ((<usize>i * <usize>stride + <usize>j) << 1));
       }
       continue;
     }
@@ -64,10 +61,7 @@ export function ttfs_update_f32_simd(
       const s0 = update4(row + o, tOut + o, delta + o, tiV, etaV, decayV, decay != 0, one);
       const s1 = update4(row + o + 16, tOut + o + 16, delta + o + 16, tiV, etaV, decayV, decay != 0, one);
       acc = f32x4.add(acc, f32x4.add(s0, s1));
-      if (sgn != 0) {
-        const sg = i16x8.narrow_i32x4_s(sign_i32x4(v128.load(row + o)), sign_i32x4(v128.load(row + o, 16)));
-        v128.store(sgn + ((<usize>i * <usize>stride + <usize>j) << 1), sg);
-      }
+      if (sgn != 0) store_signs8(row + o, sgn + ((<usize>i * <usize>stride + <usize>j) << 1));
     }
     total += <f64>(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
   }
@@ -79,9 +73,7 @@ export function ttfs_update_f32_simd(
 @inline function update4(a: usize, tp: usize, dp: usize, tiV: v128, etaV: v128, decayV: v128, doDecay: bool, one: v128): v128 {
   const m = i32x4.lt_s(tiV, v128.load(tp));
   const d = v128.load(dp);
-  let x = f32x4.sub(v128.load(a), v128.and(f32x4.mul(etaV, d), m));
-  if (doDecay) x = f32x4.sub(x, f32x4.mul(decayV, x));
-  v128.store(a, x);
+  const x = masked_step(a, m, d, etaV, decayV, doDecay);
   const sgn = f32x4.sub(v128.and(f32x4.gt(x, f32x4.splat(0)), one), v128.and(f32x4.lt(x, f32x4.splat(0)), one));
   return v128.and(f32x4.mul(d, sgn), m);
 }
@@ -89,10 +81,22 @@ export function ttfs_update_f32_simd(
 // The same update of 4 weights without the S contribution.
 // @ts-ignore: decorator
 @inline function update4_nosum(a: usize, tp: usize, dp: usize, tiV: v128, etaV: v128, decayV: v128, doDecay: bool): void {
-  const m = i32x4.lt_s(tiV, v128.load(tp));
-  let x = f32x4.sub(v128.load(a), v128.and(f32x4.mul(etaV, v128.load(dp)), m));
+  masked_step(a, i32x4.lt_s(tiV, v128.load(tp)), v128.load(dp), etaV, decayV, doDecay);
+}
+
+// w -= (eta * delta) where the mask m is set, then the optional decay; stores and returns the new w.
+// @ts-ignore: decorator
+@inline function masked_step(a: usize, m: v128, d: v128, etaV: v128, decayV: v128, doDecay: bool): v128 {
+  let x = f32x4.sub(v128.load(a), v128.and(f32x4.mul(etaV, d), m));
   if (doDecay) x = f32x4.sub(x, f32x4.mul(decayV, x));
   v128.store(a, x);
+  return x;
+}
+
+// The i16 signs of 8 consecutive updated weights (the rows the binary forward kernel reads).
+// @ts-ignore: decorator
+@inline function store_signs8(w: usize, out: usize): void {
+  v128.store(out, i16x8.narrow_i32x4_s(sign_i32x4(v128.load(w)), sign_i32x4(v128.load(w, 16))));
 }
 
 // @ts-ignore: decorator
