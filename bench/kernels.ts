@@ -322,7 +322,7 @@ function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchConte
             k.ttfs_forward_bin_popc(l ? pos1.offset : pos0.offset, l ? neg1.offset : neg0.offset, l ? words1 : words0, L.nOut, tin.off(i), ord.off(i), n,
               thr[l], tmax, tmax - 3, ev.offset, c32.offset, tOut.offset, rec);
           } else {
-            (variant === 'i16' ? k : kr).ttfs_forward_bin_i16(L.sgn!.offset, L.nOut, L.stride, tin.off(i), ord.off(i), n, thr[l], tmax, tmax - 3, c16.offset, tOut.offset, rec);
+            (variant === 'i16' ? k : kr).ttfs_forward_bin_i16(L.sgn!.offset, L.nOut, L.stride, tin.off(i), ord.off(i), n, thr[l], tmax, tmax - 3, c16.offset, tOut.offset, rec, 0);
           }
           outs.push(Array.from(a.view(tOut).subarray(0, L.nOut)).join(',') + (l ? '|' + Array.from(a.view(cRec).subarray(0, L.nOut)).join(',') : ''));
           if (variant === 'i16') (l ? ev1 : ev0).push(processed(i32v(tin.view(i)), i32v(ord.view(i)), n, a.view(tOut), L.nOut, tmax, l === 1));
@@ -335,8 +335,8 @@ function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchConte
       const L = net.layers[l], tin = l ? tH : tIn0, ord = l ? ord1 : ord0, nEv = l ? nEv1 : nEv0, rec = l ? cRec.offset : 0;
       const pos = l ? pos1 : pos0, neg = l ? neg1 : neg0, words = l ? words1 : words0, evs = l ? ev1 : ev0;
       const t = timeInterleaved({
-        i16: loop(S, (i) => k.ttfs_forward_bin_i16(L.sgn!.offset, L.nOut, L.stride, tin.off(i), ord.off(i), nEv[i], thr[l], tmax, tmax - 3, c16.offset, tOut.offset, rec)),
-        i16ref: loop(S, (i) => kr.ttfs_forward_bin_i16(L.sgn!.offset, L.nOut, L.stride, tin.off(i), ord.off(i), nEv[i], thr[l], tmax, tmax - 3, c16.offset, tOut.offset, rec)),
+        i16: loop(S, (i) => k.ttfs_forward_bin_i16(L.sgn!.offset, L.nOut, L.stride, tin.off(i), ord.off(i), nEv[i], thr[l], tmax, tmax - 3, c16.offset, tOut.offset, rec, 0)),
+        i16ref: loop(S, (i) => kr.ttfs_forward_bin_i16(L.sgn!.offset, L.nOut, L.stride, tin.off(i), ord.off(i), nEv[i], thr[l], tmax, tmax - 3, c16.offset, tOut.offset, rec, 0)),
         popc: loop(S, (i) => k.ttfs_forward_bin_popc(pos.offset, neg.offset, words, L.nOut, tin.off(i), ord.off(i), nEv[i], thr[l], tmax, tmax - 3, ev.offset, c32.offset, tOut.offset, rec)),
       }, P.timing);
       const per = (x: Stat): Stat => {

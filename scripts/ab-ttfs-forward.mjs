@@ -42,8 +42,8 @@ function layerCases(algo, hidden, trainSamples) {
     const last = l === net.layers.length - 1;
     const thr = binary ? net.binaryThreshold(l) : net.theta(l) / net.scale(l);
     const call = (k, sc, i) => binary
-      ? k.ttfs_forward_bin_i16(L.sgn.offset, L.nOut, L.stride, tIn[i].offset, ord[i].offset, nEv[i], thr, tmax, tmax - 3, sc.v.offset, sc.t.offset, last ? sc.r.offset : 0)
-      : k.ttfs_forward_f32(L.w.offset, L.nOut, L.stride, tIn[i].offset, ord[i].offset, nEv[i], thr, tmax, tmax - 3, sc.v.offset, sc.t.offset, last ? sc.r.offset : 0);
+      ? k.ttfs_forward_bin_i16(L.sgn.offset, L.nOut, L.stride, tIn[i].offset, ord[i].offset, nEv[i], thr, tmax, tmax - 3, sc.v.offset, sc.t.offset, last ? sc.r.offset : 0, 0)
+      : k.ttfs_forward_f32(L.w.offset, L.nOut, L.stride, tIn[i].offset, ord[i].offset, nEv[i], thr, tmax, tmax - 3, sc.v.offset, sc.t.offset, last ? sc.r.offset : 0, 0);
     let same = true;
     for (let i = 0; i < S; i++) {
       call(kNew, sNew, i); call(kOld, sOld, i);

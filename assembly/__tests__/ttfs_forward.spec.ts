@@ -173,8 +173,8 @@ function forwardBinCase(nIn: i32, nOut: i32, thr: i32, mode: i32, kRec: i32, wit
   const t1 = alloc(stride * 4, 0xa5), t2 = alloc(stride * 4, 0xa5), t3 = alloc(stride * 4, 0xa5);
   const r1 = alloc(stride * 4, 0xa5), r2 = alloc(stride * 4, 0xa5), r3 = alloc(stride * 4, 0xa5);
   const ev = alloc(words * 8), c3 = alloc(nOut * 4);
-  const a = ttfs_forward_bin_i16_simd(sgn, nOut, stride, tIn, order, nEv, thr, TMAX, kRec, c1, t1, withRec ? r1 : 0);
-  const b = ttfs_forward_bin_i16_ref(sgn, nOut, stride, tIn, order, nEv, thr, TMAX, kRec, c2, t2, withRec ? r2 : 0);
+  const a = ttfs_forward_bin_i16_simd(sgn, nOut, stride, tIn, order, nEv, thr, TMAX, kRec, c1, t1, withRec ? r1 : 0, 0);
+  const b = ttfs_forward_bin_i16_ref(sgn, nOut, stride, tIn, order, nEv, thr, TMAX, kRec, c2, t2, withRec ? r2 : 0, 0);
   const p = ttfs_forward_bin_popc(pos, neg, words, nOut, tIn, order, nEv, thr, TMAX, kRec, ev, c3, t3, withRec ? r3 : 0);
 
   const name = "nIn=" + nIn.toString() + " nOut=" + nOut.toString() + " thr=" + thr.toString()
@@ -195,6 +195,48 @@ function forwardBinCase(nIn: i32, nOut: i32, thr: i32, mode: i32, kRec: i32, wit
   expect<i32>(b).toBe(fired, name + "return value vs tOut");
   firedTotal += fired;
   silentTotal += nOut - fired;
+}
+
+// Starting counts c0 (per-neuron thresholds): thr = 0 with c0_j = -thr_j must fire each neuron as the
+// plain kernel does at its own threshold thr_j (checked neuron by neuron against the scalar twin run
+// at that threshold), and the SIMD kernel must equal its twin with the same c0.
+function forwardBinOffsetCase(nIn: i32, nOut: i32, mode: i32, kRec: i32): void {
+  const stride = ceil8(nOut);
+  const sgn = alloc(nIn * stride * 2);
+  for (let i = 0; i < nIn; i++) {
+    for (let j = 0; j < nOut; j++) {
+      const r = <i32>(rnd() % 100);
+      store<i16>(sgn + ((<usize>(i * stride + j)) << 1), <i16>(r < 50 ? 1 : r < 80 ? -1 : 0));
+    }
+  }
+  const tIn = alloc(nIn * 4);
+  fillTimes(tIn, nIn, mode);
+  const nEvA = new StaticArray<i32>(1);
+  const order = sortEvents(tIn, nIn, nEvA);
+  const nEv = nEvA[0];
+  const c0 = alloc(stride * 2);
+  const thrs = new StaticArray<i32>(nOut);
+  for (let j = 0; j < stride; j++) {
+    const th = j < nOut ? <i32>(rnd() % 31) - 10 : 0; // -10 .. 20; pad lanes start far below 0
+    if (j < nOut) thrs[j] = th;
+    store<i16>(c0 + (<usize>j << 1), j < nOut ? <i16>(-th) : <i16>-30000);
+  }
+  const c1 = alloc(stride * 4), c2 = alloc(stride * 2), c3 = alloc(stride * 2);
+  const t1 = alloc(stride * 4, 0xa5), t2 = alloc(stride * 4, 0xa5), t3 = alloc(stride * 4, 0xa5);
+  const r1 = alloc(stride * 4, 0xa5), r2 = alloc(stride * 4, 0xa5), r3 = alloc(stride * 4, 0xa5);
+  const a = ttfs_forward_bin_i16_simd(sgn, nOut, stride, tIn, order, nEv, 0, TMAX, kRec, c1, t1, r1, c0);
+  const b = ttfs_forward_bin_i16_ref(sgn, nOut, stride, tIn, order, nEv, 0, TMAX, kRec, c2, t2, r2, c0);
+  const name = "offsets nIn=" + nIn.toString() + " nOut=" + nOut.toString() + " mode=" + mode.toString() + ": ";
+  expect<i32>(a).toBe(b, name + "simd vs ref fired count");
+  expect<i32>(diff32(t1, t2, stride)).toBe(-1, name + "simd vs ref: first differing tOut");
+  expect<i32>(diff32(r1, r2, stride)).toBe(-1, name + "simd vs ref: first differing cRec");
+  for (let j = 0; j < nOut; j++) {
+    ttfs_forward_bin_i16_ref(sgn, nOut, stride, tIn, order, nEv, thrs[j], TMAX, kRec, c3, t3, r3, 0);
+    expect<i32>(load<i32>(t2 + (<usize>j << 2))).toBe(load<i32>(t3 + (<usize>j << 2)), name + "neuron " + j.toString() + " vs its own threshold");
+    expect<i32>(load<i32>(r2 + (<usize>j << 2))).toBe(load<i32>(r3 + (<usize>j << 2)) - thrs[j], name + "neuron " + j.toString() + " recorded count");
+    if (load<i32>(t2 + (<usize>j << 2)) < TMAX) firedTotal++; else silentTotal++;
+  }
+  for (let j = nOut; j < stride; j++) expect<i32>(load<i32>(t1 + (<usize>j << 2))).toBe(TMAX, name + "pad lane fired");
 }
 
 describe("ttfs_forward_bin", () => {
@@ -231,6 +273,19 @@ describe("ttfs_forward_bin", () => {
     forwardBinCase(130, 70, 6, 1, 40, true);
     forwardBinCase(130, 70, 3, 0, TMAX - 3, true, false);
     forwardBinCase(130, 600, 4, 2, TMAX - 3, true);
+    freeAll();
+    expect<i32>(firedTotal).toBeGreaterThan(20, "some neurons fire");
+    expect<i32>(silentTotal).toBeGreaterThan(20, "some neurons stay silent");
+  });
+
+  it("i16 with starting counts: per-neuron thresholds, _simd == _ref", () => {
+    seed(4242);
+    firedTotal = 0;
+    silentTotal = 0;
+    forwardBinOffsetCase(100, 27, 0, TMAX - 3);
+    forwardBinOffsetCase(130, 70, 1, 40);
+    forwardBinOffsetCase(37, 13, 2, TMAX - 3);
+    forwardBinOffsetCase(64, 600, 3, 120);
     freeAll();
     expect<i32>(firedTotal).toBeGreaterThan(20, "some neurons fire");
     expect<i32>(silentTotal).toBeGreaterThan(20, "some neurons stay silent");

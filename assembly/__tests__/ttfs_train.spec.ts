@@ -5,6 +5,7 @@ import {
   ttfs_update_f32_simd, ttfs_update_f32_ref,
   ttfs_backprop_f32_simd, ttfs_backprop_f32_ref,
   ttfs_grad_accum_f32_simd, ttfs_grad_accum_f32_ref,
+  ttfs_sign_counts_i16_simd, ttfs_sign_counts_i16_ref,
 } from "../index";
 import {
   seed, rnd, rndInt, rndF32, chance, alloc, dup, freeAll, diff32, diff16, bits64, TMAX, ceil8, fillTimes,
@@ -170,6 +171,46 @@ describe("ttfs_grad_accum_f32", () => {
       for (let b = 0; b < nOuts.length; b++) {
         gradCase(new Layer(nIns[a], nOuts[b], (a + b) % 3, 0, 1.0), 2);
         gradCase(new Layer(nIns[a], nOuts[b], 0, 2, 1.0), 1);
+        freeAll();
+      }
+    }
+  });
+});
+
+// ------------------------------------------------------------------------- per-neuron sign counts
+
+function signCountsCase(L: Layer): void {
+  const n = L.nIn * L.stride;
+  const sg = alloc(n * 2);
+  for (let x = 0; x < n; x++) {
+    const w = load<f32>(L.w + (<usize>x << 2));
+    store<i16>(sg + (<usize>x << 1), <i16>(w > 0 ? 1 : w < 0 ? -1 : 0));
+  }
+  const o1 = alloc(L.stride * 2, 0x5a), o2 = alloc(L.stride * 2, 0x5a);
+  ttfs_sign_counts_i16_simd(sg, L.nIn, L.nOut, L.stride, L.tIn, L.tOut, o1);
+  ttfs_sign_counts_i16_ref(sg, L.nIn, L.nOut, L.stride, L.tIn, L.tOut, o2);
+  const name = caseName(L, "sign counts");
+  expect<i32>(diff16(o1, o2, L.stride)).toBe(-1, name + "first differing count");
+  // the definition, neuron by neuron, written out again
+  for (let j = 0; j < L.stride; j++) {
+    let c = 0;
+    for (let i = 0; i < L.nIn; i++) {
+      if (load<i32>(L.tIn + (<usize>i << 2)) < load<i32>(L.tOut + (<usize>j << 2))) c += <i32>load<i16>(sg + ((<usize>(i * L.stride + j)) << 1));
+    }
+    expect<i32>(<i32>load<i16>(o1 + (<usize>j << 1))).toBe(c, name + "count of neuron " + j.toString());
+  }
+}
+
+describe("ttfs_sign_counts_i16", () => {
+  it("_simd == _ref == the definition (C_j = sum_i [t_i < t_j] sign(w_ij))", () => {
+    seed(99);
+    const nIns: i32[] = [37, 100, 784];
+    const nOuts: i32[] = [10, 13, 27, 600];
+    let c = 0;
+    for (let a = 0; a < nIns.length; a++) {
+      for (let b = 0; b < nOuts.length; b++) {
+        signCountsCase(new Layer(nIns[a], nOuts[b], c & 3, 0, 1));
+        c++;
         freeAll();
       }
     }

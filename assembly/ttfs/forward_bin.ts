@@ -11,6 +11,9 @@
 //    `words` u64 per neuron; per distinct event time, c_j += popc(P_j & E) - popc(N_j & E)
 //    with E the bit set of inputs spiking at that time.
 // Inputs come from ttfs_sort_events with tLast = tmax - 2. `cRec` (i32, optional) receives c at kRec.
+// `c0` (i16, stride lanes, optional; 0 = zeros) is the count every neuron starts from: a per-neuron
+// threshold thr_j runs as thr = 0 with c0_j = -thr_j (BS4NN's per-neuron scale, docs/ttfs.md). Pad
+// lanes of c0 must stay below thr (their sign rows are 0, so they never reach it).
 
 import { event_group_end } from "./events";
 
@@ -29,10 +32,10 @@ import { event_group_end } from "./events";
  */
 export function ttfs_forward_bin_i16_simd(
   sgn: usize, nOut: i32, stride: i32, tIn: usize, order: usize, nEv: i32,
-  thr: i32, tmax: i32, kRec: i32, c: usize, tOut: usize, cRec: usize,
+  thr: i32, tmax: i32, kRec: i32, c: usize, tOut: usize, cRec: usize, c0: usize,
 ): i32 {
   const bytes = <usize>stride << 1;
-  memory.fill(c, 0, bytes);
+  if (c0 != 0) memory.copy(c, c0, bytes); else memory.fill(c, 0, bytes);
   const alive = c + bytes;
   memory.fill(alive, 0xff, bytes);
   const tmaxV = i32x4.splat(tmax);
@@ -104,10 +107,10 @@ function widen_i16_to_i32(src: usize, dst: usize, n: i32): void {
 /** Scalar twin of the integer kernel. */
 export function ttfs_forward_bin_i16_ref(
   sgn: usize, nOut: i32, stride: i32, tIn: usize, order: usize, nEv: i32,
-  thr: i32, tmax: i32, kRec: i32, c: usize, tOut: usize, cRec: usize,
+  thr: i32, tmax: i32, kRec: i32, c: usize, tOut: usize, cRec: usize, c0: usize,
 ): i32 {
   for (let j = 0; j < stride; j++) {
-    store<i16>(c + (<usize>j << 1), 0);
+    store<i16>(c + (<usize>j << 1), c0 != 0 ? load<i16>(c0 + (<usize>j << 1)) : 0);
     store<i32>(tOut + (<usize>j << 2), tmax);
   }
   let recorded = cRec == 0;

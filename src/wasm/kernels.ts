@@ -8,15 +8,17 @@ export interface KernelSet {
   ttfs_sort_events(times: P, n: number, tLast: number, counts: P, order: P): number;
   ttfs_forward_f32(wt: P, nOut: number, stride: number, tIn: P, order: P, nEv: number,
     theta: number, tmax: number, kRec: number, v: P, tOut: P, vRec: P): number;
-  /** c: i16 scratch of 2 * stride lanes (counts, then the SIMD kernel's not-fired mask) */
+  /** c: i16 scratch of 2 * stride lanes (counts, then the SIMD kernel's not-fired mask); c0: i16 starting counts (0: zeros) */
   ttfs_forward_bin_i16(sgn: P, nOut: number, stride: number, tIn: P, order: P, nEv: number,
-    thr: number, tmax: number, kRec: number, c: P, tOut: P, cRec: P): number;
+    thr: number, tmax: number, kRec: number, c: P, tOut: P, cRec: P, c0: P): number;
   ttfs_forward_bin_popc(pos: P, neg: P, words: number, nOut: number, tIn: P, order: P, nEv: number,
     thr: number, tmax: number, kRec: number, ev: P, c: P, tOut: P, cRec: P): number;
   ttfs_update_f32(w: P, nIn: number, nOut: number, stride: number, tIn: P, tOut: P, delta: P,
     eta: number, lambda: number, sgn: P, wantSum: number): number;
   ttfs_backprop_f32(w: P, nIn: number, stride: number, tIn: P, tOut: P, delta: P, deltaIn: P): void;
   ttfs_grad_accum_f32(g: P, w: P, nIn: number, stride: number, tIn: P, tOut: P, delta: P): number;
+  /** out (i16, stride lanes): C_j = sum_i [t_i < t_j] sgn_ij */
+  ttfs_sign_counts_i16(sgn: P, nIn: number, nOut: number, stride: number, tIn: P, tOut: P, out: P): void;
   f32_add(dst: P, src: P, n: number): void;
   f32_sgd_step(w: P, g: P, n: number, lr: number, decay: number): void;
   f32_sign_i16(src: P, dst: P, n: number): void;
@@ -72,6 +74,7 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   ttfs_update_f32: { fast: 'ttfs_update_f32_simd', ref: 'ttfs_update_f32_ref' },
   ttfs_backprop_f32: { fast: 'ttfs_backprop_f32_simd', ref: 'ttfs_backprop_f32_ref' },
   ttfs_grad_accum_f32: { fast: 'ttfs_grad_accum_f32_simd', ref: 'ttfs_grad_accum_f32_ref' },
+  ttfs_sign_counts_i16: { fast: 'ttfs_sign_counts_i16_simd', ref: 'ttfs_sign_counts_i16_ref' },
   f32_add: { fast: 'f32_add_simd', ref: 'f32_add_ref' },
   f32_sgd_step: { fast: 'f32_sgd_step_simd', ref: 'f32_sgd_step_ref' },
   f32_sign_i16: { fast: 'f32_sign_i16_simd', ref: 'f32_sign_i16_ref' },

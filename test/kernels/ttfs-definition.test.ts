@@ -53,7 +53,7 @@ for (const binary of [false, true]) {
           const sv = arena.view(sg);
           for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) sv[i * stride + j] = Math.sign(w[i][j]);
           const thr = Math.floor(theta) + 1; // c > 3.5 <=> c >= 4
-          k.ttfs_forward_bin_i16(sg.offset, nOut, stride, times.offset, order.offset, nEv, thr, tmax, tmax - 3, c.offset, tOut.offset, rec.offset);
+          k.ttfs_forward_bin_i16(sg.offset, nOut, stride, times.offset, order.offset, nEv, thr, tmax, tmax - 3, c.offset, tOut.offset, rec.offset, 0);
           assert.deepEqual([...arena.view(tOut).slice(0, nOut)], want.t);
           assert.deepEqual([...arena.view(rec).slice(0, nOut)], want.vRec);
           // the AND-popcount variant on two neuron-major bit planes

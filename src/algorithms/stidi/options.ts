@@ -21,7 +21,7 @@ export const STIDI_OPTIONS: OptionSpec[] = [
   { flag: '--input-code', key: 'inputCode', kind: 'choice', choices: [...INPUT_CODES], help: 'stidi: input spike times from pixel intensity (default, S4NN\'s code) or from on/off difference-of-Gaussians contrast (dog: two channels per image channel)' },
   { flag: '--target-firing', key: 'targetFiring', kind: 'floats', help: 'stidi: per layer, the share of neurons that should fire per sample; the layer threshold adapts toward it (0: fixed threshold, the default)', min: 0, max: 1 },
   { flag: '--theta-rate', key: 'thetaRate', kind: 'float', help: 'stidi: threshold adaptation rate: theta *= 1 + rate (fired share - target) per update (default 0.01)', min: 0, max: 1 },
-  { flag: '--binary-scale', key: 'binaryScale', kind: 'choice', choices: ['layer', 'filter'], help: 'stidi --binary: the forward scale of sign(w): mean |w| per layer (default) or per output channel (filter)' },
+  { flag: '--binary-scale', key: 'binaryScale', kind: 'choice', choices: ['layer', 'filter'], help: 'binary networks: the scale of sign(w), one per layer (default) or one per output neuron / channel (filter); bs4nn learns it (a per-neuron threshold), stidi --binary takes mean |w|' },
   { flag: '--tau', key: 'tau', kind: 'int', help: 'stidi: PSP rise time in steps (K(s) = min(max(s,0)/tau, 1))', min: 1, max: 4096 },
 ];
 

@@ -31,6 +31,9 @@ export interface TtfsConfig {
   binary: boolean;
   alphaInit: number[];
   alphaLr: number[];
+  /** binary: one learned scale per layer (the reference code; absent in older checkpoints) or one per output
+   *  neuron ('filter', neuron-scale.ts) */
+  binaryScale?: 'layer' | 'filter';
   encoding: TtfsEncoding;
   /** latency t = floor((255 - p)^k span / 255^k) (encode.ts); 1 is the reference codes' linear code.
    *  Absent in checkpoints from before the option: 1. */

@@ -82,7 +82,11 @@ export class TtfsModel implements Model {
   state(): ModelState {
     this.net.fold();
     const tensors: Record<string, Float32Array | Float64Array> = {};
-    this.net.layers.forEach((L, l) => { tensors[`w${l}`] = this.ctx.arena.view(L.w).slice(); });
+    this.net.layers.forEach((L, l) => {
+      tensors[`w${l}`] = this.ctx.arena.view(L.w).slice();
+      const a = this.net.neuronAlpha(l);
+      if (a) tensors[`alpha${l}`] = a.slice();
+    });
     return { scalars: { alpha: this.net.layers.map((_, l) => this.net.alpha(l)), theta: this.net.layers.map((_, l) => this.net.theta(l)), etaScale: this.net.etaScale }, tensors };
   }
 
@@ -96,6 +100,9 @@ export class TtfsModel implements Model {
       const theta = s.scalars.theta as number[] | undefined;
       this.net.setAlpha(l, alpha ? alpha[l] : this.cfg.binary ? this.cfg.alphaInit[l] : 1);
       this.net.setTheta(l, theta ? theta[l] : this.cfg.theta[l]);
+      // per-neuron scales: from the state's tensor (a state without one, e.g. a per-layer run's, gives every neuron the layer's scale)
+      const na = s.tensors[`alpha${l}`];
+      if (na && this.net.neuronAlpha(l)) this.net.setNeuronAlpha(l, na);
       this.net.refreshSigns(L);
       this.net.resetScales();
     });
@@ -123,6 +130,7 @@ export class TtfsModel implements Model {
 
   describe(): Record<string, unknown> {
     return { layers: this.net.layers.map((L) => `${L.nIn}->${L.nOut}`), binary: this.cfg.binary,
+      binaryScale: this.cfg.binary ? this.cfg.binaryScale ?? 'layer' : undefined,
       alpha: this.cfg.binary ? this.net.layers.map((_, l) => this.net.alpha(l)) : undefined };
   }
 }

@@ -11,6 +11,7 @@ import { WASM_LIMIT, gib, assertShardsFit } from '../memory-budget.js';
 import { deadNeuronRule, type TtfsConfig } from './config.js';
 import { encodeLatencies, latencyTable } from './encode.js';
 import { relativeTargets, normalisedError, normaliseInPlace } from './targets.js';
+import { startingCounts } from './neuron-scale.js';
 
 export interface TtfsLayer {
   nIn: number; nOut: number; stride: number;
@@ -18,6 +19,8 @@ export interface TtfsLayer {
   w: Tensor<'f32'>;
   /** sign(w) as i16, same layout (binary networks only) */
   sgn: Tensor<'i16'> | null;
+  /** per-neuron scales (`--binary-scale filter`): alpha_j (stride lanes) and the forward kernel's starting counts */
+  neuron: { alpha: Tensor<'f64'>; c0: Tensor<'i16'> } | null;
 }
 
 interface WsLayer {
@@ -42,6 +45,8 @@ export interface Workspace {
   vRec: Tensor<'f32'> | Tensor<'i32'>;
   /** per layer: sum over samples of S = sum delta [t_i < t_j] sign(w) (BS4NN's scale gradient) */
   alphaGrad: Tensor<'f64'>;
+  /** per-neuron scales: per layer, sum over samples of S_j = delta_j sum_i [t_i < t_j] sign(w_ij) (stride lanes) */
+  neuronGrad: Tensor<'f64'>[];
   /** per hidden neuron (all hidden layers concatenated): samples on which it fired */
   fireCount: Tensor<'f64'>;
   target: Float64Array;
@@ -89,6 +94,10 @@ export class TtfsNetwork {
     nClasses: number, readonly cfg: TtfsConfig) {
     const sizes = [nInput, ...cfg.hidden, nClasses];
     if (nInput >= 32767 && cfg.binary) throw new Error('binary layers support at most 32766 inputs');
+    const perNeuron = cfg.binary && cfg.binaryScale === 'filter';
+    if (perNeuron && Math.max(nInput, ...cfg.hidden) > 16383) {
+      throw new UsageError('--binary-scale', 'filter: layers with more than 16383 inputs are not supported (the i16 counts plus the per-neuron threshold could overflow)');
+    }
     this.nClasses = nClasses;
     this.latencies = latencyTable(cfg.encoding, cfg.tmax, cfg.latencyPower ?? 1);
     // refuse a network the 1 GiB wasm memory cannot hold before allocating any of it (the weights,
@@ -102,9 +111,10 @@ export class TtfsNetwork {
     }
     for (let l = 0; l + 1 < sizes.length; l++) {
       const nIn = sizes[l], nOut = sizes[l + 1], stride = padTo8(nOut);
-      this.layers.push({ nIn, nOut, stride, w: arena.alloc('f32', nIn * stride), sgn: cfg.binary ? arena.alloc('i16', nIn * stride) : null });
+      this.layers.push({ nIn, nOut, stride, w: arena.alloc('f32', nIn * stride), sgn: cfg.binary ? arena.alloc('i16', nIn * stride) : null, neuron: null });
     }
     this.scalars = arena.alloc('f64', 3 * this.layers.length);
+    if (perNeuron) for (const L of this.layers) L.neuron = { alpha: arena.alloc('f64', L.stride), c0: arena.alloc('i16', L.stride) };
     this.nHiddenTotal = cfg.hidden.reduce((a, b) => a + b, 0);
     this.wBound = this.layers.map(() => Infinity);
     this.wGuard = this.layers.map((L) => F32_MAX / (4 * (L.nIn + L.stride)));
@@ -129,6 +139,7 @@ export class TtfsNetwork {
       })),
       vRec: cfg.binary ? a.alloc('i32', this.layers[this.layers.length - 1].stride) : a.alloc('f32', this.layers[this.layers.length - 1].stride),
       alphaGrad: a.alloc('f64', this.layers.length),
+      neuronGrad: this.layers.filter((L) => L.neuron).map((L) => a.alloc('f64', L.stride)),
       fireCount: a.alloc('f64', Math.max(1, this.nHiddenTotal)),
       target: new Float64Array(this.nClasses),
     };
@@ -145,9 +156,44 @@ export class TtfsNetwork {
   theta(l: number): number { return this.arena.view(this.scalars)[l]; }
   /** layer l's learning rate now: cfg.eta[l] times the schedule's factor */
   eta(l: number): number { return this.cfg.eta[l] * this.etaScale; }
+  /** the layer's scale; with per-neuron scales, their mean (what epoch logs report) */
   alpha(l: number): number { return this.arena.view(this.scalars)[this.layers.length + l]; }
-  setTheta(l: number, v: number): void { this.arena.view(this.scalars)[l] = v; }
-  setAlpha(l: number, v: number): void { this.arena.view(this.scalars)[this.layers.length + l] = v; }
+  setTheta(l: number, v: number): void { this.arena.view(this.scalars)[l] = v; this.refreshStartingCounts(l); }
+  /** sets the layer's scale (with per-neuron scales: every neuron's) */
+  setAlpha(l: number, v: number): void {
+    this.arena.view(this.scalars)[this.layers.length + l] = v;
+    const N = this.layers[l].neuron;
+    if (N) {
+      this.arena.view(N.alpha).fill(v);
+      if (this.theta(l) !== 0) this.refreshStartingCounts(l); // 0: a fresh network whose theta is set next
+    }
+  }
+  /** per-neuron scales of layer l (null: one scale per layer) */
+  neuronAlpha(l: number): Float64Array | null { const N = this.layers[l].neuron; return N ? this.arena.view(N.alpha) : null; }
+  setNeuronAlpha(l: number, a: ArrayLike<number>): void {
+    const N = this.layers[l].neuron;
+    if (!N) throw new Error(`layer ${l} has one scale, not one per neuron`);
+    const v = this.arena.view(N.alpha);
+    if (a.length !== v.length) throw new Error(`layer ${l} expects ${v.length} per-neuron scales, got ${a.length}`);
+    v.set(a);
+    this.refreshMeanAlpha(l);
+    this.refreshStartingCounts(l);
+  }
+  private refreshMeanAlpha(l: number): void {
+    const L = this.layers[l], a = this.arena.view(L.neuron!.alpha);
+    let s = 0;
+    for (let j = 0; j < L.nOut; j++) s += a[j];
+    this.arena.view(this.scalars)[this.layers.length + l] = s / L.nOut;
+  }
+  private refreshStartingCounts(l: number): void {
+    const L = this.layers[l], N = L.neuron;
+    if (!N) return;
+    const a = this.arena.view(N.alpha);
+    for (let j = 0; j < L.nOut; j++) {
+      if (!(a[j] > 0) || !Number.isFinite(a[j])) throw new NumericalError(`layer ${l} scale alpha of neuron ${j}`, -1, `alpha = ${a[j]} (must stay positive and finite; lower --alpha-lr)`);
+    }
+    startingCounts(this.checkedTheta(l), a, L.nIn, L.nOut, this.arena.view(N.c0));
+  }
   /**
    * Lazy L2 decay: the true weights are scale(l) * the stored ones. S4NN decays every weight every
    * sample (W -= eta lambda W), a full pass over the matrix although an update touches only the rows
@@ -182,9 +228,9 @@ export class TtfsNetwork {
       const [lo, hi] = this.cfg.init[l];
       fillUniformRows(this.arena.view(L.w), L.nIn, L.nOut, L.stride, lo, hi, new RandomStream(seed, 'init', l, 0));
       this.refreshSigns(L);
+      this.setAlpha(l, this.cfg.binary ? this.cfg.alphaInit[l] : 1); // before theta: setTheta derives the per-neuron thresholds
       this.setTheta(l, this.cfg.theta[l]);
       this.setScale(l, 1);
-      this.setAlpha(l, this.cfg.binary ? this.cfg.alphaInit[l] : 1);
       this.wBound[l] = Math.max(Math.abs(lo), Math.abs(hi));
     });
     for (const ws of [this.main, ...this.shards]) this.clearWorkspace(ws);
@@ -194,6 +240,7 @@ export class TtfsNetwork {
   clearWorkspace(ws: Workspace): void {
     ws.layers.forEach((W, l) => this.clearTouched(W, this.layers[l].stride));
     this.arena.view(ws.alphaGrad).fill(0);
+    for (const g of ws.neuronGrad) this.arena.view(g).fill(0);
     this.arena.view(ws.fireCount).fill(0);
   }
 
@@ -232,8 +279,9 @@ export class TtfsNetwork {
       const nEv = k.ttfs_sort_events(tIn.offset, L.nIn, cfg.tmax - 2, ws.counts.offset, ws.order.offset);
       const rec = l === last ? ws.vRec.offset : 0;
       if (L.sgn) {
+        // per-neuron scales: threshold 0 with starting counts -thr_j (the recorded count is then count - thr_j)
         k.ttfs_forward_bin_i16(L.sgn.offset, L.nOut, L.stride, tIn.offset, ws.order.offset, nEv,
-          this.binaryThreshold(l), cfg.tmax, cfg.tmax - 3, W.v.offset, W.tOut.offset, rec);
+          L.neuron ? 0 : this.binaryThreshold(l), cfg.tmax, cfg.tmax - 3, W.v.offset, W.tOut.offset, rec, L.neuron ? L.neuron.c0.offset : 0);
       } else {
         k.ttfs_forward_f32(L.w.offset, L.nOut, L.stride, tIn.offset, ws.order.offset, nEv,
           this.checkedTheta(l) / this.scale(l), cfg.tmax, cfg.tmax - 3, W.v.offset, W.tOut.offset, rec);
@@ -336,7 +384,12 @@ export class TtfsNetwork {
         this.setScale(l, this.scale(l) * (1 - this.eta(l) * cfg.lambda[l]));
         if (!(this.scale(l) >= 0.5)) this.fold();
       }
-      if (cfg.binary) this.updateAlpha(l, s);
+      if (L.neuron) {
+        const g = this.arena.view(ws.neuronGrad[l]);
+        g.fill(0);
+        this.addNeuronGrad(l, ws, g);
+        this.updateNeuronAlpha(l, g, 1);
+      } else if (cfg.binary) this.updateAlpha(l, s);
       if (l > 0) {
         const below = ws.layers[l - 1];
         k.ttfs_backprop_f32(L.w.offset, L.nIn, L.stride, tIn.offset, W.tOut.offset, W.delta.offset, below.delta.offset);
@@ -344,6 +397,24 @@ export class TtfsNetwork {
         if (!Number.isFinite(norm)) throw new NumericalError(`layer ${l - 1} error (back-propagated through layer ${l} weights)`, -1, `delta norm ${norm}`);
       }
     }
+  }
+
+  /** g_j += delta_j sum_i [t_i < t_j] sign(w_ij) of the sample in ws, with the current signs of layer l. */
+  private addNeuronGrad(l: number, ws: Workspace, g: Float64Array): void {
+    const L = this.layers[l], W = ws.layers[l], a = this.arena;
+    // the counts go to the potential scratch (i16, 2 stride lanes), free after the forward pass
+    this.k.ttfs_sign_counts_i16(L.sgn!.offset, L.nIn, L.nOut, L.stride, this.inputTimes(ws, l).offset, W.tOut.offset, W.v.offset);
+    const c = a.view(W.v as Tensor<'i16'>), d = a.view(W.delta);
+    for (let j = 0; j < L.nOut; j++) g[j] += d[j] * c[j];
+  }
+
+  /** Per-neuron scale step alpha_j -= alphaLr * (g_j / batch) / nIn. */
+  private updateNeuronAlpha(l: number, g: Float64Array, batch: number): void {
+    const L = this.layers[l], a = this.arena.view(L.neuron!.alpha);
+    const rate = this.cfg.alphaLr[l] * this.etaScale / (batch * L.nIn);
+    for (let j = 0; j < L.nOut; j++) a[j] -= rate * g[j];
+    this.refreshMeanAlpha(l);
+    this.refreshStartingCounts(l);
   }
 
   /** BS4NN's scale step alpha -= alphaLr * S / (nIn nOut) from the update's S (summed over the batch). */
@@ -367,6 +438,7 @@ export class TtfsNetwork {
       // flag first: a worker that dies inside the kernel leaves no written row unflagged for the re-run
       this.markTouched(W, this.arena.view(tIn), L.nIn, L.nOut);
       ag[l] += k.ttfs_grad_accum_f32(W.grad.offset, L.w.offset, L.nIn, L.stride, tIn.offset, W.tOut.offset, W.delta.offset);
+      if (L.neuron) this.addNeuronGrad(l, ws, this.arena.view(ws.neuronGrad[l]));
       if (l > 0) {
         const below = ws.layers[l - 1];
         k.ttfs_backprop_f32(L.w.offset, L.nIn, L.stride, tIn.offset, W.tOut.offset, W.delta.offset, below.delta.offset);
@@ -397,6 +469,10 @@ export class TtfsNetwork {
         });
         const ad = a.view(dst.alphaGrad), as = a.view(src.alphaGrad);
         for (let l = 0; l < ad.length; l++) ad[l] += as[l];
+        dst.neuronGrad.forEach((g, l) => {
+          const gd = a.view(g), gs = a.view(src.neuronGrad[l]);
+          for (let j = 0; j < gd.length; j++) gd[j] += gs[j];
+        });
       }
     }
     return wss[0];
@@ -427,10 +503,12 @@ export class TtfsNetwork {
         this.refreshSigns(L);
       }
       this.boundUpdate(l, this.eta(l), cfg.lambda[l]);
-      if (cfg.binary) this.updateAlpha(l, ag[l] / batch);
+      if (L.neuron) this.updateNeuronAlpha(l, this.arena.view(ws.neuronGrad[l]), batch);
+      else if (cfg.binary) this.updateAlpha(l, ag[l] / batch);
       this.clearTouched(W, L.stride);
     });
     ag.fill(0);
+    for (const g of ws.neuronGrad) this.arena.view(g).fill(0);
   }
 
   /** Moves firing counts of ws into the main workspace (the epoch's dead-neuron statistic). */

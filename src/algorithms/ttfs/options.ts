@@ -19,6 +19,7 @@ export const TTFS_OPTIONS: OptionSpec[] = [
   { flag: '--dead-neuron-reinit', key: 'deadNeuronReinit', kind: 'choice', choices: [...DEAD_NEURON_RULES], help: 'hidden neurons silent on < 0.1% of an epoch: inputs (S4NN: redraw input weights), revive (also zero outgoing weights), off' },
   { flag: '--latency-power', key: 'latencyPower', kind: 'int', help: 'input code t = (255-p)^k·tmax/255^k: 1 is the reference codes\' linear code, 2 or 3 move dim pixels earlier (docs/ttfs.md)', min: 1, max: MAX_LATENCY_POWER },
   { flag: '--alpha-lr', key: 'alphaLr', kind: 'floats', help: 'binary: scale learning rate per layer', min: 0 },
+  { flag: '--binary-scale', key: 'binaryScale', kind: 'choice', choices: ['layer', 'filter'], help: 'binary networks: the scale of sign(w), one per layer (default) or one per output neuron / channel (filter); bs4nn learns it (a per-neuron threshold), stidi --binary takes mean |w|' },
 ];
 
 export type TtfsFlags = Partial<TtfsConfig> & { initHidden?: number[]; initOutput?: number[] };
@@ -42,6 +43,7 @@ export function resolveTtfsConfig(base: TtfsConfig, flags: TtfsFlags): TtfsConfi
   }
   cfg.init = Array.from({ length: n }, (_, l) => (l === n - 1 ? [out[0], out[1]] : [hi[0], hi[1]]) as [number, number]);
   if (cfg.binary && cfg.alphaInit.some((a) => !(a > 0))) throw new UsageError('--alpha-init', 'scales must be > 0');
+  if (cfg.binaryScale === 'filter' && !cfg.binary) throw new UsageError('--binary-scale', 'filter applies to binary networks (bs4nn) only');
   if (cfg.theta.some((t) => !(t > 0))) throw new UsageError('--theta', 'thresholds must be > 0');
   return cfg;
 }

@@ -1,0 +1,42 @@
+// Per-neuron masked sign counts of one binary time-to-first-spike layer (BS4NN's per-neuron scale,
+// src/algorithms/ttfs/neuron-scale.ts):
+//   C_j = sum_i [t_i < t_j] sign(w_ij)
+// from the i16 sign rows the forward kernel reads (input-major, stride = nOut rounded up to 8; pad
+// lanes hold sign 0). Integer adds, so the SIMD kernel and its twin agree exactly; |C_j| <= nIn, so
+// i16 lanes hold it (the host allows per-neuron scales up to 16383 inputs). Rows whose input spiked
+// no earlier than the latest output spike (t_i >= max_j t_j) have an all-false mask and are skipped.
+
+export function ttfs_sign_counts_i16_simd(sgn: usize, nIn: i32, nOut: i32, stride: i32, tIn: usize, tOut: usize, out: usize): void {
+  const bytes = <usize>stride << 1;
+  memory.fill(out, 0, bytes);
+  const cut = latest_time(tOut, nOut);
+  for (let i = 0; i < nIn; i++) {
+    const ti = load<i32>(tIn + (<usize>i << 2));
+    if (ti >= cut) continue;
+    const tiV = i32x4.splat(ti);
+    const row = sgn + <usize>i * bytes;
+    for (let o: usize = 0; o < bytes; o += 16) {
+      const t = tOut + (o << 1);
+      const m = i16x8.narrow_i32x4_s(i32x4.lt_s(tiV, v128.load(t)), i32x4.lt_s(tiV, v128.load(t, 16)));
+      v128.store(out + o, i16x8.add(v128.load(out + o), v128.and(v128.load(row + o), m)));
+    }
+  }
+}
+
+/** Scalar twin. */
+export function ttfs_sign_counts_i16_ref(sgn: usize, nIn: i32, nOut: i32, stride: i32, tIn: usize, tOut: usize, out: usize): void {
+  for (let j = 0; j < stride; j++) {
+    let c: i32 = 0;
+    const tj = load<i32>(tOut + (<usize>j << 2));
+    for (let i = 0; i < nIn; i++) {
+      if (load<i32>(tIn + (<usize>i << 2)) < tj) c += <i32>load<i16>(sgn + ((<usize>i * <usize>stride + <usize>j) << 1));
+    }
+    store<i16>(out + (<usize>j << 1), <i16>c);
+  }
+}
+
+function latest_time(tOut: usize, nOut: i32): i32 {
+  let cut = -1;
+  for (let j = 0; j < nOut; j++) cut = max(cut, load<i32>(tOut + (<usize>j << 2)));
+  return cut;
+}
