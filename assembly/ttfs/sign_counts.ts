@@ -3,13 +3,17 @@
 //   C_j = sum_i [t_i < t_j] sign(w_ij)
 // from the i16 sign rows the forward kernel reads (input-major, stride = nOut rounded up to 8; pad
 // lanes hold sign 0). Integer adds, so the SIMD kernel and its twin agree exactly; |C_j| <= nIn, so
-// i16 lanes hold it (the host allows per-neuron scales up to 16383 inputs). Rows whose input spiked
-// no earlier than the latest output spike (t_i >= max_j t_j) have an all-false mask and are skipped.
+// i16 lanes hold it (the host allows per-neuron scales up to 16383 inputs). The host needs C_j only
+// where delta_j != 0 (the scale's gradient is delta_j C_j), so rows whose input spiked no earlier than
+// the latest such neuron (t_i >= cut, the update kernel's rule) are skipped: C_j is exact for every
+// neuron with delta_j != 0, and for the others counts the rows before the cut only. On BS4NN's hidden
+// layer that skips the background pixels (t = 255), which no firing neuron's mask admits.
+import { latest_active_time } from "./update_f32";
 
-export function ttfs_sign_counts_i16_simd(sgn: usize, nIn: i32, nOut: i32, stride: i32, tIn: usize, tOut: usize, out: usize): void {
+export function ttfs_sign_counts_i16_simd(sgn: usize, nIn: i32, nOut: i32, stride: i32, tIn: usize, tOut: usize, delta: usize, out: usize): void {
   const bytes = <usize>stride << 1;
   memory.fill(out, 0, bytes);
-  const cut = latest_time(tOut, nOut);
+  const cut = latest_active_time(tOut, delta, nOut);
   for (let i = 0; i < nIn; i++) {
     const ti = load<i32>(tIn + (<usize>i << 2));
     if (ti >= cut) continue;
@@ -24,19 +28,15 @@ export function ttfs_sign_counts_i16_simd(sgn: usize, nIn: i32, nOut: i32, strid
 }
 
 /** Scalar twin. */
-export function ttfs_sign_counts_i16_ref(sgn: usize, nIn: i32, nOut: i32, stride: i32, tIn: usize, tOut: usize, out: usize): void {
+export function ttfs_sign_counts_i16_ref(sgn: usize, nIn: i32, nOut: i32, stride: i32, tIn: usize, tOut: usize, delta: usize, out: usize): void {
+  const cut = latest_active_time(tOut, delta, nOut);
   for (let j = 0; j < stride; j++) {
     let c: i32 = 0;
     const tj = load<i32>(tOut + (<usize>j << 2));
     for (let i = 0; i < nIn; i++) {
-      if (load<i32>(tIn + (<usize>i << 2)) < tj) c += <i32>load<i16>(sgn + ((<usize>i * <usize>stride + <usize>j) << 1));
+      const ti = load<i32>(tIn + (<usize>i << 2));
+      if (ti < tj && ti < cut) c += <i32>load<i16>(sgn + ((<usize>i * <usize>stride + <usize>j) << 1));
     }
     store<i16>(out + (<usize>j << 1), <i16>c);
   }
-}
-
-function latest_time(tOut: usize, nOut: i32): i32 {
-  let cut = -1;
-  for (let j = 0; j < nOut; j++) cut = max(cut, load<i32>(tOut + (<usize>j << 2)));
-  return cut;
 }

@@ -17,8 +17,8 @@ export interface KernelSet {
     eta: number, lambda: number, sgn: P, wantSum: number): number;
   ttfs_backprop_f32(w: P, nIn: number, stride: number, tIn: P, tOut: P, delta: P, deltaIn: P): void;
   ttfs_grad_accum_f32(g: P, w: P, nIn: number, stride: number, tIn: P, tOut: P, delta: P): number;
-  /** out (i16, stride lanes): C_j = sum_i [t_i < t_j] sgn_ij */
-  ttfs_sign_counts_i16(sgn: P, nIn: number, nOut: number, stride: number, tIn: P, tOut: P, out: P): void;
+  /** out (i16, stride lanes): C_j = sum_i [t_i < t_j] sgn_ij, exact where delta_j != 0 */
+  ttfs_sign_counts_i16(sgn: P, nIn: number, nOut: number, stride: number, tIn: P, tOut: P, delta: P, out: P): void;
   f32_add(dst: P, src: P, n: number): void;
   f32_sgd_step(w: P, g: P, n: number, lr: number, decay: number): void;
   f32_sign_i16(src: P, dst: P, n: number): void;

@@ -403,7 +403,7 @@ export class TtfsNetwork {
   private addNeuronGrad(l: number, ws: Workspace, g: Float64Array): void {
     const L = this.layers[l], W = ws.layers[l], a = this.arena;
     // the counts go to the potential scratch (i16, 2 stride lanes), free after the forward pass
-    this.k.ttfs_sign_counts_i16(L.sgn!.offset, L.nIn, L.nOut, L.stride, this.inputTimes(ws, l).offset, W.tOut.offset, W.v.offset);
+    this.k.ttfs_sign_counts_i16(L.sgn!.offset, L.nIn, L.nOut, L.stride, this.inputTimes(ws, l).offset, W.tOut.offset, W.delta.offset, W.v.offset);
     const c = a.view(W.v as Tensor<'i16'>), d = a.view(W.delta);
     for (let j = 0; j < L.nOut; j++) g[j] += d[j] * c[j];
   }
