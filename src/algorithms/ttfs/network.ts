@@ -378,7 +378,7 @@ export class TtfsNetwork {
       // the update on the stored weights, then the decay on the layer's scale (see scale())
       const eta = this.eta(l) / this.scale(l);
       const s = k.ttfs_update_f32(L.w.offset, L.nIn, L.nOut, L.stride, tIn.offset, W.tOut.offset, W.delta.offset,
-        eta, 0, L.sgn ? L.sgn.offset : 0, cfg.binary ? 1 : 0);
+        eta, 0, L.sgn ? L.sgn.offset : 0, cfg.binary && !L.neuron ? 1 : 0);
       this.boundUpdate(l, eta, 0);
       if (cfg.lambda[l] !== 0) {
         this.setScale(l, this.scale(l) * (1 - this.eta(l) * cfg.lambda[l]));
