@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createSharedMemory, instantiateKernels } from '../dist/src/wasm/module.js';
 import { Arena } from '../dist/src/wasm/arena.js';
+import { KERNELS } from '../dist/src/wasm/kernels.js';
 import { timeInterleaved, stat } from '../dist/bench/lib.js';
 
 /** Parses `<other snnwasm.wasm> [rounds]` (exits with the usage line when absent); `pages` of 64 KiB. */
@@ -12,8 +13,15 @@ export function openAB(script, pages) {
   if (!otherPath) { console.error(`usage: node --no-liftoff scripts/${script} <other snnwasm.wasm> [rounds] ...`); process.exit(2); }
   const memory = createSharedMemory(pages);
   const mine = instantiateKernels(memory);
-  const other = instantiateKernels(memory, 'fast', new WebAssembly.Module(readFileSync(otherPath))).kernels;
+  const other = otherBuildKernels(memory, otherPath);
   return { otherPath, rounds: Number(rArg ?? 15), rest, memory, k: mine.kernels, other, a: new Arena(memory, mine.heapBase) };
+}
+
+/** The other build's fast kernels over `memory`, by registered name: only those it exports (an older
+ *  build lacks the kernels added since, which the comparisons do not call). */
+export function otherBuildKernels(memory, path) {
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { memory } }).exports;
+  return Object.fromEntries(Object.entries(KERNELS).filter(([, e]) => typeof exports[e.fast] === 'function').map(([name, e]) => [name, exports[e.fast]]));
 }
 
 /** Runs call(kernels, output) once per build, compares the two outputs (Object.is per element), then

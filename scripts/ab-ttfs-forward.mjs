@@ -5,25 +5,21 @@
 //   node scripts/ab-ttfs-forward.mjs <other build>/snnwasm.wasm [images=128] [rounds=15]
 // Prints median µs per image of each layer for both builds, their paired ratio, and whether both
 // give identical spike times (and recorded potentials) on every image.
-import { readFileSync } from 'node:fs';
 import { createSession } from '../dist/src/session.js';
 import { ALGORITHMS } from '../dist/src/algorithms/registry.js';
 import { loadDataset } from '../dist/src/data/index.js';
 import { timeInterleaved, stat } from '../dist/bench/lib.js';
+import { otherBuildKernels } from './ab-common.mjs';
 
 const [otherPath, nArg, rArg] = process.argv.slice(2);
 if (!otherPath) { console.error('usage: node scripts/ab-ttfs-forward.mjs <other snnwasm.wasm> [images] [rounds]'); process.exit(2); }
 const S = Number(nArg ?? 128), rounds = Number(rArg ?? 15);
-const otherModule = new WebAssembly.Module(readFileSync(otherPath));
 const train = loadDataset('mnist', 'train'), test = loadDataset('mnist', 'test');
 
 function layerCases(algo, hidden, trainSamples) {
   const s = createSession(ALGORITHMS[algo], 'mnist', { hidden: [hidden] }, { shards: 1 });
   const model = s.model, net = model.net, a = s.arena, tmax = s.config.tmax;
-  const kNew = s.kernels;
-  // only the two forward kernels of the other build (it may lack kernels this build registers)
-  const other = new WebAssembly.Instance(otherModule, { env: { memory: s.memory } }).exports;
-  const kOld = { ttfs_forward_bin_i16: other.ttfs_forward_bin_i16_simd, ttfs_forward_f32: other.ttfs_forward_f32_simd };
+  const kNew = s.kernels, kOld = otherBuildKernels(s.memory, otherPath);
   model.initialise(1);
   for (let i = 0; i < trainSamples; i++) model.trainSample(train.images, i * 784, train.labels[i]);
   const ws = net.main, binary = s.config.binary;

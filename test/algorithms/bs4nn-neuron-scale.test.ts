@@ -2,7 +2,7 @@
 // the online step is checked against the float64 restatement in ttfs-parity.test.ts; here the minibatch
 // path (per-neuron scale gradients summed over the micro-shards in a fixed order) gives the same weights
 // and scales for 1 and 2 workers, a run resumed from its checkpoint ends with the uninterrupted run's
-// scales, the scales really differ between neurons, and a per-layer network refuses nothing it used to.
+// scales, the scales really differ between neurons, and a real-valued network refuses the option.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -3,6 +3,7 @@
 // output layer; the per-layer arrays (theta, eta, lambda, init, alpha) run conv layers first, output last.
 import type { NoSpikeTarget } from '../ttfs/targets.js';
 import type { InputCode } from './input-code.js';
+import type { BinaryScale } from '../binary-scale.js';
 
 export interface ImageShape { channels: number; height: number; width: number }
 export interface StidiConv { maps: number; kernel: number; pool: number }
@@ -39,7 +40,7 @@ export interface StidiConfig {
   thetaRate?: number;
   /** binary networks: one scale per layer (alpha_l = mean |w|, the default; absent in older checkpoints)
    *  or one per output channel (XNOR-Net's per-filter alpha_j), docs/stidi-bp.md §5 */
-  binaryScale?: 'layer' | 'filter';
+  binaryScale?: BinaryScale;
   /** how images become input spike times (input-code.ts); absent in checkpoints from before the option: 'intensity' */
   inputCode?: InputCode;
   /** forward with alpha_l sign(w) (alpha_l = mean |w| of layer l, XNOR-Net's least-squares scale,

@@ -4,6 +4,7 @@ import { DATASETS, type DatasetName } from '../../data/registry.js';
 import type { OptionSpec } from '../types.js';
 import { perLayer } from '../ttfs/config.js';
 import { INPUT_CODES, codedChannels, type InputCode } from './input-code.js';
+import { BINARY_SCALE_OPTION, type BinaryScale } from '../binary-scale.js';
 import { STIDI_MODELS, STIDI_MODEL_NAMES, defaultStidiModel, type StidiConfig } from './config.js';
 
 export const STIDI_OPTIONS: OptionSpec[] = [
@@ -21,7 +22,7 @@ export const STIDI_OPTIONS: OptionSpec[] = [
   { flag: '--input-code', key: 'inputCode', kind: 'choice', choices: [...INPUT_CODES], help: 'stidi: input spike times from pixel intensity (default, S4NN\'s code) or from on/off difference-of-Gaussians contrast (dog: two channels per image channel)' },
   { flag: '--target-firing', key: 'targetFiring', kind: 'floats', help: 'stidi: per layer, the share of neurons that should fire per sample; the layer threshold adapts toward it (0: fixed threshold, the default)', min: 0, max: 1 },
   { flag: '--theta-rate', key: 'thetaRate', kind: 'float', help: 'stidi: threshold adaptation rate: theta *= 1 + rate (fired share - target) per update (default 0.01)', min: 0, max: 1 },
-  { flag: '--binary-scale', key: 'binaryScale', kind: 'choice', choices: ['layer', 'filter'], help: 'binary networks: the scale of sign(w), one per layer (default) or one per output neuron / channel (filter); bs4nn learns it (a per-neuron threshold), stidi --binary takes mean |w|' },
+  BINARY_SCALE_OPTION,
   { flag: '--tau', key: 'tau', kind: 'int', help: 'stidi: PSP rise time in steps (K(s) = min(max(s,0)/tau, 1))', min: 1, max: 4096 },
 ];
 
@@ -30,7 +31,7 @@ export interface StidiFlags {
   convs?: StidiConfig['convs']; init?: StidiConfig['init']; fc?: number[];
   model?: string; binary?: boolean; maps?: number[]; theta?: number[]; eta?: number[]; lambda?: number[];
   gamma?: number; tmax?: number; tau?: number; center?: boolean; etaDecay?: number; inputCode?: InputCode;
-  targetFiring?: number[]; thetaRate?: number; binaryScale?: 'layer' | 'filter';
+  targetFiring?: number[]; thetaRate?: number; binaryScale?: BinaryScale;
 }
 
 export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiConfig {

@@ -2,6 +2,7 @@
 // reference code (algorithms.md 1.3 and 2.2); the registry in src/algorithms/registry.ts holds them.
 import type { TtfsEncoding } from './encode.js';
 import type { NoSpikeTarget } from './targets.js';
+import type { BinaryScale } from '../binary-scale.js';
 
 export const DEAD_NEURON_RULES = ['inputs', 'revive', 'off'] as const;
 export type DeadNeuronRule = typeof DEAD_NEURON_RULES[number];
@@ -33,7 +34,7 @@ export interface TtfsConfig {
   alphaLr: number[];
   /** binary: one learned scale per layer (the reference code; absent in older checkpoints) or one per output
    *  neuron ('filter', neuron-scale.ts) */
-  binaryScale?: 'layer' | 'filter';
+  binaryScale?: BinaryScale;
   encoding: TtfsEncoding;
   /** latency t = floor((255 - p)^k span / 255^k) (encode.ts); 1 is the reference codes' linear code.
    *  Absent in checkpoints from before the option: 1. */

@@ -45,7 +45,8 @@ export interface Workspace {
   vRec: Tensor<'f32'> | Tensor<'i32'>;
   /** per layer: sum over samples of S = sum delta [t_i < t_j] sign(w) (BS4NN's scale gradient) */
   alphaGrad: Tensor<'f64'>;
-  /** per-neuron scales: per layer, sum over samples of S_j = delta_j sum_i [t_i < t_j] sign(w_ij) (stride lanes) */
+  /** per-neuron scales: per layer, sum over samples of S_j = delta_j sum_i [t_i < t_j] sign(w_ij) (stride lanes);
+   *  empty with per-layer scales (a network has per-neuron scales in every layer or in none) */
   neuronGrad: Tensor<'f64'>[];
   /** per hidden neuron (all hidden layers concatenated): samples on which it fired */
   fireCount: Tensor<'f64'>;
@@ -176,14 +177,16 @@ export class TtfsNetwork {
     const v = this.arena.view(N.alpha);
     if (a.length !== v.length) throw new Error(`layer ${l} expects ${v.length} per-neuron scales, got ${a.length}`);
     v.set(a);
-    this.refreshMeanAlpha(l);
-    this.refreshStartingCounts(l);
+    this.neuronAlphaChanged(l);
   }
-  private refreshMeanAlpha(l: number): void {
+  /** After layer l's per-neuron scales changed: their mean into the layer's scalar (what logs report), and
+   *  the forward kernel's starting counts. */
+  private neuronAlphaChanged(l: number): void {
     const L = this.layers[l], a = this.arena.view(L.neuron!.alpha);
     let s = 0;
     for (let j = 0; j < L.nOut; j++) s += a[j];
     this.arena.view(this.scalars)[this.layers.length + l] = s / L.nOut;
+    this.refreshStartingCounts(l);
   }
   private refreshStartingCounts(l: number): void {
     const L = this.layers[l], N = L.neuron;
@@ -413,8 +416,7 @@ export class TtfsNetwork {
     const L = this.layers[l], a = this.arena.view(L.neuron!.alpha);
     const rate = this.cfg.alphaLr[l] * this.etaScale / (batch * L.nIn);
     for (let j = 0; j < L.nOut; j++) a[j] -= rate * g[j];
-    this.refreshMeanAlpha(l);
-    this.refreshStartingCounts(l);
+    this.neuronAlphaChanged(l);
   }
 
   /** BS4NN's scale step alpha -= alphaLr * S / (nIn nOut) from the update's S (summed over the batch). */

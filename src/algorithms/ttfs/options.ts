@@ -4,6 +4,7 @@ import type { OptionSpec } from '../types.js';
 import type { TtfsConfig } from './config.js';
 import { DEAD_NEURON_RULES, perLayer } from './config.js';
 import { MAX_LATENCY_POWER } from './encode.js';
+import { BINARY_SCALE_OPTION } from '../binary-scale.js';
 
 export const TTFS_OPTIONS: OptionSpec[] = [
   { flag: '--hidden', key: 'hidden', kind: 'ints', help: 'hidden layer sizes, comma-separated (e.g. 600 or 400,400)', min: 1, max: 32766 },
@@ -19,7 +20,7 @@ export const TTFS_OPTIONS: OptionSpec[] = [
   { flag: '--dead-neuron-reinit', key: 'deadNeuronReinit', kind: 'choice', choices: [...DEAD_NEURON_RULES], help: 'hidden neurons silent on < 0.1% of an epoch: inputs (S4NN: redraw input weights), revive (also zero outgoing weights), off' },
   { flag: '--latency-power', key: 'latencyPower', kind: 'int', help: 'input code t = (255-p)^k·tmax/255^k: 1 is the reference codes\' linear code, 2 or 3 move dim pixels earlier (docs/ttfs.md)', min: 1, max: MAX_LATENCY_POWER },
   { flag: '--alpha-lr', key: 'alphaLr', kind: 'floats', help: 'binary: scale learning rate per layer', min: 0 },
-  { flag: '--binary-scale', key: 'binaryScale', kind: 'choice', choices: ['layer', 'filter'], help: 'binary networks: the scale of sign(w), one per layer (default) or one per output neuron / channel (filter); bs4nn learns it (a per-neuron threshold), stidi --binary takes mean |w|' },
+  BINARY_SCALE_OPTION,
 ];
 
 export type TtfsFlags = Partial<TtfsConfig> & { initHidden?: number[]; initOutput?: number[] };
