@@ -47,8 +47,9 @@ export class PoolExecutor implements Executor {
     if (opts.faults) { faults[1] = opts.faults[0]; faults[2] = opts.faults[1]; }
     const workerData: WorkerInit = { ...opts.init, faults };
     this.pool = new Piscina({
-      filename: fileURLToPath(new URL('../../workers/shard-worker.js', import.meta.url)),
-      minThreads: opts.workers, maxThreads: opts.workers, idleTimeout: 60_000, workerData, execArgv: workerExecArgv(),
+      // the CommonJS shim, not the ES module itself: see workers/shard-worker-entry.cts
+      filename: fileURLToPath(new URL('../../workers/shard-worker-entry.cjs', import.meta.url)),
+      minThreads: opts.workers, maxThreads: opts.workers, idleTimeout: 60_000, workerData,
       // a thread per core at most two tasks deep: tasks are milliseconds, queueing is cheap
       concurrentTasksPerWorker: 1,
     });
@@ -87,19 +88,3 @@ export class PoolExecutor implements Executor {
 }
 
 export function defaultWorkers(): number { return availableParallelism(); }
-
-/**
- * The workers' Node flags: the parent's, plus --no-experimental-require-module where Node knows it.
- * piscina loads its task file with require() first; on Node 20.19+ that loads our ES module through the
- * synchronous require(esm) path, and a worker terminated while in it (the pool closed or replaced a
- * worker that had just died) aborts the whole process: "v8::Module::IsGraphAsync must be used on an
- * instantiated module" or "Assertion failed: facade->InstantiateModule(...)" (seen once in CI, after
- * pool.test's injected worker deaths). With require(esm) off, require() fails at once and piscina falls
- * back to import(), whose termination Node handles. Measured with scripts/pool-teardown-crash.mjs and its
- * first draft (two processes side by side, Node 20.20.2): 8 of 10 runs aborted without the flag, 0 of 12 with it.
- */
-function workerExecArgv(): string[] {
-  const flag = '--no-experimental-require-module';
-  const inherited = process.execArgv;
-  return process.allowedNodeEnvironmentFlags.has(flag) && !inherited.includes(flag) ? [...inherited, flag] : [...inherited];
-}
