@@ -269,8 +269,10 @@ function s4nnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext):
   cases.push({ kernel: 'ttfs_backprop_f32', label: 'S4NN output → hidden delta', shape: '400×10', calls: S, fast: bp(k), ref: bp(kr),
     work: { flops: S * W1 * 2, bytes: S * W1 * 4, traffic: 'read', wsBytes: W1 * 4 } });
   const ga = (kk: KernelSet) => loop(S, (i) => kk.ttfs_grad_accum_f32(g0.offset, w0.offset, L0.nIn, L0.stride, tIn0.off(i), tH.off(i), dH.off(i)));
+  // like the update, it skips the rows no neuron with a non-zero delta admits: work counts the rows it touches
   cases.push({ kernel: 'ttfs_grad_accum_f32', label: 'S4NN hidden layer (minibatch)', shape: '784×400', calls: S, fast: ga(k), ref: ga(kr),
-    work: { flops: S * W0 * 4, bytes: S * W0 * 12, traffic: 'update', wsBytes: W0 * 8 } });
+    work: { flops: active0 * L0.stride * 4, bytes: active0 * L0.stride * 12, traffic: 'update', wsBytes: W0 * 8 },
+    note: `${fmt((100 * active0) / (S * 784))}% of rows accumulated` });
   return cases;
 }
 
@@ -375,6 +377,27 @@ function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchConte
   run('init');
   for (let i = 0; i < P.trainSamples; i++) model.trainSample(train.images, i * 784, train.labels[i]);
   run('trained');
+
+  // the per-neuron scale's sign counts (--binary-scale filter) on the hidden layer: input and hidden
+  // times and the hidden delta of each test image (a training step after the forward pass, so the
+  // weights move on; the forward timings above are done)
+  const dH = new Slab(a, 'f32', S, L0.stride), sc = a.alloc('i16', L0.stride);
+  let activeRows = 0;
+  for (let i = 0; i < S; i++) {
+    net.forward(ws, test.images, i * 784);
+    tIn0.view(i).set(a.view(ws.tIn).subarray(0, 784));
+    tH.view(i).set(a.view(ws.layers[0].tOut));
+    net.trainStep(ws, test.labels[i]);
+    dH.view(i).set(a.view(ws.layers[0].delta));
+    const d = f32v(dH.view(i)), t = i32v(tH.view(i)), ti = i32v(tIn0.view(i));
+    let cut = -1;
+    for (let j = 0; j < L0.nOut; j++) if (d[j] !== 0 && t[j] > cut) cut = t[j];
+    for (let r = 0; r < 784; r++) if (ti[r] < cut) activeRows++;
+  }
+  const scall = (kk: KernelSet) => loop(S, (i) => kk.ttfs_sign_counts_i16(L0.sgn!.offset, L0.nIn, L0.nOut, L0.stride, tIn0.off(i), tH.off(i), dH.off(i), sc.offset));
+  rows.push(measureCase({ kernel: 'ttfs_sign_counts_i16', label: 'BS4NN hidden layer, per-neuron scale counts (--binary-scale filter)', shape: '784×600', calls: S,
+    fast: scall(k), ref: scall(kr), work: { bytes: activeRows * L0.stride * 2, traffic: 'read', wsBytes: L0.nIn * L0.stride * 2 },
+    note: `one i16 sign row per input before the latest neuron with a non-zero delta (${fmt((100 * activeRows) / (S * 784))}% of rows)` }, P, ceil));
 
   // the minibatch apply path of a BS4NN layer: reduction, SGD step, sign refresh
   const n = L0.nIn * L0.stride;

@@ -145,4 +145,41 @@ describe("dense f32 kernels", () => {
       }
     }
   });
+
+  it("f32_adam_step: moments below the normal range are stored as +0, NaN is kept (_simd == _ref == definition)", () => {
+    seed(6);
+    const n = 1028;
+    const b1: f32 = 0.9, b2: f32 = 0.999, tiny = f32.MIN_NORMAL_VALUE;
+    // moments around the bottom of the normal range, half the gradients 0, a few NaN moments
+    const w = randomF32(n, -1, 1, false), g = alloc(n * 4), m = alloc(n * 4), v = alloc(n * 4);
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 2;
+      store<f32>(g + o, chance(50) ? <f32>0 : rndF32(-1e-20, 1e-20));
+      store<f32>(m + o, chance(50) ? rndF32(-2, 2) * tiny : rndF32(-1e-3, 1e-3));
+      store<f32>(v + o, rndF32(0, 2) * tiny);
+    }
+    store<f32>(m + 40, NaN);
+    const w1 = dup(w, n * 4), w2 = dup(w, n * 4), m1 = dup(m, n * 4), m2 = dup(m, n * 4), v1 = dup(v, n * 4), v2 = dup(v, n * 4);
+    f32_adam_step_simd(w1, g, m1, v1, n, 1e-3, b1, b2, 1e-8, 0.5, 0.5, 0, 0);
+    f32_adam_step_ref(w2, g, m2, v2, n, 1e-3, b1, b2, 1e-8, 0.5, 0.5, 0, 0);
+    expect<i32>(diff32(w1, w2, n)).toBe(-1, "first differing w");
+    expect<i32>(diff32(m1, m2, n)).toBe(-1, "first differing m");
+    expect<i32>(diff32(v1, v2, n)).toBe(-1, "first differing v");
+    let flushedM = 0, flushedV = 0, wrong = 0;
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 2;
+      const gg = load<f32>(g + o);
+      const em = b1 * load<f32>(m + o) + (1 - b1) * gg, ev = b2 * load<f32>(v + o) + (1 - b2) * (gg * gg);
+      const wantM: f32 = Mathf.abs(em) < tiny ? 0 : em, wantV: f32 = Mathf.abs(ev) < tiny ? 0 : ev;
+      const gotM = load<f32>(m1 + o), gotV = load<f32>(v1 + o);
+      if (i == 10) { if (!isNaN(gotM)) wrong++; continue; }
+      if (reinterpret<u32>(gotM) != reinterpret<u32>(wantM) || reinterpret<u32>(gotV) != reinterpret<u32>(wantV)) wrong++;
+      if (em != 0 && wantM == 0) flushedM++;
+      if (ev != 0 && wantV == 0) flushedV++;
+    }
+    expect<i32>(wrong).toBe(0, "moments differing from the flushed definition (or NaN lost)");
+    expect<i32>(flushedM).toBeGreaterThan(20, "first moments that were flushed");
+    expect<i32>(flushedV).toBeGreaterThan(20, "second moments that were flushed");
+    freeAll();
+  });
 });

@@ -3,12 +3,20 @@
 // with the layer's (already updated, real-valued) weights, input-major with stride >= nOut.
 // Each row's sum is taken as four lane partial sums added lane 0+1+2+3: a fixed order, so the
 // SIMD kernel and its scalar twin agree bit for bit.
+// The SIMD kernel skips the rows whose input spiked no earlier than the latest output with a
+// non-zero delta (the update's cut): every term of such a row is masked off or has delta 0, the lane
+// sums start at +0 and +0 + (+-0) = +0, so the row's sum is +0, which it stores without reading the
+// row. The twin computes every row, so the spec checks that the skip is exact.
+import { latest_active_time } from "./update_f32";
 
 export function ttfs_backprop_f32_simd(
   w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, delta: usize, deltaIn: usize,
 ): void {
+  const cut = latest_active_time(tOut, delta, stride);
   for (let i = 0; i < nIn; i++) {
-    const tiV = i32x4.splat(load<i32>(tIn + (<usize>i << 2)));
+    const ti = load<i32>(tIn + (<usize>i << 2));
+    if (ti >= cut) { store<f32>(deltaIn + (<usize>i << 2), 0); continue; }
+    const tiV = i32x4.splat(ti);
     const row = w + ((<usize>i * <usize>stride) << 2);
     let acc = f32x4.splat(0);
     for (let j = 0; j < stride; j += 4) {
