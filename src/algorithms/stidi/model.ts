@@ -1,5 +1,6 @@
 // The Model face of a StidiNetwork: what the trainer, the executors, the evaluator and checkpoints call.
 // Online SGD (batch 1, the default) is the minibatch path with one sample: gradient, then update.
+import { hasTargets, HOMEOSTASIS_EMA_REFUSAL } from '../homeostasis.js';
 import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleResult, ShardOutcome, ShardTask, WeightMatrix } from '../types.js';
 import { judgeTtfs, type DecisionRule } from '../../train/decision.js';
 import { UsageError } from '../../errors.js';
@@ -21,9 +22,7 @@ export class StidiModel implements Model {
    *  an average over 20,000 samples mixes weights trained against different thresholds and was
    *  measured to silence the outputs (docs/stidi-bp.md §4.7), so the two are not combined. */
   get averagingUnsupported(): string | undefined {
-    return this.cfg.targetFiring?.some((r) => r > 0)
-      ? 'cannot be combined with --target-firing (the thresholds move while the weights are averaged: docs/stidi-bp.md §4.7)'
-      : undefined;
+    return hasTargets(this.cfg.targetFiring) ? HOMEOSTASIS_EMA_REFUSAL : undefined;
   }
   get nInput(): number { return this.ctx.nInput; }
   get nClasses(): number { return this.ctx.nClasses; }

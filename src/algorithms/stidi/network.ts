@@ -4,6 +4,7 @@
 // once in shared wasm memory; every executor (the main thread, each micro-shard) has its own
 // Workspace. Allocation order is fixed (parameters, main workspace, shard workspaces), so a worker
 // that builds the same network over the same memory finds every tensor at the same offset.
+import { adaptedTheta, DEFAULT_THETA_RATE } from '../homeostasis.js';
 import { codedChannels, imageEncoder } from './input-code.js';
 import type { Arena, Tensor } from '../../wasm/arena.js';
 import type { KernelSet } from '../../wasm/kernels.js';
@@ -282,9 +283,9 @@ export class StidiNetwork {
   adaptThresholds(ws: Workspace): void {
     const target = this.cfg.targetFiring, f = this.arena.view(ws.firing), n = f[this.layers.length];
     if (target && n > 0) {
-      const rate = this.cfg.thetaRate ?? 0.01;
+      const rate = this.cfg.thetaRate ?? DEFAULT_THETA_RATE;
       this.layers.forEach((_, l) => {
-        if (target[l] > 0) this.setTheta(l, this.theta(l) * (1 + rate * (f[l] / n - target[l])));
+        if (target[l] > 0) this.setTheta(l, adaptedTheta(this.theta(l), rate, f[l] / n, target[l]));
       });
     }
     f.fill(0);

@@ -4,6 +4,7 @@ import { DATASETS, type DatasetName } from '../../data/registry.js';
 import type { OptionSpec } from '../types.js';
 import { perLayer } from '../ttfs/config.js';
 import { INPUT_CODES, codedChannels, type InputCode } from './input-code.js';
+import { TARGET_FIRING_OPTION, THETA_RATE_OPTION } from '../homeostasis.js';
 import { BINARY_SCALE_OPTION, type BinaryScale } from '../binary-scale.js';
 import { STIDI_MODELS, STIDI_MODEL_NAMES, defaultStidiModel, type StidiConfig } from './config.js';
 
@@ -20,8 +21,8 @@ export const STIDI_OPTIONS: OptionSpec[] = [
   { flag: '--tmax', key: 'tmax', kind: 'int', help: 'simulation length (the encodings assume 256)', min: 4, max: 4096 },
   { flag: '--center', key: 'center', kind: 'bool', help: 'stidi: remove the layer mean from hidden displacements (default true)' },
   { flag: '--input-code', key: 'inputCode', kind: 'choice', choices: [...INPUT_CODES], help: 'stidi: input spike times from pixel intensity (default, S4NN\'s code) or from on/off difference-of-Gaussians contrast (dog: two channels per image channel)' },
-  { flag: '--target-firing', key: 'targetFiring', kind: 'floats', help: 'stidi: per layer, the share of neurons that should fire per sample; the layer threshold adapts toward it (0: fixed threshold, the default)', min: 0, max: 1 },
-  { flag: '--theta-rate', key: 'thetaRate', kind: 'float', help: 'stidi: threshold adaptation rate: theta *= 1 + rate (fired share - target) per update (default 0.01)', min: 0, max: 1 },
+  TARGET_FIRING_OPTION,
+  THETA_RATE_OPTION,
   BINARY_SCALE_OPTION,
   { flag: '--tau', key: 'tau', kind: 'int', help: 'stidi: PSP rise time in steps (K(s) = min(max(s,0)/tau, 1))', min: 1, max: 4096 },
 ];

@@ -35,6 +35,11 @@ export interface TtfsConfig {
   /** binary: one learned scale per layer (the reference code; absent in older checkpoints) or one per output
    *  neuron ('filter', neuron-scale.ts) */
   binaryScale?: BinaryScale;
+  /** threshold homeostasis (--target-firing, homeostasis.ts; not in the reference codes, off by default):
+   *  per layer, the share of neurons that should fire per sample, 0 = fixed threshold */
+  targetFiring?: number[];
+  /** its rate: theta_l *= 1 + thetaRate (r_l - target_l) after every update (default 0.01) */
+  thetaRate?: number;
   encoding: TtfsEncoding;
   /** latency t = floor((255 - p)^k span / 255^k) (encode.ts); 1 is the reference codes' linear code.
    *  Absent in checkpoints from before the option: 1. */

@@ -1,4 +1,5 @@
 // The Model face of a TtfsNetwork: what the trainer, the executors, the evaluator and checkpoints call.
+import { hasTargets, HOMEOSTASIS_EMA_REFUSAL } from '../homeostasis.js';
 import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleResult, ShardOutcome, ShardTask, WeightMatrix } from '../types.js';
 import { judgeTtfs, type DecisionRule } from '../../train/decision.js';
 import type { TtfsConfig } from './config.js';
@@ -10,6 +11,10 @@ export class TtfsModel implements Model {
 
   constructor(private readonly ctx: ModelContext, readonly cfg: TtfsConfig) {
     this.net = new TtfsNetwork(ctx.arena, ctx.kernels, ctx.nInput, ctx.nClasses, cfg);
+  }
+  /** Moving thresholds and averaged weights are not combined (as stidi: homeostasis.ts). */
+  get averagingUnsupported(): string | undefined {
+    return hasTargets(this.cfg.targetFiring) ? HOMEOSTASIS_EMA_REFUSAL : undefined;
   }
   get nInput(): number { return this.ctx.nInput; }
   get nClasses(): number { return this.ctx.nClasses; }
@@ -25,8 +30,10 @@ export class TtfsModel implements Model {
     const ws = this.net.main;
     this.net.forward(ws, images, offset);
     this.net.recordFiring(ws);
+    this.net.recordLayerFiring(ws);
     const r = this.judge(ws, label);
     this.net.trainStep(ws, label);
+    this.net.adaptThresholds(ws);
     return r;
   }
 
@@ -46,7 +53,7 @@ export class TtfsModel implements Model {
       const share = this.net.recordFiring(ws);
       const r = this.judge(ws, label);
       for (const k of Object.keys(hits) as DecisionRule[]) if (r.correct[k]) hits[k]++;
-      if (task.kind === 'grad') this.net.accumulateGradient(ws, label);
+      if (task.kind === 'grad') { this.net.recordLayerFiring(ws); this.net.accumulateGradient(ws, label); }
       else {
         if (r.noSpike) sums[2]++; else { sums[0] += r.winnerTime!; sums[1]++; }
         sums[3] += share;
@@ -61,6 +68,7 @@ export class TtfsModel implements Model {
     const total = this.net.reduceInto(wss);
     for (const ws of wss) this.net.absorbFireCounts(ws);
     this.net.applyGradient(total, batch);
+    this.net.adaptThresholds(total);
   }
 
   evalStats(outcomes: ShardOutcome[]): EvalStats {

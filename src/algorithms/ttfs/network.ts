@@ -3,6 +3,7 @@
 // thread, each micro-shard) has its own Workspace of scratch and gradient buffers. Allocation order
 // is fixed (params, then workspace 0, then the shard workspaces), so a worker that builds the same
 // network over the same memory finds every tensor at the same offset.
+import { adaptedTheta, DEFAULT_THETA_RATE, hasTargets } from '../homeostasis.js';
 import { Arena, padTo8, type Tensor } from '../../wasm/arena.js';
 import type { KernelSet } from '../../wasm/kernels.js';
 import { RandomStream, fillUniformRows } from '../../train/rng.js';
@@ -50,6 +51,9 @@ export interface Workspace {
   neuronGrad: Tensor<'f64'>[];
   /** per hidden neuron (all hidden layers concatenated): samples on which it fired */
   fireCount: Tensor<'f64'>;
+  /** --target-firing: per layer, the sum over samples of the share of its neurons that fired; then
+   *  the number of samples (length layers + 1) */
+  firing: Tensor<'f64'>;
   target: Float64Array;
 }
 
@@ -142,6 +146,7 @@ export class TtfsNetwork {
       alphaGrad: a.alloc('f64', this.layers.length),
       neuronGrad: this.layers.filter((L) => L.neuron).map((L) => a.alloc('f64', L.stride)),
       fireCount: a.alloc('f64', Math.max(1, this.nHiddenTotal)),
+      firing: a.alloc('f64', this.layers.length + 1),
       target: new Float64Array(this.nClasses),
     };
     return ws;
@@ -245,6 +250,7 @@ export class TtfsNetwork {
     this.arena.view(ws.alphaGrad).fill(0);
     for (const g of ws.neuronGrad) this.arena.view(g).fill(0);
     this.arena.view(ws.fireCount).fill(0);
+    this.arena.view(ws.firing).fill(0);
   }
 
   /** Zeroes the firing counts only (evaluation leaves no gradient behind). */
@@ -351,6 +357,38 @@ export class TtfsNetwork {
       base += L.nOut;
     }
     return this.nHiddenTotal ? fired / this.nHiddenTotal : 0;
+  }
+
+  /** --target-firing: adds each layer's fired share of the current sample to ws.firing (no-op without targets). */
+  recordLayerFiring(ws: Workspace): void {
+    if (!hasTargets(this.cfg.targetFiring)) return;
+    const f = this.arena.view(ws.firing), tmax = this.cfg.tmax;
+    this.layers.forEach((L, l) => {
+      const t = this.arena.view(ws.layers[l].tOut);
+      let fired = 0;
+      for (let j = 0; j < L.nOut; j++) if (t[j] < tmax) fired++;
+      f[l] += fired / L.nOut;
+    });
+    f[this.layers.length]++;
+  }
+
+  /**
+   * Threshold homeostasis (homeostasis.ts): theta_l moves toward the layer's target share from the
+   * shares recorded in ws since the last update, then the record is cleared. Called after every
+   * update, also an online step whose error was zero, so nothing is pending between steps (a resumed
+   * run continues exactly). The shards' records are summed in the gradients' fixed order.
+   */
+  adaptThresholds(ws: Workspace): void {
+    const target = this.cfg.targetFiring;
+    if (!hasTargets(target)) return;
+    const f = this.arena.view(ws.firing), n = f[this.layers.length];
+    if (n > 0) {
+      const rate = this.cfg.thetaRate ?? DEFAULT_THETA_RATE;
+      this.layers.forEach((_, l) => {
+        if (target[l] > 0) this.setTheta(l, adaptedTheta(this.theta(l), rate, f[l] / n, target[l]));
+      });
+    }
+    f.fill(0);
   }
 
   /** Writes the normalised output delta for `label`; returns the error norm (0: nothing to learn). */
@@ -471,6 +509,8 @@ export class TtfsNetwork {
         });
         const ad = a.view(dst.alphaGrad), as = a.view(src.alphaGrad);
         for (let l = 0; l < ad.length; l++) ad[l] += as[l];
+        const fd = a.view(dst.firing), fs = a.view(src.firing);
+        for (let j = 0; j < fd.length; j++) fd[j] += fs[j];
         dst.neuronGrad.forEach((g, l) => {
           const gd = a.view(g), gs = a.view(src.neuronGrad[l]);
           for (let j = 0; j < gd.length; j++) gd[j] += gs[j];

@@ -5,6 +5,7 @@ import type { TtfsConfig } from './config.js';
 import { DEAD_NEURON_RULES, perLayer } from './config.js';
 import { MAX_LATENCY_POWER } from './encode.js';
 import { BINARY_SCALE_OPTION } from '../binary-scale.js';
+import { TARGET_FIRING_OPTION, THETA_RATE_OPTION } from '../homeostasis.js';
 
 export const TTFS_OPTIONS: OptionSpec[] = [
   { flag: '--hidden', key: 'hidden', kind: 'ints', help: 'hidden layer sizes, comma-separated (e.g. 600 or 400,400)', min: 1, max: 32766 },
@@ -21,6 +22,8 @@ export const TTFS_OPTIONS: OptionSpec[] = [
   { flag: '--latency-power', key: 'latencyPower', kind: 'int', help: 'input code t = (255-p)^k·tmax/255^k: 1 is the reference codes\' linear code, 2 or 3 move dim pixels earlier (docs/ttfs.md)', min: 1, max: MAX_LATENCY_POWER },
   { flag: '--alpha-lr', key: 'alphaLr', kind: 'floats', help: 'binary: scale learning rate per layer', min: 0 },
   BINARY_SCALE_OPTION,
+  TARGET_FIRING_OPTION,
+  THETA_RATE_OPTION,
 ];
 
 export type TtfsFlags = Partial<TtfsConfig> & { initHidden?: number[]; initOutput?: number[] };
@@ -46,6 +49,10 @@ export function resolveTtfsConfig(base: TtfsConfig, flags: TtfsFlags): TtfsConfi
   if (cfg.binary && cfg.alphaInit.some((a) => !(a > 0))) throw new UsageError('--alpha-init', 'scales must be > 0');
   if (cfg.binaryScale === 'filter' && !cfg.binary) throw new UsageError('--binary-scale', 'filter applies to binary networks (bs4nn) only');
   if (cfg.theta.some((t) => !(t > 0))) throw new UsageError('--theta', 'thresholds must be > 0');
+  if (flags.targetFiring !== undefined) {
+    try { cfg.targetFiring = perLayer(flags.targetFiring, n); } catch (e) { throw new UsageError('--target-firing', (e as Error).message); }
+  }
+  if (flags.thetaRate !== undefined && !cfg.targetFiring) throw new UsageError('--theta-rate', 'needs --target-firing');
   return cfg;
 }
 
