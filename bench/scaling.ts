@@ -24,6 +24,9 @@ const CONFIGS: ScaleConfig[] = [
   // larger batches amortise the serial reduction+apply and the per-task round trips
   { id: 'bs4nn-600-b256', label: 'BS4NN 784-600-10, batch 256, 16 shards', algo: 'bs4nn', flags: { hidden: [600] }, batch: 256, shards: 16 },
   { id: 'bnn-600-b256', label: 'BNN 784-600-10, batch 256, 16 shards', algo: 'bnn', flags: { hidden: [600] }, batch: 256, shards: 16 },
+  { id: 's4nn-400-b64', label: 'S4NN 784-400-10, batch 64, 8 shards', algo: 's4nn', flags: { hidden: [400] }, batch: 64, shards: 8 },
+  // the convolutional TTFS network: ~0.25 ms of event-driven work per sample
+  { id: 'stidi-b64', label: 'STiDi stidi-mnist (conv 5x5x16), batch 64, 8 shards', algo: 'stidi', flags: {}, batch: 64, shards: 8 },
   // a compute-heavy step (seconds, not milliseconds): the pool's fixed costs vanish against it
   { id: 'proxy-small-b100', label: 'Proxy fmnist-small (T 15), batch 100, 8 shards', algo: 'proxy', flags: { model: 'fmnist-small' }, batch: 100, shards: 8, warmSteps: 2 },
 ];

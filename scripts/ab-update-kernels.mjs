@@ -3,7 +3,8 @@
 //   f32_gemm_tn_acc: the BNN first-layer weight gradient, G[600][784] += dZ^T X over 16 samples;
 //   ttfs_update_f32: S4NN's hidden-layer update (784 x 400, without the scale sum S: wantSum 0, which
 //     an older build ignores and computes S anyway), at S4NN-like masks: inputs spike at 0-255 or never,
-//     hidden spike times 20-200, a quarter of the deltas zero.
+//     hidden spike times 20-200, a quarter of the deltas zero; and BS4NN's (with S and the sign rows);
+//   ttfs_backprop_f32: S4NN's output -> hidden delta (400 x 10), 40% of hidden neurons firing.
 //   node --no-liftoff scripts/ab-update-kernels.mjs <other build>/snnwasm.wasm [rounds=15]
 // Prints median µs per call, the paired ratio, and whether the outputs are bit-identical.
 import { openAB, comparePair } from './ab-common.mjs';
@@ -26,9 +27,22 @@ const delta = fill(a.alloc('f32', stride), () => (rnd() < 0.25 ? 0 : (rnd() - 0.
 const updOut = { mine: a.alloc('f32', nIn * stride), other: a.alloc('f32', nIn * stride) };
 const reset = (t) => a.view(t).set(a.view(w0));
 
+// BS4NN hidden update: the same layer with the scale sum S and the i16 sign rows (wantSum 1)
+const sgnOut = a.alloc('i16', nIn * stride);
+// S4NN output -> hidden back-propagation (400 x 10, stride 16): 40% of hidden neurons fire at 20-200, the
+// outputs at 30-250, three of them with a non-zero delta (the label and the runners-up within gamma)
+const hIn = 400, oStride = 16;
+const w1 = fill(a.alloc('f32', hIn * oStride), (i) => ((i % oStride) < 10 ? rnd() * 48 - 10 : 0));
+const tH = fill(a.alloc('i32', hIn), () => (rnd() < 0.4 ? 20 + Math.floor(rnd() * 180) : 256));
+const tO = fill(a.alloc('i32', oStride), (j) => (j < 10 ? 30 + Math.floor(rnd() * 220) : 256));
+const dO = fill(a.alloc('f32', oStride), (j) => (j < 3 ? (rnd() - 0.5) : 0));
+const bpOut = { mine: a.alloc('f32', hIn), other: a.alloc('f32', hIn) };
+
 const cases = [
   ['f32_gemm_tn_acc', `BNN first-layer gradient ${M}x${N}, K=${K}`, (kk, c) => kk.f32_gemm_tn_acc(c.offset, M, N, A.offset, M, B.offset, N, K), gemmOut, (t) => a.view(t).fill(0)],
   ['ttfs_update_f32', `S4NN hidden update ${nIn}x${nOut}, no scale sum`, (kk, c) => kk.ttfs_update_f32(c.offset, nIn, nOut, stride, tIn.offset, tOut.offset, delta.offset, 0.05, 0, 0, 0), updOut, reset],
+  ['ttfs_update_f32', `BS4NN hidden update ${nIn}x${nOut}, scale sum and sign rows`, (kk, c) => kk.ttfs_update_f32(c.offset, nIn, nOut, stride, tIn.offset, tOut.offset, delta.offset, 0.05, 0, sgnOut.offset, 1), updOut, reset],
+  ['ttfs_backprop_f32', `S4NN output -> hidden delta ${hIn}x10`, (kk, c) => kk.ttfs_backprop_f32(w1.offset, hIn, oStride, tH.offset, tO.offset, dO.offset, c.offset), bpOut, (t) => a.view(t).fill(0)],
 ];
 console.log('| kernel | case | this build µs | other build µs | other / this (paired median) | identical outputs |');
 console.log('|---|---|---|---|---|---|');
