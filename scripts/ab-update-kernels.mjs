@@ -37,11 +37,14 @@ const tH = fill(a.alloc('i32', hIn), () => (rnd() < 0.4 ? 20 + Math.floor(rnd() 
 const tO = fill(a.alloc('i32', oStride), (j) => (j < 10 ? 30 + Math.floor(rnd() * 220) : 256));
 const dO = fill(a.alloc('f32', oStride), (j) => (j < 3 ? (rnd() - 0.5) : 0));
 const bpOut = { mine: a.alloc('f32', hIn), other: a.alloc('f32', hIn) };
+const w1Out = { mine: a.alloc('f32', hIn * oStride), other: a.alloc('f32', hIn * oStride) };
+const resetW1 = (t) => a.view(t).set(a.view(w1));
 
 const cases = [
   ['f32_gemm_tn_acc', `BNN first-layer gradient ${M}x${N}, K=${K}`, (kk, c) => kk.f32_gemm_tn_acc(c.offset, M, N, A.offset, M, B.offset, N, K), gemmOut, (t) => a.view(t).fill(0)],
   ['ttfs_update_f32', `S4NN hidden update ${nIn}x${nOut}, no scale sum`, (kk, c) => kk.ttfs_update_f32(c.offset, nIn, nOut, stride, tIn.offset, tOut.offset, delta.offset, 0.05, 0, 0, 0), updOut, reset],
   ['ttfs_update_f32', `BS4NN hidden update ${nIn}x${nOut}, scale sum and sign rows`, (kk, c) => kk.ttfs_update_f32(c.offset, nIn, nOut, stride, tIn.offset, tOut.offset, delta.offset, 0.05, 0, sgnOut.offset, 1), updOut, reset],
+  ['ttfs_update_f32', `S4NN output update ${hIn}x10`, (kk, c) => kk.ttfs_update_f32(c.offset, hIn, 10, oStride, tH.offset, tO.offset, dO.offset, 0.05, 0, 0, 0), w1Out, resetW1],
   ['ttfs_backprop_f32', `S4NN output -> hidden delta ${hIn}x10`, (kk, c) => kk.ttfs_backprop_f32(w1.offset, hIn, oStride, tH.offset, tO.offset, dO.offset, c.offset), bpOut, (t) => a.view(t).fill(0)],
 ];
 console.log('| kernel | case | this build µs | other build µs | other / this (paired median) | identical outputs |');

@@ -28,129 +28,44 @@ export function ttfs_update_f32_simd(
 ): f64 {
   const cut = latest_active_time(tOut, delta, nOut);
   const decay = eta * lambda;
-  let total: f64 = 0;
-  // Active rows are updated two at a time: the pair shares each load of tOut and delta (and the
-  // product eta * delta), so a vector of weights costs 2 loads instead of 3. Every weight sees the
-  // same operations as one row at a time, and S is added row by row in row order: same bits.
-  let a = next_active_row(w, nIn, stride, tIn, cut, 0, decay);
-  while (a < nIn) {
-    const b = next_active_row(w, nIn, stride, tIn, cut, a + 1, decay);
-    if (b < nIn) {
-      total += update_rows2(w, stride, tIn, tOut, delta, eta, decay, sgn, wantSum, a, b);
-      a = next_active_row(w, nIn, stride, tIn, cut, b + 1, decay);
-    } else {
-      total += update_row(w, stride, tIn, tOut, delta, eta, decay, sgn, wantSum, a);
-      a = b;
-    }
-  }
-  return total;
-}
-
-/** The first row >= i whose input spiked before `cut` (nIn if none); rows passed over only decay. */
-// @ts-ignore: decorator
-@inline function next_active_row(w: usize, nIn: i32, stride: i32, tIn: usize, cut: i32, i: i32, decay: f32): i32 {
   const decayV = f32x4.splat(decay);
-  for (; i < nIn; i++) {
-    if (load<i32>(tIn + (<usize>i << 2)) < cut) break;
-    if (decay != 0) {
-      const row = w + ((<usize>i * <usize>stride) << 2);
-      for (let j = 0; j < stride; j += 4) {
-        const o = <usize>j << 2;
-        const x = v128.load(row + o);
-        v128.store(row + o, f32x4.sub(x, f32x4.mul(decayV, x)));
+  const etaV = f32x4.splat(eta);
+  const one = f32x4.splat(1);
+  let total: f64 = 0;
+  for (let i = 0; i < nIn; i++) {
+    const ti = load<i32>(tIn + (<usize>i << 2));
+    const row = w + ((<usize>i * <usize>stride) << 2);
+    if (ti >= cut) {
+      if (decay != 0) {
+        for (let j = 0; j < stride; j += 4) {
+          const o = <usize>j << 2;
+          const x = v128.load(row + o);
+          v128.store(row + o, f32x4.sub(x, f32x4.mul(decayV, x)));
+        }
       }
+      continue;
     }
-  }
-  return i;
-}
-
-/** One active row: steps 1-4; returns its S (0 unless wantSum). */
-function update_row(w: usize, stride: i32, tIn: usize, tOut: usize, delta: usize,
-  eta: f32, decay: f32, sgn: usize, wantSum: i32, i: i32): f64 {
-  const tiV = i32x4.splat(load<i32>(tIn + (<usize>i << 2)));
-  const etaV = f32x4.splat(eta), decayV = f32x4.splat(decay), one = f32x4.splat(1);
-  const row = w + ((<usize>i * <usize>stride) << 2);
-  const srow = sgn + ((<usize>i * <usize>stride) << 1);
-  if (wantSum == 0) {
+    const tiV = i32x4.splat(ti);
+    if (wantSum == 0) {
+      for (let j = 0; j < stride; j += 8) {
+        const o = <usize>j << 2;
+        update4_nosum(row + o, tOut + o, delta + o, tiV, etaV, decayV, decay != 0);
+        update4_nosum(row + o + 16, tOut + o + 16, delta + o + 16, tiV, etaV, decayV, decay != 0);
+        if (sgn != 0) store_signs8(row + o, sgn + ((<usize>i * <usize>stride + <usize>j) << 1));
+      }
+      continue;
+    }
+    let acc = f32x4.splat(0);
     for (let j = 0; j < stride; j += 8) {
       const o = <usize>j << 2;
-      update4_nosum(row + o, tOut + o, delta + o, tiV, etaV, decayV, decay != 0);
-      update4_nosum(row + o + 16, tOut + o + 16, delta + o + 16, tiV, etaV, decayV, decay != 0);
-      if (sgn != 0) store_signs8(row + o, srow + (<usize>j << 1));
+      const s0 = update4(row + o, tOut + o, delta + o, tiV, etaV, decayV, decay != 0, one);
+      const s1 = update4(row + o + 16, tOut + o + 16, delta + o + 16, tiV, etaV, decayV, decay != 0, one);
+      acc = f32x4.add(acc, f32x4.add(s0, s1));
+      if (sgn != 0) store_signs8(row + o, sgn + ((<usize>i * <usize>stride + <usize>j) << 1));
     }
-    return 0;
+    total += <f64>(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
   }
-  let acc = f32x4.splat(0);
-  for (let j = 0; j < stride; j += 8) {
-    const o = <usize>j << 2;
-    const s0 = update4(row + o, tOut + o, delta + o, tiV, etaV, decayV, decay != 0, one);
-    const s1 = update4(row + o + 16, tOut + o + 16, delta + o + 16, tiV, etaV, decayV, decay != 0, one);
-    acc = f32x4.add(acc, f32x4.add(s0, s1));
-    if (sgn != 0) store_signs8(row + o, srow + (<usize>j << 1));
-  }
-  return lane_sum(acc);
-}
-
-/** Two active rows a < b sharing the loads of tOut and delta; returns S_a + S_b added in that order. */
-function update_rows2(w: usize, stride: i32, tIn: usize, tOut: usize, delta: usize,
-  eta: f32, decay: f32, sgn: usize, wantSum: i32, a: i32, b: i32): f64 {
-  const taV = i32x4.splat(load<i32>(tIn + (<usize>a << 2))), tbV = i32x4.splat(load<i32>(tIn + (<usize>b << 2)));
-  const etaV = f32x4.splat(eta), decayV = f32x4.splat(decay), one = f32x4.splat(1);
-  const ra = w + ((<usize>a * <usize>stride) << 2), rb = w + ((<usize>b * <usize>stride) << 2);
-  const sa = sgn + ((<usize>a * <usize>stride) << 1), sb = sgn + ((<usize>b * <usize>stride) << 1);
-  const doDecay = decay != 0;
-  if (wantSum == 0) {
-    for (let j = 0; j < stride; j += 4) {
-      const o = <usize>j << 2;
-      const t = v128.load(tOut + o), ed = f32x4.mul(etaV, v128.load(delta + o));
-      step_ed(ra + o, i32x4.lt_s(taV, t), ed, decayV, doDecay);
-      step_ed(rb + o, i32x4.lt_s(tbV, t), ed, decayV, doDecay);
-      if (sgn != 0 && (j & 7) == 4) {
-        store_signs8(ra + o - 16, sa + (<usize>(j - 4) << 1));
-        store_signs8(rb + o - 16, sb + (<usize>(j - 4) << 1));
-      }
-    }
-    return 0;
-  }
-  // the lane sums keep the one-row kernel's order: per 8 lanes (first 4 + second 4), then accumulated
-  let accA = f32x4.splat(0), accB = f32x4.splat(0);
-  for (let j = 0; j < stride; j += 8) {
-    const o = <usize>j << 2;
-    const t0 = v128.load(tOut + o), t1 = v128.load(tOut + o, 16);
-    const d0 = v128.load(delta + o), d1 = v128.load(delta + o, 16);
-    const e0 = f32x4.mul(etaV, d0), e1 = f32x4.mul(etaV, d1);
-    const ma0 = i32x4.lt_s(taV, t0), ma1 = i32x4.lt_s(taV, t1), mb0 = i32x4.lt_s(tbV, t0), mb1 = i32x4.lt_s(tbV, t1);
-    const xa0 = step_ed(ra + o, ma0, e0, decayV, doDecay), xa1 = step_ed(ra + o + 16, ma1, e1, decayV, doDecay);
-    const xb0 = step_ed(rb + o, mb0, e0, decayV, doDecay), xb1 = step_ed(rb + o + 16, mb1, e1, decayV, doDecay);
-    accA = f32x4.add(accA, f32x4.add(signed_delta(xa0, d0, ma0, one), signed_delta(xa1, d1, ma1, one)));
-    accB = f32x4.add(accB, f32x4.add(signed_delta(xb0, d0, mb0, one), signed_delta(xb1, d1, mb1, one)));
-    if (sgn != 0) { store_signs8(ra + o, sa + (<usize>j << 1)); store_signs8(rb + o, sb + (<usize>j << 1)); }
-  }
-  let total: f64 = lane_sum(accA);
-  total += lane_sum(accB);
   return total;
-}
-
-// @ts-ignore: decorator
-@inline function lane_sum(acc: v128): f64 {
-  return <f64>(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
-}
-
-// w -= ed where the mask m is set (ed = eta * delta, the same product masked_step forms), then the
-// optional decay; stores and returns the new w.
-// @ts-ignore: decorator
-@inline function step_ed(a: usize, m: v128, ed: v128, decayV: v128, doDecay: bool): v128 {
-  let x = f32x4.sub(v128.load(a), v128.and(ed, m));
-  if (doDecay) x = f32x4.sub(x, f32x4.mul(decayV, x));
-  v128.store(a, x);
-  return x;
-}
-
-// delta * sign(x) where m is set, +0 elsewhere (update4's contribution).
-// @ts-ignore: decorator
-@inline function signed_delta(x: v128, d: v128, m: v128, one: v128): v128 {
-  const sgn = f32x4.sub(v128.and(f32x4.gt(x, f32x4.splat(0)), one), v128.and(f32x4.lt(x, f32x4.splat(0)), one));
-  return v128.and(f32x4.mul(d, sgn), m);
 }
 
 // Updates 4 weights in place, returns delta * mask * sign(w_new) per lane.
