@@ -13,6 +13,7 @@ import { createSession, createExecutor, sharedImages } from '../../src/session.j
 import { loadDataset } from '../../src/data/index.js';
 import { train } from '../../src/train/trainer.js';
 import type { StidiModel } from '../../src/algorithms/stidi/model.js';
+import { layerTau } from '../../src/algorithms/stidi/config.js';
 import type { KernelSet } from '../../src/wasm/kernels.js';
 import type { Arena } from '../../src/wasm/arena.js';
 
@@ -124,33 +125,42 @@ function session(flags: Record<string, unknown>, shards = 4) {
 const trainSet = loadDataset('mnist', 'train');
 const testSet = loadDataset('mnist', 'test');
 
-test('stidi weight rule: one online step equals the hand-derived update of the output layer', () => {
+for (const tauFlag of [undefined, [64, 16]]) test(`stidi weight rule: one online step equals the hand-derived update of the output layer (tau ${tauFlag ?? 'default'})`, () => {
   // theta 0.5 (the default before 2026-12-01): with it this 2-map network still errs on the sample checked
-  const { s, m } = session({ maps: [2], theta: [0.5, 1] });
+  const { s, m } = session({ maps: [2], theta: [0.5, 1], ...(tauFlag ? { tau: tauFlag } : {}) });
   m.initialise(3);
   // a few hundred steps first: at initialisation the outputs tie, which would hide the t_j / theta factor
   for (let i = 0; i < 300; i++) m.trainSample(trainSet.images, i * 784, trainSet.labels[i]);
   const net = m.net, ws = net.main, cfg = m.cfg;
   const out = net.layers[1], a = s.arena;
   const before = a.view(out.w).slice();
-  const at = 400;
-  net.forward(ws, trainSet.images, at * 784);
-  const tIn = a.view(ws.layers[0].tPool).slice(), tOut = a.view(ws.layers[1].tOut).slice(0, 10);
-  const label = trainSet.labels[at];
+  const tauOut = layerTau(cfg, 1);
+  assert.equal(tauOut, tauFlag ? 16 : 64);
+  const fc = layer(out.cin, 1, 1, 1, 10);
+  // the first sample from 400 on that the network gets wrong or within the margin (it has an output error)
+  let at = 400, tIn = new Int32Array(0), tOut = new Int32Array(0), d: number[] = [], norm = 0, label = 0;
+  for (; at < 500 && norm === 0; at++) {
+    net.forward(ws, trainSet.images, at * 784);
+    tIn = a.view(ws.layers[0].tPool).slice(); tOut = a.view(ws.layers[1].tOut).slice(0, 10);
+    label = trainSet.labels[at];
+    // S4NN relative targets, e_k = (T_k - t_k)/tmax, delta_k = e_k t_k / theta, normalised
+    let tau0 = TMAX; for (const v of tOut) tau0 = Math.min(tau0, v);
+    const T = Array.from(tOut, (v) => (tau0 === TMAX ? TMAX : v - tau0 < cfg.gamma ? Math.min(tau0 + cfg.gamma, TMAX) : v));
+    T[label] = tau0 === TMAX ? TMAX - cfg.gamma : tau0;
+    d = Array.from(tOut, (v, j) => ((T[j] - v) / TMAX) * (v / cfg.theta[1]));
+    norm = Math.hypot(...d);
+  }
+  at--;
+  // the output layer's spike times follow its own PSP rise time (a 1x1 "convolution" over the pooled map)
+  assert.deepEqual(Array.from(directForward(fc, before, tIn, tauOut * net.theta(1), tauOut).slice(0, 10)), Array.from(tOut), 'output times by the definition');
   assert.ok(new Set(tOut).size >= 3, `outputs fire at several times (${Array.from(tOut).join(',')})`);
-  // S4NN relative targets, e_k = (T_k - t_k)/tmax, delta_k = e_k t_k / theta, normalised
-  let tau0 = TMAX; for (const v of tOut) tau0 = Math.min(tau0, v);
-  const T = Array.from(tOut, (v) => (tau0 === TMAX ? TMAX : v - tau0 < cfg.gamma ? Math.min(tau0 + cfg.gamma, TMAX) : v));
-  T[label] = tau0 === TMAX ? TMAX - cfg.gamma : tau0;
-  const d = Array.from(tOut, (v, j) => ((T[j] - v) / TMAX) * (v / cfg.theta[1]));
-  const norm = Math.hypot(...d);
   assert.ok(norm > 0, 'the sample has an output error');
   m.trainSample(trainSet.images, at * 784, label);
   const after = a.view(out.w);
   // dW_ji = -eta delta_j K(t_j - t_i), K(s) = clamp(s, 0, tau) / tau
   let checked = 0;
   for (let i = 0; i < out.cin; i++) for (let j = 0; j < 10; j++) {
-    const K = tIn[i] >= TMAX ? 0 : Math.min(Math.max(tOut[j] - tIn[i], 0), cfg.tau) / cfg.tau;
+    const K = tIn[i] >= TMAX ? 0 : Math.min(Math.max(tOut[j] - tIn[i], 0), tauOut) / tauOut;
     const want = before[i * out.cs + j] - cfg.eta[1] * (d[j] / norm) * K;
     const got = after[i * out.cs + j];
     assert.ok(Math.abs(got - want) <= 1e-6, `w[${i}][${j}]: ${got} vs ${want}`);

@@ -24,8 +24,9 @@ export interface StidiConfig {
   lambda: number[];
   /** init U[lo, hi] per layer */
   init: [number, number][];
-  /** PSP rise time in steps: K(s) = clamp(s, 0, tau) / tau */
-  tau: number;
+  /** PSP rise time in steps: K(s) = clamp(s, 0, tau) / tau; one for every layer, or one per layer
+   *  (`--tau 64,8`: the synapses of layer l ramp over tau_l steps) */
+  tau: number | number[];
   tmax: number;
   gamma: number;
   noSpikeTarget: NoSpikeTarget;
@@ -81,4 +82,9 @@ export const STIDI_MODEL_NAMES = Object.keys(STIDI_MODELS);
 /** The default architecture of a dataset. */
 export function defaultStidiModel(dataset: string): string {
   return dataset === 'fashion-mnist' ? 'stidi-fmnist' : 'stidi-mnist';
+}
+
+/** The PSP rise time of layer l's synapses (a single value applies to every layer). */
+export function layerTau(cfg: Pick<StidiConfig, 'tau'>, l: number): number {
+  return Array.isArray(cfg.tau) ? cfg.tau[l] : cfg.tau;
 }

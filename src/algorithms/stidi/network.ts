@@ -11,7 +11,7 @@ import type { KernelSet } from '../../wasm/kernels.js';
 import { RandomStream, fillUniformRows } from '../../train/rng.js';
 import { NumericalError } from '../../errors.js';
 import { relativeTargets, normaliseInPlace } from '../ttfs/targets.js';
-import type { StidiConfig } from './config.js';
+import { layerTau, type StidiConfig } from './config.js';
 
 export interface StidiLayer {
   /** input map (channels, height, width) and kernel size; FC: cin = all inputs, hin = win = k = 1 */
@@ -166,7 +166,7 @@ export class StidiNetwork {
   private kernelThreshold(l: number): number {
     const th = this.theta(l);
     if (!(th > 0 && th < Infinity)) throw new NumericalError(`layer ${l} threshold theta`, -1, `theta = ${th}`);
-    return this.cfg.tau * th / (this.cfg.binary && this.cfg.binaryScale !== 'filter' ? this.alpha(l) : 1);
+    return layerTau(this.cfg, l) * th / (this.cfg.binary && this.cfg.binaryScale !== 'filter' ? this.alpha(l) : 1);
   }
 
   private inputTimes(ws: Workspace, l: number): Tensor<'i32'> { return l === 0 ? ws.tIn : ws.layers[l - 1].tPool; }
@@ -185,7 +185,7 @@ export class StidiNetwork {
       const W = ws.layers[l], tIn = this.inputTimes(ws, l);
       const nEv = k.ttfs_sort_events(tIn.offset, L.nIn, cfg.tmax - 2, ws.counts.offset, ws.order.offset);
       ws.fired[l] = run((L.sgn ?? L.w).offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, tIn.offset, ws.order.offset, nEv,
-        this.kernelThreshold(l), cfg.tau, cfg.tmax, W.u.offset, W.s.offset, W.tOut.offset, W.lt.offset);
+        this.kernelThreshold(l), layerTau(cfg, l), cfg.tmax, W.u.offset, W.s.offset, W.tOut.offset, W.lt.offset);
       if (l < this.layers.length - 1) k.stidi_pool_min(W.tOut.offset, L.hout, L.wout, L.cout, L.cs, L.pool, W.tPool.offset, W.arg.offset);
     });
   }
@@ -213,9 +213,9 @@ export class StidiNetwork {
     if (normaliseInPlace(d, Lo.cs) === 0) return false;
     for (let l = last; l >= 0; l--) {
       const L = this.layers[l], W = ws.layers[l], tIn = this.inputTimes(ws, l);
-      k.stidi_grad_f32(W.grad.offset, tIn.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, W.tOut.offset, W.delta.offset, cfg.tau, cfg.tmax);
+      k.stidi_grad_f32(W.grad.offset, tIn.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, W.tOut.offset, W.delta.offset, layerTau(cfg, l), cfg.tmax);
       if (l === 0) break;
-      k.stidi_backprop_f32(L.w.offset, tIn.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, W.tOut.offset, W.delta.offset, cfg.tau, cfg.tmax, W.eIn.offset);
+      k.stidi_backprop_f32(L.w.offset, tIn.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, W.tOut.offset, W.delta.offset, layerTau(cfg, l), cfg.tmax, W.eIn.offset);
       const norm = this.displaceBelow(ws, l);
       if (!Number.isFinite(norm)) throw new NumericalError(`layer ${l - 1} error (displaced through layer ${l} weights)`, -1, `delta norm ${norm}`);
       if (norm === 0) break;
@@ -263,7 +263,7 @@ export class StidiNetwork {
     this.adaptThresholds(ws);
     this.layers.forEach((L, l) => {
       const W = ws.layers[l];
-      const lr = (cfg.eta[l] * this.etaScale) / (cfg.tau * batch);
+      const lr = (cfg.eta[l] * this.etaScale) / (layerTau(cfg, l) * batch);
       k.f32_sgd_step(L.w.offset, W.grad.offset, L.nW, lr, lr > 0 ? (cfg.eta[l] * this.etaScale * cfg.lambda[l]) / lr : 0);
       if (k.f32_nonfinite_any(L.w.offset, L.nW)) throw new NumericalError(`layer ${l} weights`, -1, `NaN or Inf after an update with eta = ${cfg.eta[l]} (lower --eta)`);
       this.arena.view(W.grad).fill(0);

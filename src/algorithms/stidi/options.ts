@@ -24,14 +24,14 @@ export const STIDI_OPTIONS: OptionSpec[] = [
   TARGET_FIRING_OPTION,
   THETA_RATE_OPTION,
   BINARY_SCALE_OPTION,
-  { flag: '--tau', key: 'tau', kind: 'int', help: 'stidi: PSP rise time in steps (K(s) = min(max(s,0)/tau, 1))', min: 1, max: 4096 },
+  { flag: '--tau', key: 'tau', kind: 'ints', help: 'stidi: PSP rise time in steps (K(s) = min(max(s,0)/tau, 1)), one value or one per layer', min: 1, max: 4096 },
 ];
 
 export interface StidiFlags {
   /** a whole resolved config (a checkpoint's) may come back through resolve: its layers and init are kept */
   convs?: StidiConfig['convs']; init?: StidiConfig['init']; fc?: number[];
   model?: string; binary?: boolean; maps?: number[]; theta?: number[]; eta?: number[]; lambda?: number[];
-  gamma?: number; tmax?: number; tau?: number; center?: boolean; etaDecay?: number; inputCode?: InputCode;
+  gamma?: number; tmax?: number; tau?: number[]; center?: boolean; etaDecay?: number; inputCode?: InputCode;
   targetFiring?: number[]; thetaRate?: number; binaryScale?: BinaryScale;
 }
 
@@ -61,13 +61,19 @@ export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiCon
     }
     cfg.fc = [...flags.fc];
   }
-  for (const key of ['gamma', 'tmax', 'tau', 'etaDecay'] as const) if (flags[key] !== undefined) cfg[key] = flags[key]!;
+  for (const key of ['gamma', 'tmax', 'etaDecay'] as const) if (flags[key] !== undefined) cfg[key] = flags[key]!;
   if (flags.center !== undefined) cfg.center = flags.center;
   if (flags.inputCode !== undefined) cfg.inputCode = flags.inputCode;
   const n = cfg.convs.length + cfg.fc.length + 1;
   const list = (key: 'theta' | 'eta' | 'lambda', flag: string): number[] => {
     try { return perLayer(flags[key] ?? cfg[key], n); } catch (e) { throw new UsageError(flag, (e as Error).message); }
   };
+  // one value keeps the scalar form (every layer, as checkpoints from before per-layer values hold it)
+  if (flags.tau !== undefined) {
+    const tau = flags.tau as number[] | number;
+    if (!Array.isArray(tau) || tau.length === 1) cfg.tau = Array.isArray(tau) ? tau[0] : tau;
+    else { try { cfg.tau = perLayer(tau, n); } catch (e) { throw new UsageError('--tau', (e as Error).message); } }
+  }
   cfg.theta = list('theta', '--theta');
   cfg.eta = list('eta', '--eta');
   cfg.lambda = list('lambda', '--lambda');
