@@ -1,0 +1,41 @@
+// Dumps what a trained STiDi-BP network's output layer reads: the pooled spike times of its conv layer
+// (uint16, one row of ph*pw*cs per image), its own output spike times, and the labels, for the training
+// and test sets, so that scripts/stidi-linear-readout.py can ask how well a linear classifier does on the
+// same features (docs/stidi-bp.md §8: is the read-out or the feature layer what limits the accuracy?).
+// Uses the checkpoint's averaged weights when it has them (--ema), as `snnwasm eval` does.
+//   node scripts/stidi-features.mjs <run>/checkpoint.ckpt <mnist|fashion-mnist> <out prefix>
+//   python3 scripts/stidi-linear-readout.py <out prefix>
+import { writeFileSync } from 'node:fs';
+import { ALGORITHMS } from '../dist/src/algorithms/registry.js';
+import { createSession } from '../dist/src/session.js';
+import { loadCheckpoint } from '../dist/src/io/index.js';
+import { averagedFromCheckpoint } from '../dist/src/train/average.js';
+import { loadDataset } from '../dist/src/data/index.js';
+
+const [ckPath, dataset, out] = process.argv.slice(2);
+if (!out) { console.error('usage: node scripts/stidi-features.mjs <checkpoint> <mnist|fashion-mnist> <out prefix>'); process.exit(2); }
+const ck = loadCheckpoint(ckPath), meta = ck.meta;
+if (meta.algorithm !== 'stidi') { console.error(`${ckPath}: a ${meta.algorithm} checkpoint, not stidi`); process.exit(2); }
+const s = createSession(ALGORITHMS.stidi, dataset, { ...meta.config }, { shards: 1 });
+s.model.loadState({ scalars: meta.scalars, tensors: ck.tensors });
+const avg = averagedFromCheckpoint(ck.tensors);
+if (avg.length) s.model.useWeights(avg);
+const net = s.model.net, ws = net.main, a = s.arena;
+const L = net.layers[net.layers.length - 2], W = ws.layers[net.layers.length - 2];
+const nF = L.ph * L.pw * L.cs;
+const info = { checkpoint: ckPath, dataset, features: nF, shape: [L.ph, L.pw, L.cs], weights: avg.length ? 'averaged' : 'last' };
+for (const split of ['train', 'test']) {
+  const d = loadDataset(dataset, split);
+  const feats = new Uint16Array(d.count * nF), outT = new Uint16Array(d.count * net.nClasses);
+  for (let i = 0; i < d.count; i++) {
+    net.forward(ws, d.images, i * d.channels * d.height * d.width);
+    feats.set(a.view(W.tPool).subarray(0, nF), i * nF);
+    outT.set(net.outputTimes(ws), i * net.nClasses);
+  }
+  writeFileSync(`${out}-${split}.u16`, feats);
+  writeFileSync(`${out}-${split}-out.u16`, outT);
+  writeFileSync(`${out}-${split}-labels.u8`, d.labels);
+  info[split] = d.count;
+}
+writeFileSync(`${out}.json`, JSON.stringify(info, null, 1));
+console.log(JSON.stringify(info));
