@@ -3,7 +3,8 @@
 // and test sets, so that scripts/stidi-linear-readout.py can ask how well a linear classifier does on the
 // same features (docs/stidi-bp.md §8: is the read-out or the feature layer what limits the accuracy?).
 // Uses the checkpoint's averaged weights when it has them (--ema), as `snnwasm eval` does.
-//   node scripts/stidi-features.mjs <run>/checkpoint.ckpt <mnist|fashion-mnist> <out prefix>
+// With `unpooled`, the conv layer's own spike times before the pooling (what a read-out without pooling would see).
+//   node scripts/stidi-features.mjs <run>/checkpoint.ckpt <mnist|fashion-mnist> <out prefix> [unpooled]
 //   python3 scripts/stidi-linear-readout.py <out prefix>
 import { writeFileSync } from 'node:fs';
 import { ALGORITHMS } from '../dist/src/algorithms/registry.js';
@@ -12,7 +13,8 @@ import { loadCheckpoint } from '../dist/src/io/index.js';
 import { averagedFromCheckpoint } from '../dist/src/train/average.js';
 import { loadDataset } from '../dist/src/data/index.js';
 
-const [ckPath, dataset, out] = process.argv.slice(2);
+const [ckPath, dataset, out, mode] = process.argv.slice(2);
+const unpooled = mode === 'unpooled';
 if (!out) { console.error('usage: node scripts/stidi-features.mjs <checkpoint> <mnist|fashion-mnist> <out prefix>'); process.exit(2); }
 const ck = loadCheckpoint(ckPath), meta = ck.meta;
 if (meta.algorithm !== 'stidi') { console.error(`${ckPath}: a ${meta.algorithm} checkpoint, not stidi`); process.exit(2); }
@@ -22,14 +24,14 @@ const avg = averagedFromCheckpoint(ck.tensors);
 if (avg.length) s.model.useWeights(avg);
 const net = s.model.net, ws = net.main, a = s.arena;
 const L = net.layers[net.layers.length - 2], W = ws.layers[net.layers.length - 2];
-const nF = L.ph * L.pw * L.cs;
-const info = { checkpoint: ckPath, dataset, features: nF, shape: [L.ph, L.pw, L.cs], weights: avg.length ? 'averaged' : 'last' };
+const nF = unpooled ? L.hout * L.wout * L.cs : L.ph * L.pw * L.cs;
+const info = { checkpoint: ckPath, dataset, features: nF, shape: unpooled ? [L.hout, L.wout, L.cs] : [L.ph, L.pw, L.cs], pooled: !unpooled, weights: avg.length ? 'averaged' : 'last' };
 for (const split of ['train', 'test']) {
   const d = loadDataset(dataset, split);
   const feats = new Uint16Array(d.count * nF), outT = new Uint16Array(d.count * net.nClasses);
   for (let i = 0; i < d.count; i++) {
     net.forward(ws, d.images, i * d.channels * d.height * d.width);
-    feats.set(a.view(W.tPool).subarray(0, nF), i * nF);
+    feats.set(a.view(unpooled ? W.tOut : W.tPool).subarray(0, nF), i * nF);
     outT.set(net.outputTimes(ws), i * net.nClasses);
   }
   writeFileSync(`${out}-${split}.u16`, feats);

@@ -61,7 +61,7 @@ rows['linear on [t < 256]'] = fit((Xtr < 256).astype(np.float32), (Xte < 256).as
 rows['linear on 1 - t/256'] = fit(1 - Xtr / 256, 1 - Xte / 256)
 for T in (100, 150, 200):
     rows[f'linear on K({T} - t)'] = fit(np.clip((T - Xtr) / 64, 0, 1), np.clip((T - Xte) / 64, 0, 1))
-print(f"{info['checkpoint']} ({info['dataset']}, {info['weights']} weights): {nF} pooled features, "
+print(f"{info['checkpoint']} ({info['dataset']}, {info['weights']} weights): {nF} {'pooled' if info.get('pooled', True) else 'unpooled'} features, "
       f"{float((Xtr < 256).mean()):.1%} of them fire (training set)")
 print('| read-out | train | test |\n|---|---|---|')
 for k, (a, b) in rows.items():
