@@ -14,6 +14,7 @@ import { loadDataset } from '../../src/data/index.js';
 import { train } from '../../src/train/trainer.js';
 import type { StidiModel } from '../../src/algorithms/stidi/model.js';
 import { layerTau } from '../../src/algorithms/stidi/config.js';
+import { sampleShift, shiftImage } from '../../src/algorithms/stidi/shift.js';
 import type { KernelSet } from '../../src/wasm/kernels.js';
 import type { Arena } from '../../src/wasm/arena.js';
 
@@ -206,7 +207,7 @@ test('stidi binary forward equals the real forward with weights alpha sign(w); e
   assert.ok(fired > 0, 'the conv layer fires');
 });
 
-test('stidi: minibatch training gives the same weights with 1 and 2 workers, and learns (with the threshold adaptation on)', async () => {
+test('stidi: minibatch training gives the same weights with 1 and 2 workers, and learns (with the threshold adaptation and --shift on)', async () => {
   const data = {
     dataset: 'mnist',
     train: { ...sharedImages(trainSet.images, trainSet.labels, 784), count: trainSet.count },
@@ -217,7 +218,8 @@ test('stidi: minibatch training gives the same weights with 1 and 2 workers, and
   try {
     for (const workers of [1, 2]) {
       // --target-firing: the conv threshold adapts from fired shares summed over the shards in shared memory
-      const { s } = session({ maps: [4], eta: [0.01, 0.02], targetFiring: [0.05, 0] });
+      // --shift: every training image moved by its own (seed, epoch, index) shift, whichever shard ran it
+      const { s } = session({ maps: [4], eta: [0.01, 0.02], targetFiring: [0.05, 0], shift: 1 });
       const ex = createExecutor(s, data, workers);
       try {
         const r = await train({ algorithm: ALGORITHMS.stidi, config: s.config, epochs: 1, batchSize: 8, shards: 4, seed: 5, outDir: join(dir, `w${workers}`),
@@ -312,4 +314,34 @@ test('stidi --binary-scale filter: the forward weights are sign(w) times the mea
     }
   });
   assert.throws(() => session({ maps: [2], binaryScale: 'filter' }), /--binary-scale: applies to binary networks only/);
+});
+
+test('stidi --shift: shiftImage moves the image with zero fill; the shift depends only on (seed, epoch, index) and survives a checkpoint', () => {
+  const img = new Uint8Array(2 * 3 * 4).map((_, i) => i + 1), out = new Uint8Array(24);
+  shiftImage(img, 0, 2, 3, 4, 1, -1, out);
+  for (let c = 0; c < 2; c++) for (let y = 0; y < 3; y++) for (let x = 0; x < 4; x++) {
+    const sy = y - 1, sx = x + 1;
+    const want = sy >= 0 && sx < 4 ? img[c * 12 + sy * 4 + sx] : 0;
+    assert.equal(out[c * 12 + y * 4 + x], want, `c ${c} y ${y} x ${x}`);
+  }
+  const seen = new Set<string>();
+  for (let i = 0; i < 200; i++) {
+    const [dy, dx] = sampleShift(7, 3, i, 2);
+    assert.ok(Math.abs(dy) <= 2 && Math.abs(dx) <= 2);
+    assert.deepEqual(sampleShift(7, 3, i, 2), [dy, dx], 'a pure function of (seed, epoch, index)');
+    seen.add(`${dy},${dx}`);
+  }
+  assert.equal(seen.size, 25, 'every shift in -2..2 x -2..2 occurs');
+  assert.notDeepEqual(Array.from({ length: 20 }, (_, i) => sampleShift(7, 4, i, 2)), Array.from({ length: 20 }, (_, i) => sampleShift(7, 3, i, 2)), 'a new epoch draws new shifts');
+  // online training reads the moved image; the epoch that keys the shifts is checkpointed
+  const a = session({ maps: [2], shift: 2 }), b = session({ maps: [2] });
+  a.m.initialise(5); b.m.initialise(5);
+  a.m.endEpoch(5, 0, 10); b.m.endEpoch(5, 0, 10);
+  assert.equal(a.m.net.epoch, 1);
+  for (let i = 0; i < 20; i++) { a.m.trainSample(trainSet.images, i * 784, trainSet.labels[i]); b.m.trainSample(trainSet.images, i * 784, trainSet.labels[i]); }
+  const wa = a.s.arena.view(a.m.net.layers[0].w), wb = b.s.arena.view(b.m.net.layers[0].w);
+  assert.ok(wa.some((v, i) => v !== wb[i]), 'the shifted images train other weights');
+  const c = session({ maps: [2], shift: 2 });
+  c.m.loadState(a.m.state());
+  assert.deepEqual([c.m.net.seed, c.m.net.epoch], [5, 1], 'seed and epoch restored');
 });

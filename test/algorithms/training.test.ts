@@ -26,7 +26,7 @@ const PLAN: Record<string, { flags: Record<string, unknown>; batch: number; n: n
   bs4nn: { flags: { hidden: [100] }, batch: 1, n: 3000, min: 0.6 },
   bnn: { flags: { hidden: [100], lr: 0.003 }, batch: 20, n: 3000, min: 0.7 },
   proxy: { flags: { model: 'tiny', lr: 0.003, evalT: [4] }, batch: 20, n: 3000, min: 0.3, rule: 'strict' },
-  stidi: { flags: { maps: [4] }, batch: 1, n: 2000, min: 0.6 },
+  stidi: { flags: { maps: [4], shift: 1 }, batch: 1, n: 2000, min: 0.6 }, // --shift: resume must restore the epoch that keys the shifts
 };
 
 async function run(algo: string, seed: number, epochs: number, outDir: string, resume = false, workers = 1): Promise<TrainSummary> {

@@ -24,6 +24,9 @@ export interface StidiConfig {
   lambda: number[];
   /** init U[lo, hi] per layer */
   init: [number, number][];
+  /** training augmentation: each training image moved by up to this many pixels in y and x (shift.ts);
+   *  0 or absent (checkpoints from before the option): none */
+  shift?: number;
   /** PSP rise time in steps: K(s) = clamp(s, 0, tau) / tau; one for every layer, or one per layer
    *  (`--tau 64,8`: the synapses of layer l ramp over tau_l steps) */
   tau: number | number[];

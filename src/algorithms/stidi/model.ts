@@ -36,7 +36,7 @@ export class StidiModel implements Model {
 
   trainSample(images: Uint8Array, offset: number, label: number): SampleResult {
     const ws = this.net.main;
-    this.net.forward(ws, images, offset);
+    this.net.forwardTraining(ws, images, offset / this.nInput);
     const r = this.judge(ws, label);
     if (this.net.accumulateGradient(ws, label)) this.net.applyGradient(ws, 1);
     else this.net.adaptThresholds(ws);
@@ -53,7 +53,8 @@ export class StidiModel implements Model {
     const sums = new Array<number>(FIXED_SUMS + this.net.layers.length).fill(0);
     for (const i of task.indices) {
       const label = data.labels[i];
-      this.net.forward(ws, data.images, i * data.pixels);
+      if (task.kind === 'grad') this.net.forwardTraining(ws, data.images, i);
+      else this.net.forward(ws, data.images, i * data.pixels);
       const r = this.judge(ws, label);
       for (const k of Object.keys(hits) as DecisionRule[]) if (r.correct[k]) hits[k]++;
       if (task.kind === 'grad') this.net.accumulateGradient(ws, label);
@@ -84,8 +85,9 @@ export class StidiModel implements Model {
     return { meanWinnerTime: s[1] ? s[0] / s[1] : undefined, hiddenFiringShare, noOutputSpike: s[2], layerFiringShare };
   }
 
-  endEpoch(_seed: number, epoch: number, _samples?: number): Record<string, number> {
+  endEpoch(seed: number, epoch: number, _samples?: number): Record<string, number> {
     this.net.etaScale = this.cfg.etaDecay ** (epoch + 1);
+    this.net.setSeedEpoch(seed, epoch + 1);
     const out: Record<string, number> = { etaScale: this.net.etaScale };
     if (this.cfg.binary) this.net.layers.forEach((_, l) => { out[`alpha${l}`] = this.net.alpha(l); });
     return out;
@@ -96,12 +98,14 @@ export class StidiModel implements Model {
   state(): ModelState {
     const tensors: Record<string, Float32Array> = {};
     this.net.layers.forEach((L, l) => { tensors[`w${l}`] = this.ctx.arena.view(L.w).slice(); });
-    return { scalars: { theta: this.net.layers.map((_, l) => this.net.theta(l)), etaScale: this.net.etaScale }, tensors };
+    return { scalars: { theta: this.net.layers.map((_, l) => this.net.theta(l)), etaScale: this.net.etaScale, seed: this.net.seed, epoch: this.net.epoch }, tensors };
   }
 
   loadState(s: ModelState): void {
     const theta = s.scalars.theta as number[] | undefined;
     this.net.etaScale = typeof s.scalars.etaScale === 'number' ? s.scalars.etaScale : 1;
+    // the augmentation's keys (checkpoints from before --shift lack them; they trained without it)
+    this.net.setSeedEpoch(typeof s.scalars.seed === 'number' ? s.scalars.seed : 0, typeof s.scalars.epoch === 'number' ? s.scalars.epoch : 0);
     this.net.layers.forEach((L, l) => {
       const w = s.tensors[`w${l}`];
       if (!w || w.length !== L.nW) throw new Error(`state lacks layer ${l} weights of ${L.nW} values`);

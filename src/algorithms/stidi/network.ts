@@ -12,6 +12,7 @@ import { RandomStream, fillUniformRows } from '../../train/rng.js';
 import { NumericalError } from '../../errors.js';
 import { relativeTargets, normaliseInPlace } from '../ttfs/targets.js';
 import { layerTau, type StidiConfig } from './config.js';
+import { sampleShift, shiftImage } from './shift.js';
 
 export interface StidiLayer {
   /** input map (channels, height, width) and kernel size; FC: cin = all inputs, hin = win = k = 1 */
@@ -47,6 +48,8 @@ export interface Workspace {
    *  their count (the threshold adaptation's input; shared memory, summed over shards like grad) */
   firing: Tensor<'f64'>;
   target: Float64Array;
+  /** --shift: this thread's copy of the moved training image (allocated on first use) */
+  image?: Uint8Array;
 }
 
 export class StidiNetwork {
@@ -79,7 +82,8 @@ export class StidiNetwork {
     for (const g of geo) {
       this.layers.push({ ...g, w: arena.alloc('f32', g.nW), sgn: cfg.binary ? arena.alloc('f32', g.nW) : null });
     }
-    this.scalars = arena.alloc('f64', 2 * this.layers.length);
+    // theta per layer, alpha per layer, then the run's seed and the current epoch (the augmentation's keys)
+    this.scalars = arena.alloc('f64', 2 * this.layers.length + 2);
     this.main = this.allocWorkspace();
   }
 
@@ -119,7 +123,16 @@ export class StidiNetwork {
   alpha(l: number): number { return this.arena.view(this.scalars)[this.layers.length + l]; }
 
   /** U[lo, hi] from the (seed, 'init', layer) stream; pad lanes stay 0. */
+  /** The run's seed and the epoch being trained (shared memory: every worker reads them). */
+  get seed(): number { return this.arena.view(this.scalars)[2 * this.layers.length]; }
+  get epoch(): number { return this.arena.view(this.scalars)[2 * this.layers.length + 1]; }
+  setSeedEpoch(seed: number, epoch: number): void {
+    const sc = this.arena.view(this.scalars), n = 2 * this.layers.length;
+    sc[n] = seed; sc[n + 1] = epoch;
+  }
+
   initialise(seed: number): void {
+    this.setSeedEpoch(seed, 0);
     this.layers.forEach((L, l) => {
       const [lo, hi] = this.cfg.init[l];
       fillUniformRows(this.arena.view(L.w), L.k * L.k * L.cin, L.cout, L.cs, lo, hi, new RandomStream(seed, 'init', l, 0));
@@ -188,6 +201,17 @@ export class StidiNetwork {
         this.kernelThreshold(l), layerTau(cfg, l), cfg.tmax, W.u.offset, W.s.offset, W.tOut.offset, W.lt.offset);
       if (l < this.layers.length - 1) k.stidi_pool_min(W.tOut.offset, L.hout, L.wout, L.cout, L.cs, L.pool, W.tPool.offset, W.arg.offset);
     });
+  }
+
+  /** forward() on training sample `index`, moved by its shift when cfg.shift > 0 (shift.ts). */
+  forwardTraining(ws: Workspace, pixels: Uint8Array, index: number): void {
+    const { channels, height, width } = this.cfg.imageShape, n = channels * height * width;
+    const s = this.cfg.shift ?? 0;
+    if (s === 0) { this.forward(ws, pixels, index * n); return; }
+    const [dy, dx] = sampleShift(this.seed, this.epoch, index, s);
+    ws.image ??= new Uint8Array(n);
+    shiftImage(pixels, index * n, channels, height, width, dy, dx, ws.image);
+    this.forward(ws, ws.image, 0);
   }
 
   outputTimes(ws: Workspace): Int32Array { return this.arena.view(ws.layers[this.layers.length - 1].tOut).subarray(0, this.nClasses); }

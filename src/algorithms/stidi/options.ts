@@ -24,6 +24,7 @@ export const STIDI_OPTIONS: OptionSpec[] = [
   TARGET_FIRING_OPTION,
   THETA_RATE_OPTION,
   BINARY_SCALE_OPTION,
+  { flag: '--shift', key: 'shift', kind: 'int', help: 'stidi: training augmentation, each training image moved by up to N pixels in y and x (zero fill; 0: none, the default)', min: 0, max: 8 },
   { flag: '--tau', key: 'tau', kind: 'ints', help: 'stidi: PSP rise time in steps (K(s) = min(max(s,0)/tau, 1)), one value or one per layer', min: 1, max: 4096 },
 ];
 
@@ -32,7 +33,7 @@ export interface StidiFlags {
   convs?: StidiConfig['convs']; init?: StidiConfig['init']; fc?: number[];
   model?: string; binary?: boolean; maps?: number[]; theta?: number[]; eta?: number[]; lambda?: number[];
   gamma?: number; tmax?: number; tau?: number[]; center?: boolean; etaDecay?: number; inputCode?: InputCode;
-  targetFiring?: number[]; thetaRate?: number; binaryScale?: BinaryScale;
+  targetFiring?: number[]; thetaRate?: number; binaryScale?: BinaryScale; shift?: number;
 }
 
 export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiConfig {
@@ -61,7 +62,7 @@ export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiCon
     }
     cfg.fc = [...flags.fc];
   }
-  for (const key of ['gamma', 'tmax', 'etaDecay'] as const) if (flags[key] !== undefined) cfg[key] = flags[key]!;
+  for (const key of ['gamma', 'tmax', 'etaDecay', 'shift'] as const) if (flags[key] !== undefined) cfg[key] = flags[key]!;
   if (flags.center !== undefined) cfg.center = flags.center;
   if (flags.inputCode !== undefined) cfg.inputCode = flags.inputCode;
   const n = cfg.convs.length + cfg.fc.length + 1;
