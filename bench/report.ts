@@ -104,7 +104,7 @@ function trainerSection(r: BenchRecord, svgs: string[]): string {
   const rows = r.results.configs as any[];
   const md: string[] = ['## 2. Trainer throughput', provenance(r)];
   md.push(`One epoch slice of real training per run (the library trainer \`src/train/trainer.ts\`, the loop behind \`snnwasm train\`, \`--workers 1\`), ` +
-    `${(r.params as any).samples} MNIST training samples, each run in its own process; samples/s is the trainer's own training-loop timing (evaluation excluded); median of ${(r.params as any).repeats} interleaved runs.`);
+    `${(r.params as any).samples} MNIST training samples (fewer where the configuration says: the slice is in its command below), each run in its own process; samples/s is the trainer's own training-loop timing (evaluation excluded); median of ${(r.params as any).repeats} interleaved runs.`);
   md.push(table(['configuration', 'samples/s (median)', 'min – max', 'runs', '60k epoch', 'test acc. after the slice (strict / reference rule)'],
     rows.map((x) => [x.label, `**${fmt(x.samplesPerSecond.median)}**`, `${fmt(x.samplesPerSecond.min)} – ${fmt(x.samplesPerSecond.max)}`, x.runs, `${fmt(x.epochSeconds)} s`,
       x.testAccuracy ? `${pct(x.testAccuracy.strict)} / ${pct(x.testAccuracy.reference)} (${x.testImages} images)` : 'n/a'])));

@@ -5,13 +5,20 @@ import os from 'node:os';
 import { type Benchmark, type ChildRun, CHILD_JS, EPOCH, fmt, pick, runChild, sig, stat } from './lib.js';
 import { cliEquivalent, type TrainChildResult, type TrainSpec } from './child.js';
 
-export interface TrainConfig { id: string; label: string; spec: Omit<TrainSpec, 'samples' | 'limitTest' | 'seed'> }
+export interface TrainConfig {
+  id: string; label: string; spec: Omit<TrainSpec, 'samples' | 'limitTest' | 'seed'>;
+  /** a smaller slice for a slow trainer (default: the benchmark's) */
+  samples?: number; limitTest?: number;
+}
 
 export const TRAIN_CONFIGS: Record<string, TrainConfig> = {
   's4nn-400': { id: 's4nn-400', label: 'S4NN 784-400-10, online (batch 1)', spec: { algo: 's4nn', flags: { hidden: [400] }, batchSize: 1, shards: 8, workers: 1 } },
   's4nn-600': { id: 's4nn-600', label: 'S4NN 784-600-10, online (batch 1)', spec: { algo: 's4nn', flags: { hidden: [600] }, batchSize: 1, shards: 8, workers: 1 } },
   'bs4nn-600': { id: 'bs4nn-600', label: 'BS4NN 784-600-10, online (batch 1)', spec: { algo: 'bs4nn', flags: { hidden: [600] }, batchSize: 1, shards: 8, workers: 1 } },
   'bnn-600-b100': { id: 'bnn-600-b100', label: 'BNN 784-600-10, Adam batch 100', spec: { algo: 'bnn', flags: { hidden: [600] }, batchSize: 100, shards: 8, workers: 1 } },
+  'stidi-mnist': { id: 'stidi-mnist', label: 'STiDi stidi-mnist (conv 5x5x16), online (batch 1)', spec: { algo: 'stidi', flags: {}, batchSize: 1, shards: 8, workers: 1 } },
+  // ~100 samples/s on one core: a 1,000-sample slice
+  'proxy-small-b100': { id: 'proxy-small-b100', label: 'Proxy fmnist-small (T 15), Adam batch 100', spec: { algo: 'proxy', flags: { model: 'fmnist-small' }, batchSize: 100, shards: 8, workers: 1 }, samples: 1000, limitTest: 200 },
 };
 
 export interface TrainRunSummary {
@@ -41,10 +48,15 @@ export function summariseTrain(cfg: TrainConfig, spec: TrainSpec, results: (Trai
   };
 }
 
+/** The run of configuration c at the benchmark's slice (or the configuration's smaller one). */
+function specOf(c: TrainConfig, P: { samples: number; limitTest: number; seed: number }): TrainSpec {
+  return { ...c.spec, samples: Math.min(P.samples, c.samples ?? P.samples), limitTest: Math.min(P.limitTest, c.limitTest ?? P.limitTest), seed: P.seed };
+}
+
 export const trainer: Benchmark = {
   name: 'trainer',
   title: 'Trainer throughput, peak RSS and model size',
-  about: 'samples/s of one epoch slice of real training (library trainer, --workers 1) for s4nn 784-400-10 and 784-600-10, bs4nn 784-600-10 and bnn 784-600-10 batch 100; peak RSS of each run (own child process); checkpoint and .npy bytes.',
+  about: 'samples/s of one epoch slice of real training (library trainer, --workers 1) for s4nn 784-400-10 and 784-600-10, bs4nn 784-600-10, bnn 784-600-10 batch 100, stidi-mnist online and proxy fmnist-small batch 100 (MNIST images); peak RSS of each run (own child process); checkpoint and .npy bytes.',
   async run(ctx) {
     const P = pick(ctx.quick, { samples: 10000, limitTest: 1000, repeats: 3, seed: 1 }, { samples: 1000, limitTest: 200, repeats: 1, seed: 1 });
     const cfgs = Object.values(TRAIN_CONFIGS);
@@ -54,7 +66,7 @@ export const trainer: Benchmark = {
       // rotate the order each repeat: no configuration always runs first
       for (let i = 0; i < cfgs.length; i++) {
         const c = cfgs[(i + r) % cfgs.length];
-        const spec: TrainSpec = { ...c.spec, samples: P.samples, limitTest: P.limitTest, seed: P.seed };
+        const spec = specOf(c, P);
         const { run, result } = await trainOnce(spec);
         ctx.monitor.sample();
         if (result) {
@@ -66,7 +78,7 @@ export const trainer: Benchmark = {
         }
       }
     }
-    const rows = cfgs.map((c) => summariseTrain(c, { ...c.spec, samples: P.samples, limitTest: P.limitTest, seed: P.seed }, got[c.id].results, got[c.id].errors, got[c.id].walls));
+    const rows = cfgs.map((c) => summariseTrain(c, specOf(c, P), got[c.id].results, got[c.id].errors, got[c.id].walls));
     const summary = rows.map((x) => `${x.label}: ${fmt(x.samplesPerSecond.median)} samples/s (median of ${x.runs}; 60k epoch ≈ ${fmt(x.epochSeconds)} s), ` +
       `peak RSS ${fmt(x.maxRssMiB)} MiB, checkpoint ${fmt(x.checkpointBytes / 1024)} KiB, .npy ${fmt(x.npyBytes / 1024)} KiB`);
     return { params: P, results: { configs: rows }, summary };
