@@ -35,6 +35,15 @@ class Slab<T extends DType> {
 const i32v = (x: unknown) => x as Int32Array;
 const f32v = (x: unknown) => x as Float32Array;
 
+/** Input rows a masked TTFS kernel touches for one sample: those that spiked before the latest output
+ *  with a non-zero delta (the cut of ttfs_update_f32, ttfs_grad_accum_f32, ttfs_sign_counts_i16). */
+function rowsBeforeCut(tIn: Int32Array, tOut: Int32Array, delta: Float32Array, nOut: number): number {
+  let cut = -1, rows = 0;
+  for (let j = 0; j < nOut; j++) if (delta[j] !== 0 && tOut[j] > cut) cut = tOut[j];
+  for (const t of tIn) if (t < cut) rows++;
+  return rows;
+}
+
 interface Params {
   samples: number; trainSamples: number; slowSamples: number; timing: TimingOpts;
   streamSizes: number[]; peakIters: number;
@@ -239,11 +248,7 @@ function s4nnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext):
   a.view(w0).set(a.view(L0.w)); a.view(w1).set(a.view(L1.w));
   let active0 = 0;
   for (let i = 0; i < S; i++) {
-    const d = f32v(dH.view(i)), t = i32v(tH.view(i));
-    let cut = -1;
-    for (let j = 0; j < L0.nOut; j++) if (d[j] !== 0 && t[j] > cut) cut = t[j];
-    const ti = i32v(tIn0.view(i));
-    for (let r = 0; r < 784; r++) if (ti[r] < cut) active0++;
+    active0 += rowsBeforeCut(i32v(tIn0.view(i)), i32v(tH.view(i)), f32v(dH.view(i)), L0.nOut);
   }
   const W0 = L0.nIn * L0.stride, W1 = L1.nIn * L1.stride;
   const cases: KernelCase[] = [];
@@ -389,10 +394,7 @@ function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchConte
     tH.view(i).set(a.view(ws.layers[0].tOut));
     net.trainStep(ws, test.labels[i]);
     dH.view(i).set(a.view(ws.layers[0].delta));
-    const d = f32v(dH.view(i)), t = i32v(tH.view(i)), ti = i32v(tIn0.view(i));
-    let cut = -1;
-    for (let j = 0; j < L0.nOut; j++) if (d[j] !== 0 && t[j] > cut) cut = t[j];
-    for (let r = 0; r < 784; r++) if (ti[r] < cut) activeRows++;
+    activeRows += rowsBeforeCut(i32v(tIn0.view(i)), i32v(tH.view(i)), f32v(dH.view(i)), L0.nOut);
   }
   const scall = (kk: KernelSet) => loop(S, (i) => kk.ttfs_sign_counts_i16(L0.sgn!.offset, L0.nIn, L0.nOut, L0.stride, tIn0.off(i), tH.off(i), dH.off(i), sc.offset));
   rows.push(measureCase({ kernel: 'ttfs_sign_counts_i16', label: 'BS4NN hidden layer, per-neuron scale counts (--binary-scale filter)', shape: '784×600', calls: S,

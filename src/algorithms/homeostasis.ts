@@ -7,6 +7,8 @@
 // and addition only (no library exp), so the thresholds are the same bits on every platform.
 // Why: hidden layers trained by these rules drift toward all-firing (docs/stidi-bp.md §4.7,
 // docs/ttfs.md "BS4NN on Fashion-MNIST").
+import { UsageError } from '../errors.js';
+import { perLayer } from './ttfs/config.js';
 import type { OptionSpec } from './types.js';
 
 export const TARGET_FIRING_OPTION: OptionSpec = {
@@ -30,7 +32,22 @@ export function hasTargets(target: readonly number[] | undefined): target is num
   return !!target && target.some((r) => r > 0);
 }
 
-/** The adapted threshold of one layer: theta (1 + rate (share - target)). */
-export function adaptedTheta(theta: number, rate: number, share: number, target: number): number {
-  return theta * (1 + rate * (share - target));
+/** The per-layer targets of --target-firing, one value or one per layer (n layers); UsageError names the flag. */
+export function resolveTargetFiring(targets: number[], n: number): number[] {
+  try { return perLayer(targets, n); } catch (e) { throw new UsageError('--target-firing', (e as Error).message); }
+}
+
+/**
+ * One adaptation step: firing holds, per layer, the sum of the fired shares of the samples since the
+ * last update, then their count (firing[nLayers]); every layer with a target moves its threshold to
+ * theta (1 + rate (mean share - target)). Clears firing, so nothing is pending between updates.
+ */
+export function adaptThresholds(firing: Float64Array, nLayers: number, target: readonly number[] | undefined, rate: number | undefined,
+  theta: (l: number) => number, setTheta: (l: number, v: number) => void): void {
+  const n = firing[nLayers];
+  if (target && n > 0) {
+    const r = rate ?? DEFAULT_THETA_RATE;
+    for (let l = 0; l < nLayers; l++) if (target[l] > 0) setTheta(l, theta(l) * (1 + r * (firing[l] / n - target[l])));
+  }
+  firing.fill(0);
 }

@@ -4,7 +4,7 @@
 // once in shared wasm memory; every executor (the main thread, each micro-shard) has its own
 // Workspace. Allocation order is fixed (parameters, main workspace, shard workspaces), so a worker
 // that builds the same network over the same memory finds every tensor at the same offset.
-import { adaptedTheta, DEFAULT_THETA_RATE } from '../homeostasis.js';
+import { adaptThresholds } from '../homeostasis.js';
 import { codedChannels, imageEncoder } from './input-code.js';
 import type { Arena, Tensor } from '../../wasm/arena.js';
 import type { KernelSet } from '../../wasm/kernels.js';
@@ -122,7 +122,6 @@ export class StidiNetwork {
   setTheta(l: number, v: number): void { this.arena.view(this.scalars)[l] = v; }
   alpha(l: number): number { return this.arena.view(this.scalars)[this.layers.length + l]; }
 
-  /** U[lo, hi] from the (seed, 'init', layer) stream; pad lanes stay 0. */
   /** The run's seed and the epoch being trained (shared memory: every worker reads them). */
   get seed(): number { return this.arena.view(this.scalars)[2 * this.layers.length]; }
   get epoch(): number { return this.arena.view(this.scalars)[2 * this.layers.length + 1]; }
@@ -131,6 +130,7 @@ export class StidiNetwork {
     sc[n] = seed; sc[n + 1] = epoch;
   }
 
+  /** U[lo, hi] from the (seed, 'init', layer) stream; pad lanes stay 0. */
   initialise(seed: number): void {
     this.setSeedEpoch(seed, 0);
     this.layers.forEach((L, l) => {
@@ -305,14 +305,8 @@ export class StidiNetwork {
    * exactly).
    */
   adaptThresholds(ws: Workspace): void {
-    const target = this.cfg.targetFiring, f = this.arena.view(ws.firing), n = f[this.layers.length];
-    if (target && n > 0) {
-      const rate = this.cfg.thetaRate ?? DEFAULT_THETA_RATE;
-      this.layers.forEach((_, l) => {
-        if (target[l] > 0) this.setTheta(l, adaptedTheta(this.theta(l), rate, f[l] / n, target[l]));
-      });
-    }
-    f.fill(0);
+    adaptThresholds(this.arena.view(ws.firing), this.layers.length, this.cfg.targetFiring, this.cfg.thetaRate,
+      (l) => this.theta(l), (l, v) => this.setTheta(l, v));
   }
 
   checkFinite(step: number): void {

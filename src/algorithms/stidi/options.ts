@@ -4,7 +4,7 @@ import { DATASETS, type DatasetName } from '../../data/registry.js';
 import type { OptionSpec } from '../types.js';
 import { perLayer } from '../ttfs/config.js';
 import { INPUT_CODES, codedChannels, type InputCode } from './input-code.js';
-import { TARGET_FIRING_OPTION, THETA_RATE_OPTION } from '../homeostasis.js';
+import { TARGET_FIRING_OPTION, THETA_RATE_OPTION, resolveTargetFiring } from '../homeostasis.js';
 import { BINARY_SCALE_OPTION, type BinaryScale } from '../binary-scale.js';
 import { STIDI_MODELS, STIDI_MODEL_NAMES, defaultStidiModel, type StidiConfig } from './config.js';
 
@@ -32,7 +32,7 @@ export interface StidiFlags {
   /** a whole resolved config (a checkpoint's) may come back through resolve: its layers and init are kept */
   convs?: StidiConfig['convs']; init?: StidiConfig['init']; fc?: number[];
   model?: string; binary?: boolean; maps?: number[]; theta?: number[]; eta?: number[]; lambda?: number[];
-  gamma?: number; tmax?: number; tau?: number[]; center?: boolean; etaDecay?: number; inputCode?: InputCode;
+  gamma?: number; tmax?: number; tau?: number | number[]; center?: boolean; etaDecay?: number; inputCode?: InputCode;
   targetFiring?: number[]; thetaRate?: number; binaryScale?: BinaryScale; shift?: number;
 }
 
@@ -71,16 +71,13 @@ export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiCon
   };
   // one value keeps the scalar form (every layer, as checkpoints from before per-layer values hold it)
   if (flags.tau !== undefined) {
-    const tau = flags.tau as number[] | number;
-    if (!Array.isArray(tau) || tau.length === 1) cfg.tau = Array.isArray(tau) ? tau[0] : tau;
-    else { try { cfg.tau = perLayer(tau, n); } catch (e) { throw new UsageError('--tau', (e as Error).message); } }
+    const tau = ([] as number[]).concat(flags.tau); // a checkpoint's config may hold the scalar form
+    try { cfg.tau = tau.length === 1 ? tau[0] : perLayer(tau, n); } catch (e) { throw new UsageError('--tau', (e as Error).message); }
   }
   cfg.theta = list('theta', '--theta');
   cfg.eta = list('eta', '--eta');
   cfg.lambda = list('lambda', '--lambda');
-  if (flags.targetFiring !== undefined) {
-    try { cfg.targetFiring = perLayer(flags.targetFiring, n); } catch (e) { throw new UsageError('--target-firing', (e as Error).message); }
-  }
+  if (flags.targetFiring !== undefined) cfg.targetFiring = resolveTargetFiring(flags.targetFiring, n);
   if (flags.thetaRate !== undefined) cfg.thetaRate = flags.thetaRate;
   if (flags.binaryScale !== undefined) {
     if (flags.binaryScale === 'filter' && !cfg.binary) throw new UsageError('--binary-scale', 'applies to binary networks only (add --binary)');

@@ -3,7 +3,7 @@
 // thread, each micro-shard) has its own Workspace of scratch and gradient buffers. Allocation order
 // is fixed (params, then workspace 0, then the shard workspaces), so a worker that builds the same
 // network over the same memory finds every tensor at the same offset.
-import { adaptedTheta, DEFAULT_THETA_RATE, hasTargets } from '../homeostasis.js';
+import { adaptThresholds, hasTargets } from '../homeostasis.js';
 import { Arena, padTo8, type Tensor } from '../../wasm/arena.js';
 import type { KernelSet } from '../../wasm/kernels.js';
 import { RandomStream, fillUniformRows } from '../../train/rng.js';
@@ -379,16 +379,9 @@ export class TtfsNetwork {
    * run continues exactly). The shards' records are summed in the gradients' fixed order.
    */
   adaptThresholds(ws: Workspace): void {
-    const target = this.cfg.targetFiring;
-    if (!hasTargets(target)) return;
-    const f = this.arena.view(ws.firing), n = f[this.layers.length];
-    if (n > 0) {
-      const rate = this.cfg.thetaRate ?? DEFAULT_THETA_RATE;
-      this.layers.forEach((_, l) => {
-        if (target[l] > 0) this.setTheta(l, adaptedTheta(this.theta(l), rate, f[l] / n, target[l]));
-      });
-    }
-    f.fill(0);
+    if (!hasTargets(this.cfg.targetFiring)) return;
+    adaptThresholds(this.arena.view(ws.firing), this.layers.length, this.cfg.targetFiring, this.cfg.thetaRate,
+      (l) => this.theta(l), (l, v) => this.setTheta(l, v));
   }
 
   /** Writes the normalised output delta for `label`; returns the error norm (0: nothing to learn). */

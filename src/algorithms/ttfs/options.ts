@@ -5,7 +5,7 @@ import type { TtfsConfig } from './config.js';
 import { DEAD_NEURON_RULES, perLayer } from './config.js';
 import { MAX_LATENCY_POWER } from './encode.js';
 import { BINARY_SCALE_OPTION } from '../binary-scale.js';
-import { TARGET_FIRING_OPTION, THETA_RATE_OPTION } from '../homeostasis.js';
+import { TARGET_FIRING_OPTION, THETA_RATE_OPTION, resolveTargetFiring } from '../homeostasis.js';
 
 export const TTFS_OPTIONS: OptionSpec[] = [
   { flag: '--hidden', key: 'hidden', kind: 'ints', help: 'hidden layer sizes, comma-separated (e.g. 600 or 400,400)', min: 1, max: 32766 },
@@ -49,9 +49,7 @@ export function resolveTtfsConfig(base: TtfsConfig, flags: TtfsFlags): TtfsConfi
   if (cfg.binary && cfg.alphaInit.some((a) => !(a > 0))) throw new UsageError('--alpha-init', 'scales must be > 0');
   if (cfg.binaryScale === 'filter' && !cfg.binary) throw new UsageError('--binary-scale', 'filter applies to binary networks (bs4nn) only');
   if (cfg.theta.some((t) => !(t > 0))) throw new UsageError('--theta', 'thresholds must be > 0');
-  if (flags.targetFiring !== undefined) {
-    try { cfg.targetFiring = perLayer(flags.targetFiring, n); } catch (e) { throw new UsageError('--target-firing', (e as Error).message); }
-  }
+  if (flags.targetFiring !== undefined) cfg.targetFiring = resolveTargetFiring(flags.targetFiring, n);
   if (flags.thetaRate !== undefined && !cfg.targetFiring) throw new UsageError('--theta-rate', 'needs --target-firing');
   return cfg;
 }
