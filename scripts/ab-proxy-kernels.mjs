@@ -1,4 +1,4 @@
-// Side-by-side timing of the proxy-learning kernels (f32 GEMMs, the spike-driven conv and fc) of this build against the same exports of another
+// Side-by-side timing of the proxy-learning kernels (f32 GEMMs, im2col / col2im, the spike-driven conv and fc) of this build against the same exports of another
 // build, in one process, on the same random inputs (the proxy conv shapes of bench/kernels.ts:
 // 32 -> 32 channels, 3x3, 28x28). Both module instances share one memory.
 //   node --no-liftoff scripts/ab-proxy-kernels.mjs <other build>/snnwasm.wasm [rounds=15] [channels=32]
@@ -18,6 +18,7 @@ const W = fill(a.alloc('f32', Cout * KK)), col = fill(a.alloc('f32', KK * P)), d
 const out = { mine: a.alloc('f32', Math.max(Cout * P, KK * P, Cout * KK)), other: a.alloc('f32', Math.max(Cout * P, KK * P, Cout * KK)) };
 // spike maps at the rates the trained fmnist-small shows (docs/proxy.md: 10-24% of inputs per step)
 const spikes = (rate) => { const t = a.alloc('f32', Cin * P); const v = a.view(t); for (let i = 0; i < v.length; i++) v[i] = rnd() + 0.5 < rate ? 1 : 0; return t; };
+const img = fill(a.alloc('f32', Cin * P));
 const Wt = a.alloc('f32', KK * Cout); k.f32_transpose(W.offset, Cout, KK, Wt.offset);
 const list = a.alloc('i32', convGatherListLength(Cin, 28, 28, 3)), pixCnt = a.alloc('i32', P);
 const x10 = spikes(0.10), x24 = spikes(0.24);
@@ -42,6 +43,10 @@ const gatherCases = [gatherCase(3136, 256, 8, 0.3), gatherCase(3136, 256, 16, 0.
 const cases = [
   ['if_conv_gather', 'spike-driven conv, 10% inputs spiking', 0.10 * Cin * P * 9 * Cout, (kk, c) => kk.if_conv_gather(x10.offset, Cin, 28, 28, 3, 1, 1, Wt.offset, Cout, c.offset, list.offset, pixCnt.offset)],
   ['if_conv_gather', 'spike-driven conv, 24% inputs spiking', 0.24 * Cin * P * 9 * Cout, (kk, c) => kk.if_conv_gather(x24.offset, Cin, 28, 28, 3, 1, 1, Wt.offset, Cout, c.offset, list.offset, pixCnt.offset)],
+  // the ANN's conv data movement: one image x[Cin][28][28] to columns, and columns added back onto an image
+  // (bytes: what each moves, counted as the kernel bench does: columns written / read once)
+  ['f32_im2col', 'conv input to columns', 0, (kk, c) => kk.f32_im2col(img.offset, Cin, 28, 28, 3, 1, 1, c.offset)],
+  ['f32_col2im', 'conv columns back onto the input gradient', 0, (kk, c) => kk.f32_col2im(col.offset, Cin, 28, 28, 3, 1, 1, c.offset)],
   // y[Cout][P] += W[Cout][KK] col[KK][P]
   ['f32_gemm_nn_acc', 'conv forward, y = W col', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_nn_acc(c.offset, P, Cout, P, W.offset, KK, col.offset, P, KK)],
   // dcol[KK][P] = W^T dy
@@ -57,6 +62,6 @@ for (const [name, label, flops, call, own] of cases) {
   const res = own ?? out;  // the fc cases bring output buffers of their own size
   a.view(res.mine).fill(0); a.view(res.other).fill(0);
   const r = comparePair(a, k, other, call, res, rounds);
-  console.log(`| \`${name}\` | ${label} | ${r.usThis.toFixed(1)} | ${r.usOther.toFixed(1)} | ${(flops / r.usThis / 1e3).toFixed(1)} | ${r.ratio.toFixed(2)}× | ${r.same} |`);
+  console.log(`| \`${name}\` | ${label} | ${r.usThis.toFixed(1)} | ${r.usOther.toFixed(1)} | ${flops ? (flops / r.usThis / 1e3).toFixed(1) : '—'} | ${r.ratio.toFixed(2)}× | ${r.same} |`);
 }
 console.log(`\ncommand: node --no-liftoff scripts/ab-proxy-kernels.mjs ${otherPath} ${rounds} ${Cout}`);
