@@ -1,4 +1,4 @@
-// Kernel ceilings: this machine's WASM limits (f32x4 mul+add peak, i64.popcnt XOR throughput,
+// Kernel ceilings: this machine's WASM limits (f32x4 mul+add peak, the f32x4 divide/sqrt unit, i64.popcnt XOR throughput,
 // streaming read and in-place update bandwidth by working-set size), then every hot kernel of the
 // registry (src/wasm/kernels.ts) on real MNIST-derived inputs as a fraction of the ceiling that
 // binds it, fast vs ref side by side (the SIMD speedup), and the two binary forward kernels
@@ -59,6 +59,8 @@ interface Work {
   wsBytes: number;
   /** useful synaptic operations (events x fan-out) where that is the natural unit */
   synOps?: number;
+  /** lanes that each take two f32 divisions and a square root (Adam's divider work) */
+  divLanes?: number;
 }
 
 interface KernelCase {
@@ -68,6 +70,8 @@ interface KernelCase {
 
 interface Ceilings {
   f32PeakGflops: number; popcountGbits: number;
+  /** f32x4 lanes per second of (sqrt, div, div), G lanes/s */
+  divsqrtGlanes: number;
   stream: { bytes: number; readGBs: number; updateGBs: number }[];
 }
 
@@ -89,6 +93,7 @@ function measureCeilings(P: Params, ctx: BenchContext) {
   const arena = new Arena(memory, inst.heapBase);
   const e = inst.exports as unknown as {
     probe_f32_fma_peak(iters: number, m: number, c: number): number;
+    probe_f32_divsqrt_peak(iters: number, d: number, e: number): number;
     probe_popcnt_peak(a: number, b: number, words: number, reps: number): bigint;
     probe_stream_read(p: number, bytes: number, reps: number): number;
     probe_stream_update(p: number, bytes: number, reps: number, c: number): void;
@@ -99,6 +104,12 @@ function measureCeilings(P: Params, ctx: BenchContext) {
   // a ceiling is the best this core did: the fastest round (other processes can only slow a round down)
   const f32PeakGflops = (96 * P.peakIters) / (peak.perCallMs.min * 1e6);
   ctx.log(`  f32x4 mul+add peak (12 chains): ${fmt(f32PeakGflops)} GFLOP/s`);
+  // the divider: Adam's two divisions and square root per lane, 8 chains (the latency of one chain is
+  // ~3x its throughput cost on x86, so 8 keep the unit busy); a tenth of the fma probe's iterations
+  const divIters = Math.max(1, Math.round(P.peakIters / 10));
+  const dsq = timeInterleaved({ div: () => { sink += e.probe_f32_divsqrt_peak(divIters, 1.5, 1.25); } }, P.timing).div;
+  const divsqrtGlanes = (32 * divIters) / (dsq.perCallMs.min * 1e6);
+  ctx.log(`  f32x4 sqrt + 2 div (8 chains): ${fmt(divsqrtGlanes)} G lanes/s`);
 
   const words = 512, reps = 1000;
   const a = arena.alloc('u64', words), b = arena.alloc('u64', words);
@@ -125,9 +136,9 @@ function measureCeilings(P: Params, ctx: BenchContext) {
     streamDetail.push({ bytes: size, repsPerCall: r, readMsPerCall: t.read.perCallMs, updateMsPerCall: t.update.perCallMs });
     ctx.log(`  stream ${sizeLabel(size)}: read ${fmt(readGBs)} GB/s, in-place update (read+write) ${fmt(updateGBs)} GB/s`);
   }
-  const c: Ceilings = { f32PeakGflops: sig(f32PeakGflops), popcountGbits: sig(popcountGbits), stream };
+  const c: Ceilings = { f32PeakGflops: sig(f32PeakGflops), popcountGbits: sig(popcountGbits), divsqrtGlanes: sig(divsqrtGlanes), stream };
   return { ceilings: c, detail: { basis: 'best round (ceilings); kernels below use median rounds',
-    f32PeakGflopsMedianRound: sig((96 * P.peakIters) / (peak.perCallMs.median * 1e6)), popcountGbitsMedianRound: sig((words * reps * 64) / (pop.perCallMs.median * 1e6)), peakMsPerCall: peak.perCallMs, peakIters: P.peakIters, popcMsPerCall: pop.perCallMs, popcWords: words, popcReps: reps, stream: streamDetail, sink: sink ? 1 : 0 } };
+    f32PeakGflopsMedianRound: sig((96 * P.peakIters) / (peak.perCallMs.median * 1e6)), popcountGbitsMedianRound: sig((words * reps * 64) / (pop.perCallMs.median * 1e6)), peakMsPerCall: peak.perCallMs, peakIters: P.peakIters, divsqrtMsPerCall: dsq.perCallMs, divsqrtIters: divIters, popcMsPerCall: pop.perCallMs, popcWords: words, popcReps: reps, stream: streamDetail, sink: sink ? 1 : 0 } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -510,7 +521,7 @@ function bnnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext): 
   const bc1 = 1 - 0.9 ** 50, bc2 = 1 - 0.999 ** 50;
   const adam = (kk: KernelSet) => () => kk.f32_adam_step(w.offset, g.offset, m.offset, v.offset, n, 1e-3, 0.9, 0.999, 1e-8, bc1, bc2, 0, 1);
   cases.push({ kernel: 'f32_adam_step', label: 'BNN first-layer Adam step', shape: '600×784', calls: 1, fast: adam(k), ref: adam(kr),
-    work: { flops: 17 * n, bytes: 28 * n, traffic: 'update', wsBytes: 16 * n } });
+    work: { flops: 17 * n, bytes: 28 * n, traffic: 'update', wsBytes: 16 * n, divLanes: n } });
   cases.push({ kernel: 'bin_pack_u8_planes', label: 'BNN input bit planes', shape: '784 pixels', calls: S,
     fast: loop(S, (i) => k.bin_pack_u8_planes(ws.pixels.offset, 784, L0.words, planes.off(i))), work: { wsBytes: 784 } });
   cases.push({ kernel: 'bin_pack_signs', label: 'BNN weight signs after a step', shape: '600×784', calls: 1,
@@ -536,6 +547,9 @@ function makeRow(c: Omit<KernelCase, 'fast' | 'ref'>, t: { fast: Timed; ref?: Ti
   const fr: { ceiling: string; value: number; fraction: number }[] = [];
   if (gflops !== undefined) fr.push({ ceiling: 'f32x4 mul+add peak', value: ceil.f32PeakGflops, fraction: gflops / ceil.f32PeakGflops });
   if (gbits !== undefined) fr.push({ ceiling: 'i64.popcnt peak', value: ceil.popcountGbits, fraction: gbits / ceil.popcountGbits });
+  if (w.divLanes !== undefined && ceil.divsqrtGlanes !== undefined) {
+    fr.push({ ceiling: 'f32x4 sqrt + 2 div peak (G lanes/s)', value: ceil.divsqrtGlanes, fraction: w.divLanes / sec / 1e9 / ceil.divsqrtGlanes });
+  }
   if (gbs !== undefined && w.traffic) {
     const bw = bandwidthAt(ceil, w.wsBytes, w.traffic);
     fr.push({ ceiling: `${w.traffic === 'read' ? 'read' : 'in-place update'} bandwidth at ${sizeLabel(bw.size)}`, value: bw.gbs, fraction: gbs / bw.gbs });

@@ -49,11 +49,12 @@ function kernelsSection(r: BenchRecord, svgs: string[]): string {
   const md: string[] = ['## 1. Kernel ceilings', provenance(r)];
   md.push('What one core of this machine can do at best with the instructions the kernels use (probes in `assembly/bench/probes.ts`), ' +
     'then each hot kernel of the registry (`src/wasm/kernels.ts`) on inputs captured from real MNIST test images passed through a briefly trained network, ' +
-    'as a fraction of the ceiling that binds it (the highest of: f32 peak, popcount peak, bandwidth at the kernel\'s working-set size), and its SIMD speedup over the scalar twin, timed side by side in interleaved rounds (medians).');
+    'as a fraction of the ceiling that binds it (the highest of: f32 peak, popcount peak, the divider (Adam), bandwidth at the kernel\'s working-set size), and its SIMD speedup over the scalar twin, timed side by side in interleaved rounds (medians).');
   md.push('Ceilings are the best round of the probe (another process can only slow a round down); kernel times are medians of rounds.');
   md.push(table(['ceiling', 'value'], [
     ['f32x4 mul+add, 12 independent chains', `${fmt(c.f32PeakGflops)} GFLOP/s`],
     ['i64.popcnt over XOR of u64 words, in L1', `${fmt(c.popcountGbits)} Gbit/s`],
+    ...(c.divsqrtGlanes !== undefined ? [['f32x4 sqrt then two divisions (Adam\'s divider work per lane), 8 independent chains', `${fmt(c.divsqrtGlanes)} G lanes/s`]] : []),
     ...c.stream.map((s: any) => [`stream over ${sizeLabel(s.bytes)}: read / in-place update (read + write)`, `${fmt(s.readGBs)} / ${fmt(s.updateGBs)} GB/s`]),
   ]));
   md.push(writeSvg('bench-bandwidth.svg', lineChartLog2({

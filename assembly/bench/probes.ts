@@ -81,3 +81,27 @@ export function probe_stream_update(p: usize, bytes: usize, reps: i32, c: f32): 
     }
   }
 }
+
+/**
+ * f32x4 divide/square-root peak in Adam's mix (f32_adam_step: two divisions and one square root per
+ * 4 weights, torch's order): 8 independent chains a_k = (sqrt(a_k) / d) / e. One iteration = 8 chains x
+ * 4 lanes = 32 lanes of that work. With d e > 1 the chains converge to 1 / (d e)^2 (normal numbers: no
+ * subnormal slow path); d and e are parameters so nothing folds.
+ */
+export function probe_f32_divsqrt_peak(iters: i32, d: f32, e: f32): f32 {
+  const dv = f32x4.splat(d), ev = f32x4.splat(e);
+  let a0 = f32x4.splat(1.0), a1 = f32x4.splat(1.1), a2 = f32x4.splat(1.2), a3 = f32x4.splat(1.3);
+  let a4 = f32x4.splat(1.4), a5 = f32x4.splat(1.5), a6 = f32x4.splat(1.6), a7 = f32x4.splat(1.7);
+  for (let i = 0; i < iters; i++) {
+    a0 = f32x4.div(f32x4.div(f32x4.sqrt(a0), dv), ev);
+    a1 = f32x4.div(f32x4.div(f32x4.sqrt(a1), dv), ev);
+    a2 = f32x4.div(f32x4.div(f32x4.sqrt(a2), dv), ev);
+    a3 = f32x4.div(f32x4.div(f32x4.sqrt(a3), dv), ev);
+    a4 = f32x4.div(f32x4.div(f32x4.sqrt(a4), dv), ev);
+    a5 = f32x4.div(f32x4.div(f32x4.sqrt(a5), dv), ev);
+    a6 = f32x4.div(f32x4.div(f32x4.sqrt(a6), dv), ev);
+    a7 = f32x4.div(f32x4.div(f32x4.sqrt(a7), dv), ev);
+  }
+  const s = f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7)));
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+}

@@ -21,20 +21,34 @@ export function f32_adam_step_simd(w: usize, g: usize, m: usize, v: usize, n: i3
   // x is kept where its exponent field is non-zero (normal, Inf, NaN): an and and a signed compare
   const expBits = i32x4.splat(0x7f800000), zero = i32x4.splat(0);
   const stepV = f32x4.splat(lr / bc1), s2V = f32x4.splat(Mathf.sqrt(bc2));
-  for (let i = 0; i < n; i += 4) {
+  // two vectors per iteration: each vector's chain (sqrt, two divisions) is long, and a second independent one
+  // in the same iteration lets the divider start it while the first waits (same operations per lane, same bits)
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
     const o = <usize>i << 2;
-    const x = v128.load(w + o);
-    const gg = f32x4.add(v128.load(g + o), f32x4.mul(wdV, x));
-    let mm = f32x4.add(f32x4.mul(b1V, v128.load(m + o)), f32x4.mul(c1V, gg));
-    let vv = f32x4.add(f32x4.mul(b2V, v128.load(v + o)), f32x4.mul(c2V, f32x4.mul(gg, gg)));
-    mm = v128.and(mm, i32x4.gt_s(v128.and(mm, expBits), zero));
-    vv = v128.and(vv, i32x4.gt_s(v128.and(vv, expBits), zero));
-    v128.store(m + o, mm);
-    v128.store(v + o, vv);
-    let y = f32x4.sub(x, f32x4.mul(stepV, f32x4.div(mm, f32x4.add(f32x4.div(f32x4.sqrt(vv), s2V), epsV))));
-    if (clip > 0) y = f32x4.pmax(f32x4.pmin(y, hi), lo);
-    v128.store(w + o, y);
+    adam4(w + o, g + o, m + o, v + o, b1V, b2V, c1V, c2V, epsV, wdV, hi, lo, clip, expBits, zero, stepV, s2V);
+    adam4(w + o + 16, g + o + 16, m + o + 16, v + o + 16, b1V, b2V, c1V, c2V, epsV, wdV, hi, lo, clip, expBits, zero, stepV, s2V);
   }
+  for (; i < n; i += 4) {
+    const o = <usize>i << 2;
+    adam4(w + o, g + o, m + o, v + o, b1V, b2V, c1V, c2V, epsV, wdV, hi, lo, clip, expBits, zero, stepV, s2V);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function adam4(w: usize, g: usize, m: usize, v: usize, b1V: v128, b2V: v128, c1V: v128, c2V: v128, epsV: v128,
+  wdV: v128, hi: v128, lo: v128, clip: f32, expBits: v128, zero: v128, stepV: v128, s2V: v128): void {
+  const x = v128.load(w);
+  const gg = f32x4.add(v128.load(g), f32x4.mul(wdV, x));
+  let mm = f32x4.add(f32x4.mul(b1V, v128.load(m)), f32x4.mul(c1V, gg));
+  let vv = f32x4.add(f32x4.mul(b2V, v128.load(v)), f32x4.mul(c2V, f32x4.mul(gg, gg)));
+  mm = v128.and(mm, i32x4.gt_s(v128.and(mm, expBits), zero));
+  vv = v128.and(vv, i32x4.gt_s(v128.and(vv, expBits), zero));
+  v128.store(m, mm);
+  v128.store(v, vv);
+  let y = f32x4.sub(x, f32x4.mul(stepV, f32x4.div(mm, f32x4.add(f32x4.div(f32x4.sqrt(vv), s2V), epsV))));
+  if (clip > 0) y = f32x4.pmax(f32x4.pmin(y, hi), lo);
+  v128.store(w, y);
 }
 export function f32_adam_step_ref(w: usize, g: usize, m: usize, v: usize, n: i32,
   lr: f32, b1: f32, b2: f32, eps: f32, bc1: f32, bc2: f32, wd: f32, clip: f32): void {
