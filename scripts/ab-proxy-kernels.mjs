@@ -19,6 +19,7 @@ const out = { mine: a.alloc('f32', Math.max(Cout * P, KK * P, Cout * KK)), other
 // spike maps at the rates the trained fmnist-small shows (docs/proxy.md: 10-24% of inputs per step)
 const spikes = (rate) => { const t = a.alloc('f32', Cin * P); const v = a.view(t); for (let i = 0; i < v.length; i++) v[i] = rnd() + 0.5 < rate ? 1 : 0; return t; };
 const img = fill(a.alloc('f32', Cin * P));
+const ifS = a.alloc('f32', Cin * P), ifCnt = a.alloc('f32', Cin * P);
 const Wt = a.alloc('f32', KK * Cout); k.f32_transpose(W.offset, Cout, KK, Wt.offset);
 const list = a.alloc('i32', convGatherListLength(Cin, 28, 28, 3)), pixCnt = a.alloc('i32', P);
 const x10 = spikes(0.10), x24 = spikes(0.24);
@@ -47,6 +48,9 @@ const cases = [
   // (bytes: what each moves, counted as the kernel bench does: columns written / read once)
   ['f32_im2col', 'conv input to columns', 0, (kk, c) => kk.f32_im2col(img.offset, Cin, 28, 28, 3, 1, 1, c.offset)],
   ['f32_col2im', 'conv columns back onto the input gradient', 0, (kk, c) => kk.f32_col2im(col.offset, Cin, 28, 28, 3, 1, 1, c.offset)],
+  // one IF time step over a conv output (32 x 784 neurons: v += x, spike, reset, count); both builds step their own
+  // state from the same start, call for call
+  ['if_step', 'IF time step over the conv output', 0, (kk, c) => kk.if_step(c.offset, img.offset, ifS.offset, ifCnt.offset, Cin * P, 2)],
   // y[Cout][P] += W[Cout][KK] col[KK][P]
   ['f32_gemm_nn_acc', 'conv forward, y = W col', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_nn_acc(c.offset, P, Cout, P, W.offset, KK, col.offset, P, KK)],
   // dcol[KK][P] = W^T dy

@@ -6,16 +6,26 @@
 export function if_step_simd(v: usize, x: usize, s: usize, counts: usize, n: i32, theta: f32): void {
   const th = f32x4.splat(theta), one = f32x4.splat(1);
   let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    if4(v + o, x + o, s + o, counts + o, th, one);
+    if4(v + o + 16, x + o + 16, s + o + 16, counts + o + 16, th, one);
+  }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    const u = f32x4.add(v128.load(v + o), v128.load(x + o));
-    const fire = f32x4.ge(u, th);
-    const sp = v128.and(fire, one);
-    v128.store(v + o, v128.andnot(u, fire));
-    v128.store(s + o, sp);
-    v128.store(counts + o, f32x4.add(v128.load(counts + o), sp));
+    if4(v + o, x + o, s + o, counts + o, th, one);
   }
   for (; i < n; i++) if_one(v, x, s, counts, i, theta);
+}
+
+// @ts-ignore: decorator
+@inline function if4(v: usize, x: usize, s: usize, counts: usize, th: v128, one: v128): void {
+  const u = f32x4.add(v128.load(v), v128.load(x));
+  const fire = f32x4.ge(u, th);
+  const sp = v128.and(fire, one);
+  v128.store(v, v128.andnot(u, fire));
+  v128.store(s, sp);
+  v128.store(counts, f32x4.add(v128.load(counts), sp));
 }
 
 // @ts-ignore: decorator
