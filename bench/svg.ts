@@ -1,14 +1,11 @@
 // Small hand-written SVG charts for docs/benchmarks.md: horizontal bars (linear or log scale, with an
 // optional reference line) and a line chart over a log2 x axis. No dependencies.
+import { FONT, esc } from '../src/plot/svg-text.js';
 
 export interface Bar { label: string; value: number; color?: string; text?: string }
 
-const FONT = 'font-family="system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif"';
 export const COLORS = { ours: '#2563eb', ours2: '#60a5fa', peer: '#9ca3af', peer2: '#f59e0b', bad: '#dc2626', good: '#16a34a', ref: '#6b7280' };
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 function niceNum(x: number): string {
   if (!Number.isFinite(x)) return 'n/a';

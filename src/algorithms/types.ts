@@ -28,6 +28,27 @@ export interface EvalStats {
   layerFiringShare?: number[];
 }
 
+/** One layer's spikes for one image (`snnwasm spikes`). Neurons are numbered channel-major ([c][y][x] for maps). */
+export interface SpikeLayer {
+  name: string;
+  /** [neurons] or [channels, height, width] */
+  shape: number[];
+  /** time-to-first-spike coding: each neuron's spike time, tmax when it stayed silent */
+  times?: Int32Array;
+  /** rate coding: each neuron's spike count over the T steps */
+  counts?: Uint16Array;
+  /** rate coding: every spike as (neuron, step) pairs, step-major (the raster) */
+  raster?: Uint32Array;
+}
+
+/** One image through a trained network, layer by layer: the input's spikes first, the output last. */
+export interface SpikeRecord {
+  coding: 'time-to-first-spike' | 'rate';
+  /** time steps of the simulation (tmax for time-to-first-spike, T for rate coding) */
+  steps: number;
+  layers: SpikeLayer[];
+}
+
 /** Named weight tensors as [rows = n_out][cols = n_in] matrices (the .npy interchange layout). */
 export interface WeightMatrix { name: string; rows: number; cols: number; data: Float32Array }
 
@@ -84,6 +105,8 @@ export interface Model {
   useWeights?(w: Float32Array[]): void;
   /** set when this configuration's weights must not be averaged (--ema): why */
   readonly averagingUnsupported?: string;
+  /** the spikes of every layer for one image (on the main workspace); absent: the model has no spikes (bnn) */
+  spikeRecord?(pixels: Uint8Array, offset: number): SpikeRecord;
   /** per-layer scalars the CLI may set for interop (thresholds, scales) */
   setLayerScalars(opts: { theta?: number[]; alpha?: number[] }): void;
   describe(): Record<string, unknown>;

@@ -3,7 +3,7 @@
 // reduces them in a fixed tree and takes one Adam step. Evaluation runs the SNN alone and reports,
 // besides the decision rules at the training T, the accuracy at every --eval-T and the spike rate of
 // every IF layer.
-import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleResult, ShardOutcome, ShardTask, WeightMatrix } from '../types.js';
+import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleResult, ShardOutcome, ShardTask, SpikeLayer, SpikeRecord, WeightMatrix } from '../types.js';
 import { DECISION_RULES, judgeCounts, type DecisionRule } from '../../train/decision.js';
 import { UsageError } from '../../errors.js';
 import { ProxyNetwork, type ProxyConfig, type ProxyWorkspace } from './network.js';
@@ -104,6 +104,29 @@ export class ProxyModel implements Model {
       }
     }
     return { n: idx.length, hits, sums };
+  }
+
+  /** One test image (no augmentation, frozen BN as in evaluation) through the SNN for T steps: every IF layer's
+   *  spikes, step by step, and its counts. The input is not spiking (the first conv reads the pixels as a constant
+   *  current), and the OR-pooling layers only pass spikes on, so neither is listed. */
+  spikeRecord(pixels: Uint8Array, offset: number): SpikeRecord {
+    const net = this.net, ws = net.main, mem = this.ctx.arena.memory, T = this.cfg.T;
+    loadImage(this.ctx.arena.view(ws.x0).subarray(0, this.nInput), pixels, offset / this.nInput, this.cfg.input, 'none', net.seed, net.epoch);
+    const ifs = net.plan.layers.map((L, l) => ({ L, l })).filter(({ L }) => L.kind !== 'pool');
+    const raster: number[][] = ifs.map(() => []);
+    net.snnForward(ws, 1, false, T, true, (t) => {
+      ifs.forEach(({ L, l }, f) => {
+        const spk = new Float32Array(mem.buffer, ws.layers[l].spk, outSize(L));
+        for (let i = 0; i < spk.length; i++) if (spk[i] !== 0) raster[f].push(i, t - 1);
+      });
+    });
+    const layers: SpikeLayer[] = ifs.map(({ L, l }, f) => ({
+      name: L.kind === 'fc' && L.last ? 'output' : `${L.kind} ${f + 1}`,
+      shape: L.kind === 'conv' ? [L.cout, L.Ho, L.Wo] : [outSize(L)],
+      counts: Uint16Array.from(new Float32Array(mem.buffer, ws.layers[l].cnt, outSize(L))),
+      raster: Uint32Array.from(raster[f]),
+    }));
+    return { coding: 'rate', steps: T, layers };
   }
 
   applyShards(n: number, batch: number): void {

@@ -1,7 +1,7 @@
 // The Model face of a StidiNetwork: what the trainer, the executors, the evaluator and checkpoints call.
 // Online SGD (batch 1, the default) is the minibatch path with one sample: gradient, then update.
 import { hasTargets, HOMEOSTASIS_EMA_REFUSAL } from '../homeostasis.js';
-import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleResult, ShardOutcome, ShardTask, WeightMatrix } from '../types.js';
+import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleResult, ShardOutcome, ShardTask, SpikeLayer, SpikeRecord, WeightMatrix } from '../types.js';
 import { judgeTtfs, type DecisionRule } from '../../train/decision.js';
 import { UsageError } from '../../errors.js';
 import type { StidiConfig } from './config.js';
@@ -127,6 +127,28 @@ export class StidiModel implements Model {
   /** the weights only (a binary network's scale is mean |w|, recomputed from them) */
   useWeights(w: Float32Array[]): void { w.forEach((m, l) => this.net.importWeights(l, m)); }
 
+  /** The input spike times the simulation processes (t <= tmax - 2), each layer's spike times and, after a conv
+   *  layer, its pooled map, all reordered channel-major ([c][y][x]) without the pad lanes; tmax stands for silent. */
+  spikeRecord(pixels: Uint8Array, offset: number): SpikeRecord {
+    const ws = this.net.main, tmax = this.cfg.tmax, a = this.ctx.arena, net = this.net;
+    net.forward(ws, pixels, offset);
+    const L0 = net.layers[0];
+    const inT = channelMajor(a.view(ws.tIn), L0.hin, L0.win, L0.cin, L0.cin).map((t) => (t <= tmax - 2 ? t : tmax));
+    const layers: SpikeLayer[] = [{ name: 'input', shape: [L0.cin, L0.hin, L0.win], times: inT }];
+    net.layers.forEach((L, l) => {
+      const W = ws.layers[l], last = l === net.layers.length - 1;
+      if (last && L.hout * L.wout === 1) {
+        layers.push({ name: 'output', shape: [L.cout], times: a.view(W.tOut).slice(0, L.cout) });
+        return;
+      }
+      const conv = L.k > 1 || L.hin > 1;
+      const name = conv ? `conv ${l + 1}` : `fc ${l + 1}`;
+      layers.push({ name, shape: [L.cout, L.hout, L.wout], times: channelMajor(a.view(W.tOut), L.hout, L.wout, L.cout, L.cs) });
+      if (!last && L.pool > 1) layers.push({ name: `${name} pooled`, shape: [L.cout, L.ph, L.pw], times: channelMajor(a.view(W.tPool), L.ph, L.pw, L.cout, L.cout) });
+    });
+    return { coding: 'time-to-first-spike', steps: tmax, layers };
+  }
+
   setLayerScalars(opts: { theta?: number[]; alpha?: number[] }): void {
     if (opts.alpha) throw new UsageError('--alpha', 'stidi: the binary scale is mean |w| of each layer (set by the weights), it cannot be given');
     if (opts.theta) this.net.layers.forEach((_, l) => this.net.setTheta(l, opts.theta![l]));
@@ -141,4 +163,11 @@ export class StidiModel implements Model {
       alpha: this.cfg.binary ? this.net.layers.map((_, l) => this.net.alpha(l)) : undefined,
     };
   }
+}
+
+/** [h][w][stride] (the kernels' layout, the first c lanes real) -> [c][h][w]. */
+function channelMajor(t: Int32Array, h: number, w: number, c: number, stride: number): Int32Array {
+  const out = new Int32Array(c * h * w);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let ch = 0; ch < c; ch++) out[(ch * h + y) * w + x] = t[(y * w + x) * stride + ch];
+  return out;
 }
