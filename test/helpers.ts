@@ -1,7 +1,9 @@
-// Shared test helpers: a fresh kernel instance over its own memory, and a small deterministic PRNG.
+// Shared test helpers: a fresh kernel instance over its own memory, a small deterministic PRNG, MNIST for the trainer.
 import { createSharedMemory, instantiateKernels } from '../src/wasm/module.js';
 import { Arena } from '../src/wasm/arena.js';
 import type { KernelSet, KernelVariant } from '../src/wasm/kernels.js';
+import { sharedImages } from '../src/session.js';
+import { loadDataset } from '../src/data/index.js';
 
 export function kernelEnv(variant: KernelVariant = 'fast'): { k: KernelSet; arena: Arena } {
   const memory = createSharedMemory();
@@ -24,3 +26,16 @@ export function xorshift(seed: number): () => number {
 }
 
 export const shared = new URL('../../../shared/data', import.meta.url).pathname;
+
+/** MNIST as the trainer takes it: both splits copied once into SharedArrayBuffers (the sets themselves beside). */
+export function mnistTrainerData() {
+  const trainSet = loadDataset('mnist', 'train'), testSet = loadDataset('mnist', 'test');
+  return {
+    trainSet, testSet,
+    data: {
+      dataset: 'mnist',
+      train: { ...sharedImages(trainSet.images, trainSet.labels, 784), count: trainSet.count },
+      test: { ...sharedImages(testSet.images, testSet.labels, 784), count: testSet.count },
+    },
+  };
+}

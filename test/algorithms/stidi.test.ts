@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kernelEnv, xorshift } from '../helpers.js';
+import { kernelEnv, xorshift, mnistTrainerData } from '../helpers.js';
 import { ALGORITHMS } from '../../src/algorithms/registry.js';
-import { createSession, createExecutor, sharedImages } from '../../src/session.js';
+import { createSession, createExecutor } from '../../src/session.js';
 import { loadDataset } from '../../src/data/index.js';
 import { train } from '../../src/train/trainer.js';
 import type { StidiModel } from '../../src/algorithms/stidi/model.js';
@@ -208,11 +208,7 @@ test('stidi binary forward equals the real forward with weights alpha sign(w); e
 });
 
 test('stidi: minibatch training gives the same weights with 1 and 2 workers, and learns (with the threshold adaptation and --shift on)', async () => {
-  const data = {
-    dataset: 'mnist',
-    train: { ...sharedImages(trainSet.images, trainSet.labels, 784), count: trainSet.count },
-    test: { ...sharedImages(testSet.images, testSet.labels, 784), count: testSet.count },
-  };
+  const { data } = mnistTrainerData();
   const dir = mkdtempSync(join(tmpdir(), 'snn-stidi-'));
   const sha: string[] = [];
   try {

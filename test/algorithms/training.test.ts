@@ -7,17 +7,11 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALGORITHMS } from '../../src/algorithms/registry.js';
-import { createSession, createExecutor, sharedImages } from '../../src/session.js';
-import { loadDataset } from '../../src/data/index.js';
+import { createSession, createExecutor } from '../../src/session.js';
 import { train, type TrainSummary } from '../../src/train/trainer.js';
+import { mnistTrainerData } from '../helpers.js';
 
-const trainSet = loadDataset('mnist', 'train');
-const testSet = loadDataset('mnist', 'test');
-const data = {
-  dataset: 'mnist',
-  train: { ...sharedImages(trainSet.images, trainSet.labels, 784), count: trainSet.count },
-  test: { ...sharedImages(testSet.images, testSet.labels, 784), count: testSet.count },
-};
+const { data } = mnistTrainerData();
 
 // small but real settings per algorithm: (flags, batch size, samples, the accuracy it must beat)
 // (proxy is judged under the strict rule: its reference rule counts an all-silent output as correct)

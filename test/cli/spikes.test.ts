@@ -11,24 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALGORITHMS } from '../../src/algorithms/registry.js';
-import { createSession, createExecutor, sharedImages } from '../../src/session.js';
-import { loadDataset } from '../../src/data/index.js';
+import { createSession, createExecutor } from '../../src/session.js';
 import { train } from '../../src/train/trainer.js';
 import { evaluateModel } from '../../src/train/evaluate.js';
 import { decide, summariseLayer } from '../../src/spikes/summary.js';
 import { shownRows, spikePairs } from '../../src/spikes/raster-svg.js';
 import type { Model } from '../../src/algorithms/types.js';
+import { mnistTrainerData } from '../helpers.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
 
-const trainSet = loadDataset('mnist', 'train');
-const testSet = loadDataset('mnist', 'test');
-const data = {
-  dataset: 'mnist',
-  train: { ...sharedImages(trainSet.images, trainSet.labels, 784), count: trainSet.count },
-  test: { ...sharedImages(testSet.images, testSet.labels, 784), count: testSet.count },
-};
+const { testSet, data } = mnistTrainerData();
 const N_TEST = 60;
 
 const PLAN: Record<string, { flags: Record<string, unknown>; batch: number; n: number }> = {
