@@ -397,7 +397,7 @@ function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchConte
   // the per-neuron scale's sign counts (--binary-scale filter) on the hidden layer: input and hidden
   // times and the hidden delta of each test image (a training step after the forward pass, so the
   // weights move on; the forward timings above are done)
-  const dH = new Slab(a, 'f32', S, L0.stride), sc = a.alloc('i16', L0.stride);
+  const dH = new Slab(a, 'f32', S, L0.stride), sc = a.alloc('i16', 2 * L0.stride); // counts, then the kernel's scratch
   let activeRows = 0;
   for (let i = 0; i < S; i++) {
     net.forward(ws, test.images, i * 784);

@@ -4,6 +4,7 @@
 //   ttfs_update_f32: S4NN's hidden-layer update (784 x 400, without the scale sum S: wantSum 0, which
 //     an older build ignores and computes S anyway), at S4NN-like masks: inputs spike at 0-255 or never,
 //     hidden spike times 20-200, a quarter of the deltas zero; and BS4NN's (with S and the sign rows);
+//   ttfs_sign_counts_i16: BS4NN's per-neuron scale counts on that layer (random signs);
 //   ttfs_backprop_f32: S4NN's output -> hidden delta (400 x 10), 40% of hidden neurons firing.
 //   node --no-liftoff scripts/ab-update-kernels.mjs <other build>/snnwasm.wasm [rounds=15]
 // Prints median µs per call, the paired ratio, and whether the outputs are bit-identical.
@@ -40,11 +41,18 @@ const bpOut = { mine: a.alloc('f32', hIn), other: a.alloc('f32', hIn) };
 const w1Out = { mine: a.alloc('f32', hIn * oStride), other: a.alloc('f32', hIn * oStride) };
 const resetW1 = (t) => a.view(t).set(a.view(w1));
 
+// BS4NN per-neuron scale counts (--binary-scale filter) on the same layer: random signs; out holds 2 stride i16
+// lanes (the counts, then scratch of the newer kernel): only the counts are compared
+const sgnRand = fill(a.alloc('i16', nIn * stride), () => (rnd() < 0.45 ? 1 : rnd() < 0.8 ? -1 : 0));
+const counts = (t) => ({ dtype: 'i16', offset: t.offset, length: stride });
+const scOut = { mine: counts(a.alloc('i16', 2 * stride)), other: counts(a.alloc('i16', 2 * stride)) };
+
 const cases = [
   ['f32_gemm_tn_acc', `BNN first-layer gradient ${M}x${N}, K=${K}`, (kk, c) => kk.f32_gemm_tn_acc(c.offset, M, N, A.offset, M, B.offset, N, K), gemmOut, (t) => a.view(t).fill(0)],
   ['ttfs_update_f32', `S4NN hidden update ${nIn}x${nOut}, no scale sum`, (kk, c) => kk.ttfs_update_f32(c.offset, nIn, nOut, stride, tIn.offset, tOut.offset, delta.offset, 0.05, 0, 0, 0), updOut, reset],
   ['ttfs_update_f32', `BS4NN hidden update ${nIn}x${nOut}, scale sum and sign rows`, (kk, c) => kk.ttfs_update_f32(c.offset, nIn, nOut, stride, tIn.offset, tOut.offset, delta.offset, 0.05, 0, sgnOut.offset, 1), updOut, reset],
   ['ttfs_update_f32', `S4NN output update ${hIn}x10`, (kk, c) => kk.ttfs_update_f32(c.offset, hIn, 10, oStride, tH.offset, tO.offset, dO.offset, 0.05, 0, 0, 0), w1Out, resetW1],
+  ['ttfs_sign_counts_i16', `BS4NN per-neuron sign counts ${nIn}x${nOut}`, (kk, c) => kk.ttfs_sign_counts_i16(sgnRand.offset, nIn, nOut, stride, tIn.offset, tOut.offset, delta.offset, c.offset), scOut, (t) => a.view(t).fill(0)],
   ['ttfs_backprop_f32', `S4NN output -> hidden delta ${hIn}x10`, (kk, c) => kk.ttfs_backprop_f32(w1.offset, hIn, oStride, tH.offset, tO.offset, dO.offset, c.offset), bpOut, (t) => a.view(t).fill(0)],
 ];
 console.log('| kernel | case | this build µs | other build µs | other / this (paired median) | identical outputs |');

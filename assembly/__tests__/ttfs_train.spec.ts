@@ -196,7 +196,8 @@ function signCountsCase(L: Layer): void {
     const w = load<f32>(L.w + (<usize>x << 2));
     store<i16>(sg + (<usize>x << 1), <i16>(w > 0 ? 1 : w < 0 ? -1 : 0));
   }
-  const o1 = alloc(L.stride * 2, 0x5a), o2 = alloc(L.stride * 2, 0x5a);
+  // two stride lanes each: the counts, then the SIMD kernel's scratch (the narrowed output times)
+  const o1 = alloc(L.stride * 4, 0x5a), o2 = alloc(L.stride * 4, 0x5a);
   ttfs_sign_counts_i16_simd(sg, L.nIn, L.nOut, L.stride, L.tIn, L.tOut, L.delta, o1);
   ttfs_sign_counts_i16_ref(sg, L.nIn, L.nOut, L.stride, L.tIn, L.tOut, L.delta, o2);
   const name = caseName(L, "sign counts");

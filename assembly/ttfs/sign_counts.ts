@@ -8,20 +8,29 @@
 // the latest such neuron (t_i >= cut, the update kernel's rule) are skipped: C_j is exact for every
 // neuron with delta_j != 0, and for the others counts the rows before the cut only. On BS4NN's hidden
 // layer that skips the background pixels (t = 255), which no firing neuron's mask admits.
+// `out` holds 2 stride i16 lanes: the counts, then (SIMD kernel) scratch for the narrowed output times.
 import { latest_active_time } from "./update_f32";
 
 export function ttfs_sign_counts_i16_simd(sgn: usize, nIn: i32, nOut: i32, stride: i32, tIn: usize, tOut: usize, delta: usize, out: usize): void {
   const bytes = <usize>stride << 1;
   memory.fill(out, 0, bytes);
   const cut = latest_active_time(tOut, delta, nOut);
+  // The output times narrowed to i16 once, into the second half of `out` (scratch: the host passes the forward
+  // kernel's 2 stride lanes): each active row then compares 8 lanes with one load and one compare, where the
+  // i32 times took two loads, two compares and a narrowing per 8 lanes of every row. Times are at most
+  // tmax <= 4096, so the narrowing is exact.
+  const t16 = out + bytes;
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const t = tOut + (o << 1);
+    v128.store(t16 + o, i16x8.narrow_i32x4_s(v128.load(t), v128.load(t, 16)));
+  }
   for (let i = 0; i < nIn; i++) {
     const ti = load<i32>(tIn + (<usize>i << 2));
     if (ti >= cut) continue;
-    const tiV = i32x4.splat(ti);
+    const tiV = i16x8.splat(<i16>ti);
     const row = sgn + <usize>i * bytes;
     for (let o: usize = 0; o < bytes; o += 16) {
-      const t = tOut + (o << 1);
-      const m = i16x8.narrow_i32x4_s(i32x4.lt_s(tiV, v128.load(t)), i32x4.lt_s(tiV, v128.load(t, 16)));
+      const m = i16x8.gt_s(v128.load(t16 + o), tiV);
       v128.store(out + o, i16x8.add(v128.load(out + o), v128.and(v128.load(row + o), m)));
     }
   }
