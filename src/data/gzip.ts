@@ -4,6 +4,7 @@
 // allocating, inflate into exactly ISIZE bytes, and check both length and CRC-32 afterwards.
 // A truncated download then fails loudly instead of yielding a short, silently-zeroed dataset.
 
+import * as zlib from 'node:zlib';
 import { inflateSync } from 'fflate';
 import { FileFormatError } from '../errors.js';
 
@@ -39,7 +40,7 @@ export function gunzip(file: string, bytes: Uint8Array, maxBytes = DEFAULT_MAX_G
     throw bad(e instanceof Error ? e.message : String(e));
   }
   if (out.length !== size) throw bad(`inflated ${out.length} bytes but the trailer says ${size}`);
-  const crcGot = crc32(out);
+  const crcGot = gzipCrc32(out);
   if (crcGot !== crcWant) throw bad(`CRC-32 mismatch (trailer ${hex8(crcWant)}, data ${hex8(crcGot)})`);
   return out;
 }
@@ -74,8 +75,15 @@ function hex8(n: number): string {
   return n.toString(16).padStart(8, '0');
 }
 
+/** CRC-32 of `data` (gzip's): node:zlib's native one where this Node has it (20.15 and later: about 50x faster
+ *  than the table loop below, which took 0.24 s of every start that reads MNIST's 55 MB), else ours. */
+export function gzipCrc32(data: Uint8Array): number {
+  return nativeCrc32 ? nativeCrc32(data) >>> 0 : crc32(data);
+}
+const nativeCrc32 = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
+
 // CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320) as used by gzip. fflate keeps its
-// implementation private and node:zlib's crc32 only exists from Node 20.15, so we carry one.
+// implementation private and node:zlib's crc32 only exists from Node 20.15 (engines: >= 20), so we carry one.
 const CRC_TABLE = (() => {
   const t = new Int32Array(256);
   for (let i = 0; i < 256; i++) {
