@@ -22,7 +22,7 @@ export { f32_gemm_nt_acc_simd, f32_gemm_nt_acc_ref } from "./dense/gemm_nt_f32";
 export { f32_im2col, f32_col2im_simd, f32_col2im_ref } from "./dense/im2col_f32";
 export { f32_plane_stats, f32_plane_sums, f32_affine_planes_simd, f32_affine_planes_ref, f32_bn_bwd_planes_simd, f32_bn_bwd_planes_ref } from "./dense/norm_f32";
 export { f32_relu_simd, f32_relu_ref, f32_relu_bwd_simd, f32_relu_bwd_ref } from "./dense/act_f32";
-export { f32_maxpool2, f32_maxpool2_bwd } from "./dense/pool_f32";
+export { f32_maxpool2_simd, f32_maxpool2_ref, f32_maxpool2_bwd } from "./dense/pool_f32";
 export { if_step_simd, if_step_ref } from "./if/if_f32";
 export { if_conv_gather_simd, if_conv_gather_ref, if_fc_gather_simd, if_fc_gather_inputmajor_simd, if_fc_gather_ref, f32_transpose } from "./if/spike_gather";
 export { stidi_forward_f32_simd, stidi_forward_f32_ref, stidi_forward_stepped_f32 } from "./stidi/forward";

@@ -18,10 +18,12 @@ export function openAB(script, pages) {
 }
 
 /** The other build's fast kernels over `memory`, by registered name: only those it exports (an older
- *  build lacks the kernels added since, which the comparisons do not call). */
+ *  build lacks the kernels added since, which the comparisons do not call). A kernel that had one version
+ *  then (exported under its registered name) and has a SIMD/twin pair now is found under that name. */
 export function otherBuildKernels(memory, path) {
   const exports = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { memory } }).exports;
-  return Object.fromEntries(Object.entries(KERNELS).filter(([, e]) => typeof exports[e.fast] === 'function').map(([name, e]) => [name, exports[e.fast]]));
+  const fn = (name, e) => (typeof exports[e.fast] === 'function' ? exports[e.fast] : exports[name]);
+  return Object.fromEntries(Object.entries(KERNELS).filter(([name, e]) => typeof fn(name, e) === 'function').map(([name, e]) => [name, fn(name, e)]));
 }
 
 /** Runs call(kernels, output) once per build, compares the two outputs (Object.is per element), then

@@ -51,6 +51,8 @@ const cases = [
   // one IF time step over a conv output (32 x 784 neurons: v += x, spike, reset, count); both builds step their own
   // state from the same start, call for call
   ['if_step', 'IF time step over the conv output', 0, (kk, c) => kk.if_step(c.offset, img.offset, ifS.offset, ifCnt.offset, Cin * P, 2)],
+  // the SNN's 2x2 OR pooling of a spike map, every time step (no winners recorded)
+  ['f32_maxpool2', 'spike-map 2x2 pooling, 24% spiking', 0, (kk, c) => kk.f32_maxpool2(x24.offset, Cin, 28, 28, c.offset, 0)],
   // y[Cout][P] += W[Cout][KK] col[KK][P]
   ['f32_gemm_nn_acc', 'conv forward, y = W col', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_nn_acc(c.offset, P, Cout, P, W.offset, KK, col.offset, P, KK)],
   // dcol[KK][P] = W^T dy

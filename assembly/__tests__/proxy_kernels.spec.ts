@@ -5,10 +5,10 @@
 import {
   f32_gemm_nn_acc_simd, f32_gemm_nn_acc_ref, f32_gemm_tn_any_simd, f32_gemm_tn_any_ref, f32_gemm_nt_acc_simd, f32_gemm_nt_acc_ref,
   f32_im2col, f32_col2im_simd, f32_col2im_ref, f32_affine_planes_simd, f32_affine_planes_ref, f32_bn_bwd_planes_simd, f32_bn_bwd_planes_ref,
-  f32_relu_simd, f32_relu_ref, f32_relu_bwd_simd, f32_relu_bwd_ref, if_step_simd, if_step_ref,
+  f32_relu_simd, f32_relu_ref, f32_relu_bwd_simd, f32_relu_bwd_ref, if_step_simd, if_step_ref, f32_maxpool2_simd, f32_maxpool2_ref,
   if_conv_gather_simd, if_conv_gather_ref, if_fc_gather_simd, if_fc_gather_inputmajor_simd, if_fc_gather_ref, f32_transpose,
 } from "../index";
-import { seed, rndF32, chance, alloc, dup, freeAll, diff32 } from "./util";
+import { seed, rndF32, rndInt, chance, alloc, dup, freeAll, diff32 } from "./util";
 
 function randomF32(n: i32, lo: f32, hi: f32): usize {
   const p = alloc(n * 4);
@@ -131,6 +131,45 @@ describe("conv pieces", () => {
       freeAll();
     }
   });
+  it("2x2 max pooling: _simd == _ref bit for bit (spike maps; reals with ties, -0 / +0 and NaN; odd sizes), and the definition", () => {
+    seed(31);
+    const sizes: i32[] = [2, 3, 7, 9, 14, 28, 29];
+    for (let q = 0; q < sizes.length; q++) for (let kind = 0; kind < 2; kind++) {
+      const H = sizes[q], W = sizes[(q + 2) % sizes.length], P = 3, n = P * H * W, m = P * (H >> 1) * (W >> 1);
+      const x = alloc(n * 4);
+      for (let i = 0; i < n; i++) {
+        let v: f32 = kind == 0 ? (chance(15) ? <f32>1 : <f32>0) : <f32>rndInt(-3, 3) * <f32>0.5; // reals: many ties
+        if (kind == 1 && chance(10)) v = chance(50) ? <f32>-0.0 : <f32>0.0;
+        if (kind == 1 && chance(3)) v = NaN;
+        store<f32>(x + (<usize>i << 2), v);
+      }
+      const y1 = alloc(m * 4, 0x5a), y2 = alloc(m * 4, 0xa5);
+      f32_maxpool2_simd(x, P, H, W, y1, 0);
+      f32_maxpool2_ref(x, P, H, W, y2, 0);
+      expect<i32>(diff32(y1, y2, m)).toBe(-1, "H=" + H.toString() + " W=" + W.toString() + " kind " + kind.toString());
+      // with winners recorded (the ANN path) both give the same maxima and the same winner bytes
+      const a1 = alloc(m), a2 = alloc(m);
+      f32_maxpool2_simd(x, P, H, W, y1, a1);
+      f32_maxpool2_ref(x, P, H, W, y2, a2);
+      expect<i32>(diff32(y1, y2, m)).toBe(-1);
+      let badArg = 0;
+      for (let i = 0; i < m; i++) if (load<u8>(a1 + <usize>i) != load<u8>(a2 + <usize>i)) badArg++;
+      expect<i32>(badArg).toBe(0);
+      // the definition on the spike maps: the window's OR
+      if (kind == 0) {
+        let bad = 0;
+        const Ho = H >> 1, Wo = W >> 1;
+        for (let p = 0; p < P; p++) for (let oy = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++) {
+          let any = false;
+          for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) any = any || load<f32>(x + (<usize>((p * H + 2 * oy + dy) * W + 2 * ox + dx) << 2)) != 0;
+          if (load<f32>(y1 + (<usize>((p * Ho + oy) * Wo + ox) << 2)) != (any ? <f32>1 : <f32>0)) bad++;
+        }
+        expect<i32>(bad).toBe(0);
+      }
+      freeAll();
+    }
+  });
+
   it("batch-norm affine and backward, ReLU, IF step: _simd == _ref", () => {
     seed(23);
     const ns: i32[] = [1, 3, 4, 49, 196];

@@ -2,9 +2,46 @@
 // as PyTorch's MaxPool2d(2)). arg (u8 per output, optional: 0 = do not record) holds which of the four
 // window positions won (0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right); ties go to the first
 // in that order (PyTorch's rule). On 0/1 spike maps the maximum is the logical OR of the window.
-// Backward: dx = 0 except dx[winner] = dy (windows do not overlap). No arithmetic: one version each.
+// Backward: dx = 0 except dx[winner] = dy (windows do not overlap); it moves data only: one version.
 
-export function f32_maxpool2(x: usize, planes: i32, H: i32, W: i32, y: usize, arg: usize): void {
+/**
+ * SIMD version. Each window's maximum is m = v0, then m = v1 where v1 > m, then v2, then v3: that is
+ * pmax(pmax(pmax(v0, v1), v2), v3) with wasm's pmax(a, b) = a < b ? b : a, so ties, -0 against +0 and NaN
+ * go exactly as in the scalar twin. Four windows at a time: two vectors of a row hold their left and right
+ * columns, split by one shuffle each. The proxy SNN calls this on its 0/1 spike maps at every time step, where
+ * the twin's data-dependent branches mispredicted on most windows. With `arg` (the ANN's forward, once per
+ * sample) the winner index is recorded too, so that path stays the twin.
+ */
+export function f32_maxpool2_simd(x: usize, planes: i32, H: i32, W: i32, y: usize, arg: usize): void {
+  if (arg != 0) { f32_maxpool2_ref(x, planes, H, W, y, arg); return; }
+  const Ho = H >> 1, Wo = W >> 1;
+  const rowBytes = <usize>W << 2;
+  for (let p = 0; p < planes; p++) {
+    const xp = x + ((<usize>(p * H * W)) << 2), yp = y + ((<usize>(p * Ho * Wo)) << 2);
+    for (let oy = 0; oy < Ho; oy++) {
+      const r0 = xp + (<usize>(2 * oy) * rowBytes), r1 = r0 + rowBytes, out = yp + ((<usize>(oy * Wo)) << 2);
+      let ox = 0;
+      for (; ox + 4 <= Wo; ox += 4) {
+        const o = <usize>ox << 3; // 2 ox floats in
+        const a = v128.load(r0 + o), b = v128.load(r0 + o, 16), c = v128.load(r1 + o), d = v128.load(r1 + o, 16);
+        const v0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6), v1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+        const v2 = v128.shuffle<f32>(c, d, 0, 2, 4, 6), v3 = v128.shuffle<f32>(c, d, 1, 3, 5, 7);
+        v128.store(out + (<usize>ox << 2), f32x4.pmax(f32x4.pmax(f32x4.pmax(v0, v1), v2), v3));
+      }
+      for (; ox < Wo; ox++) {
+        const t = r0 + (<usize>ox << 3);
+        let m = load<f32>(t);
+        const v1 = load<f32>(t + 4); if (v1 > m) m = v1;
+        const v2 = load<f32>(t + rowBytes); if (v2 > m) m = v2;
+        const v3 = load<f32>(t + rowBytes + 4); if (v3 > m) m = v3;
+        store<f32>(out + (<usize>ox << 2), m);
+      }
+    }
+  }
+}
+
+/** Scalar twin (and the path that records the winners). */
+export function f32_maxpool2_ref(x: usize, planes: i32, H: i32, W: i32, y: usize, arg: usize): void {
   const Ho = H >> 1, Wo = W >> 1;
   for (let p = 0; p < planes; p++) {
     const xp = x + ((<usize>(p * H * W)) << 2), yp = y + ((<usize>(p * Ho * Wo)) << 2);

@@ -98,7 +98,7 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   f32_bn_bwd_planes: { fast: 'f32_bn_bwd_planes_simd', ref: 'f32_bn_bwd_planes_ref' },
   f32_relu: { fast: 'f32_relu_simd', ref: 'f32_relu_ref' },
   f32_relu_bwd: { fast: 'f32_relu_bwd_simd', ref: 'f32_relu_bwd_ref' },
-  f32_maxpool2: { fast: 'f32_maxpool2' },
+  f32_maxpool2: { fast: 'f32_maxpool2_simd', ref: 'f32_maxpool2_ref' },
   f32_maxpool2_bwd: { fast: 'f32_maxpool2_bwd' },
   if_step: { fast: 'if_step_simd', ref: 'if_step_ref' },
   if_conv_gather: { fast: 'if_conv_gather_simd', ref: 'if_conv_gather_ref' },
