@@ -95,7 +95,10 @@
 }
 
 /** Advances every output position that input i reaches to time b, then adds sign * w rows to
- *  their slopes (SIMD). Returns the neurons that fired on the way. */
+ *  their slopes (SIMD). Returns the neurons that fired on the way. Where the position must be advanced,
+ *  one pass over its channels does both (the potential with the old slope, then the slope): each slope
+ *  vector is loaded once, not once to advance and again to add the row; per lane the operations and
+ *  their order are the twin's. The sign is chosen outside the lane loops. */
 // @ts-ignore: decorator
 @inline function eventSimd(w: usize, i: i32, cin: i32, k: i32, hout: i32, wout: i32, cs: i32, u: usize, s: usize, tOut: usize,
   lt: usize, b: i32, neg: bool, win: i32, thr: f32, tmax: i32): i32 {
@@ -108,15 +111,44 @@
       const pos = (y - ky) * wout + (x - kx);
       const la = lt + (<usize>pos << 2), a = load<i32>(la);
       const off = (<usize>(pos * cs)) << 2;
-      if (b > a) { fired += advanceSimd(u + off, s + off, tOut + off, cs, a, b - a, thr, tmax); store<i32>(la, b); }
       const row = w + ((<usize>(((ky * k + kx) * cin + c) * cs)) << 2);
-      const dst = s + off;
-      for (let j = 0; j < cs; j += 4) {
-        const o = <usize>j << 2;
-        const p = v128.load(dst + o), q = v128.load(row + o);
-        v128.store(dst + o, neg ? f32x4.sub(p, q) : f32x4.add(p, q));
+      if (b > a) {
+        fired += neg ? advanceAdd(u + off, s + off, tOut + off, row, cs, a, b - a, thr, tmax, true)
+          : advanceAdd(u + off, s + off, tOut + off, row, cs, a, b - a, thr, tmax, false);
+        store<i32>(la, b);
+      } else {
+        const dst = s + off;
+        if (neg) for (let j = 0; j < cs; j += 4) { const o = <usize>j << 2; v128.store(dst + o, f32x4.sub(v128.load(dst + o), v128.load(row + o))); }
+        else for (let j = 0; j < cs; j += 4) { const o = <usize>j << 2; v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(row + o))); }
       }
     }
+  }
+  return fired;
+}
+
+/** advanceSimd, then s +=/-= row, in one pass over the n channels (`neg` is a constant at each call site). */
+// @ts-ignore: decorator
+@inline function advanceAdd(u: usize, s: usize, tOut: usize, row: usize, n: i32, a: i32, d: i32, thr: f32, tmax: i32, neg: bool): i32 {
+  const dV = f32x4.splat(<f32>d), thV = f32x4.splat(thr), tmaxV = i32x4.splat(tmax);
+  let fired = 0;
+  for (let j = 0; j < n; j += 4) {
+    const o = <usize>j << 2;
+    const u0 = v128.load(u + o), sl = v128.load(s + o);
+    const u1 = f32x4.add(u0, f32x4.mul(sl, dV));
+    const fire = v128.and(f32x4.gt(u1, thV), i32x4.eq(v128.load(tOut + o), tmaxV));
+    const m = i32x4.bitmask(fire);
+    if (m != 0) {
+      for (let l = 0; l < 4; l++) {
+        if ((m >> l) & 1) {
+          const ol = o + (<usize>l << 2);
+          store<i32>(tOut + ol, a + crossStep(load<f32>(u + ol), load<f32>(s + ol), thr, d));
+          fired++;
+        }
+      }
+    }
+    v128.store(u + o, u1);
+    const r = v128.load(row + o);
+    v128.store(s + o, neg ? f32x4.sub(sl, r) : f32x4.add(sl, r));
   }
   return fired;
 }
