@@ -213,6 +213,10 @@ function convCases(P: Params): KernelCase[] {
     calls: S, fast: gat(k), ref: gat(kr),
     work: { flops: S * active * Kk * Kk * C, wsBytes: K * C * 4, synOps: S * active * Kk * Kk * C },
     note: 'flops = one add per active input per tap per output channel (the dense GEMM does 2 per input)' });
+  // the SNN's 2x2 OR pooling of a spike map (every time step; no winners recorded), into dx's first quarter
+  const mp = (kk: KernelSet) => loop(S, () => kk.f32_maxpool2(x.offset, C, H, Wd, dx.offset, 0));
+  cases.push({ kernel: 'f32_maxpool2', label: 'SNN 2×2 pooling of a spike map', shape: `${C}×${H}×${Wd}, ${fmt((100 * active) / (C * HW))}% spiking`, calls: S, fast: mp(k), ref: mp(kr),
+    work: { bytes: S * C * HW * 5, traffic: 'read', wsBytes: C * HW * 4 } });
   const rl = (kk: KernelSet) => loop(S, () => kk.f32_relu(dy.offset, dx.offset, C * HW));
   cases.push({ kernel: 'f32_relu', label: 'ReLU over the conv output', shape: `${C * HW}`, calls: S, fast: rl(k), ref: rl(kr),
     work: { bytes: S * C * HW * 8, traffic: 'read', wsBytes: C * HW * 8 } });
