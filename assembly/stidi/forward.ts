@@ -55,26 +55,7 @@
 /** Advances n neurons (one position's channels) from step a by d steps (SIMD); records crossings; returns how many fired. */
 // @ts-ignore: decorator
 @inline function advanceSimd(u: usize, s: usize, tOut: usize, n: i32, a: i32, d: i32, thr: f32, tmax: i32): i32 {
-  const dV = f32x4.splat(<f32>d), thV = f32x4.splat(thr), tmaxV = i32x4.splat(tmax);
-  let fired = 0;
-  for (let j = 0; j < n; j += 4) {
-    const o = <usize>j << 2;
-    const u0 = v128.load(u + o), sl = v128.load(s + o);
-    const u1 = f32x4.add(u0, f32x4.mul(sl, dV));
-    const fire = v128.and(f32x4.gt(u1, thV), i32x4.eq(v128.load(tOut + o), tmaxV));
-    const m = i32x4.bitmask(fire);
-    if (m != 0) {
-      for (let l = 0; l < 4; l++) {
-        if ((m >> l) & 1) {
-          const ol = o + (<usize>l << 2);
-          store<i32>(tOut + ol, a + crossStep(load<f32>(u + ol), load<f32>(s + ol), thr, d));
-          fired++;
-        }
-      }
-    }
-    v128.store(u + o, u1);
-  }
-  return fired;
+  return advanceAdd(u, s, tOut, 0, n, a, d, thr, tmax, false, false);
 }
 
 // @ts-ignore: decorator
@@ -113,8 +94,8 @@
       const off = (<usize>(pos * cs)) << 2;
       const row = w + ((<usize>(((ky * k + kx) * cin + c) * cs)) << 2);
       if (b > a) {
-        fired += neg ? advanceAdd(u + off, s + off, tOut + off, row, cs, a, b - a, thr, tmax, true)
-          : advanceAdd(u + off, s + off, tOut + off, row, cs, a, b - a, thr, tmax, false);
+        fired += neg ? advanceAdd(u + off, s + off, tOut + off, row, cs, a, b - a, thr, tmax, true, true)
+          : advanceAdd(u + off, s + off, tOut + off, row, cs, a, b - a, thr, tmax, true, false);
         store<i32>(la, b);
       } else {
         const dst = s + off;
@@ -126,9 +107,11 @@
   return fired;
 }
 
-/** advanceSimd, then s +=/-= row, in one pass over the n channels (`neg` is a constant at each call site). */
+/** Advances n neurons from step a by d steps, recording crossings, and with `addRow` then adds (or with `neg`
+ *  subtracts) the weight row to their slopes in the same pass; returns how many fired. `addRow` and `neg` are
+ *  constants at every call site, so each use compiles to its own loop. */
 // @ts-ignore: decorator
-@inline function advanceAdd(u: usize, s: usize, tOut: usize, row: usize, n: i32, a: i32, d: i32, thr: f32, tmax: i32, neg: bool): i32 {
+@inline function advanceAdd(u: usize, s: usize, tOut: usize, row: usize, n: i32, a: i32, d: i32, thr: f32, tmax: i32, addRow: bool, neg: bool): i32 {
   const dV = f32x4.splat(<f32>d), thV = f32x4.splat(thr), tmaxV = i32x4.splat(tmax);
   let fired = 0;
   for (let j = 0; j < n; j += 4) {
@@ -147,8 +130,10 @@
       }
     }
     v128.store(u + o, u1);
-    const r = v128.load(row + o);
-    v128.store(s + o, neg ? f32x4.sub(sl, r) : f32x4.add(sl, r));
+    if (addRow) {
+      const r = v128.load(row + o);
+      v128.store(s + o, neg ? f32x4.sub(sl, r) : f32x4.add(sl, r));
+    }
   }
   return fired;
 }
