@@ -1,9 +1,11 @@
-// Binary GEMV kernels (popcount against bit-by-bit twins) and the packers that feed them, on
+// Binary GEMV kernels (popcount against bit-by-bit twins), the packers that feed them and the BNN's
+// straight-through backward, on
 // lengths that are not multiples of 64. Each result is also checked against the plain integer dot
 // product of the unpacked values.
 import {
   bin_pack_signs, bin_pack_u8_planes,
   bin_xnor_gemv_popc, bin_xnor_gemv_ref, bin_andpopc_planes_gemv_popc, bin_andpopc_planes_gemv_ref,
+  bin_ste_backprop_simd, bin_ste_backprop_ref,
 } from "../index";
 import { seed, rnd, rndF32, chance, alloc, freeAll, diff32, checkHandForwardF32 } from "./util";
 
@@ -94,6 +96,43 @@ describe("binary kernels", () => {
         }
         freeAll();
       }
+    }
+  });
+
+  it("bin_ste_backprop: _simd == _ref == the definition (f64 sum over j, sign(-0) = +1, NaN weights -1, |zb| <= 1 window)", () => {
+    seed(41);
+    const outs: i32[] = [1, 3, 10, 37], ins: i32[] = [1, 3, 4, 7, 64, 601];
+    for (let a = 0; a < outs.length; a++) for (let b = 0; b < ins.length; b++) {
+      const nOut = outs[a], nIn = ins[b], cols = ((nIn + 3) & ~3) + (b & 1) * 4;
+      const w = randomMatrix(nOut, cols);
+      for (let k = 0; k < nOut * cols; k++) if (chance(2)) store<f32>(w + (<usize>k << 2), NaN);
+      const dz = alloc(nOut * 4), zb = alloc(nIn * 4);
+      for (let j = 0; j < nOut; j++) store<f32>(dz + (<usize>j << 2), chance(20) ? (chance(50) ? <f32>0.0 : <f32>-0.0) : rndF32(-1, 1) * <f32>(1 << (j % 20)));
+      for (let i = 0; i < nIn; i++) {
+        let z = rndF32(-2, 2);
+        if (chance(10)) z = chance(50) ? <f32>1 : <f32>-1; // the window's edges are inside
+        if (chance(3)) z = NaN;
+        store<f32>(zb + (<usize>i << 2), z);
+      }
+      const d1 = alloc(nIn * 4, 0x5a), d2 = alloc(nIn * 4, 0xa5);
+      bin_ste_backprop_simd(w, nOut, nIn, cols, dz, zb, d1);
+      bin_ste_backprop_ref(w, nOut, nIn, cols, dz, zb, d2);
+      expect<i32>(diff32(d1, d2, nIn)).toBe(-1, "nOut=" + nOut.toString() + " nIn=" + nIn.toString());
+      let bad = 0;
+      for (let i = 0; i < nIn; i++) {
+        let acc: f64 = 0;
+        for (let j = 0; j < nOut; j++) {
+          const d = <f64>load<f32>(dz + (<usize>j << 2));
+          if (d == 0) continue; // the host loop's skip: the same sum
+          const wv = load<f32>(w + (<usize>(j * cols + i) << 2));
+          acc += wv >= 0 ? d : -d;
+        }
+        const z = load<f32>(zb + (<usize>i << 2));
+        const want: f32 = Mathf.abs(z) <= 1 ? <f32>acc : 0;
+        if (reinterpret<u32>(load<f32>(d1 + (<usize>i << 2))) != reinterpret<u32>(want)) bad++;
+      }
+      expect<i32>(bad).toBe(0);
+      freeAll();
     }
   });
 

@@ -31,6 +31,8 @@ export interface KernelSet {
   bin_pack_signs(src: P, rows: number, cols: number, rs: number, cs: number, words: number, pos: P, neg: P): void;
   bin_pack_u8_planes(src: P, n: number, words: number, planes: P): void;
   bin_xnor_gemv(w: P, x: P, rows: number, words: number, nValid: number, out: P): void;
+  /** dzb_i = sum_j dz_j sign(w_ji) (f64 over j ascending, then f32) where |zb_i| <= 1, else 0 (BNN's straight-through backward) */
+  bin_ste_backprop(w: P, nOut: number, nIn: number, cols: number, dz: P, zb: P, dzb: P): void;
   bin_andpopc_planes_gemv(w: P, planes: P, rows: number, words: number, out: P): void;
   // proxy learning (conv nets): C row stride ldc, any M/N/K
   f32_gemm_nn_acc(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
@@ -86,6 +88,7 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   bin_pack_signs: { fast: 'bin_pack_signs' },
   bin_pack_u8_planes: { fast: 'bin_pack_u8_planes' },
   bin_xnor_gemv: { fast: 'bin_xnor_gemv_popc', ref: 'bin_xnor_gemv_ref' },
+  bin_ste_backprop: { fast: 'bin_ste_backprop_simd', ref: 'bin_ste_backprop_ref' },
   bin_andpopc_planes_gemv: { fast: 'bin_andpopc_planes_gemv_popc', ref: 'bin_andpopc_planes_gemv_ref' },
   f32_gemm_nn_acc: { fast: 'f32_gemm_nn_acc_simd', ref: 'f32_gemm_nn_acc_ref' },
   f32_gemm_tn_any: { fast: 'f32_gemm_tn_any_simd', ref: 'f32_gemm_tn_any_ref' },

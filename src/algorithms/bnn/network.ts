@@ -189,14 +189,10 @@ export class BnnNetwork {
       a.view(W.dzRows).set(dz, ws.pending * m4);
       a.view(W.xRows).set(a.view(W.x), ws.pending * L.cols);
       if (l > 0) {
-        // dx_i = sum_j dz_j sign(w_ji); then the hardtanh STE of the layer below
+        // dx_i = sum_j dz_j sign(w_ji), then the hardtanh STE of the layer below (a kernel: the same f64 sum in
+        // the same order as the host loop it replaced, which took 15% of BNN training)
         const B = ws.layers[l - 1];
-        const w = a.view(L.w.t), zb = a.view(B.z), dzb = a.view(B.dz);
-        for (let i = 0; i < L.nIn; i++) {
-          let acc = 0;
-          if (Math.abs(zb[i]) <= 1) for (let j = 0; j < L.nOut; j++) { if (dz[j] !== 0) acc += w[j * L.cols + i] >= 0 ? dz[j] : -dz[j]; }
-          dzb[i] = acc;
-        }
+        k.bin_ste_backprop(L.w.t.offset, L.nOut, L.nIn, L.cols, W.dz.offset, B.z.offset, B.dz.offset);
       }
     }
     if (++ws.pending === GEMM_ROWS) this.flush(ws);

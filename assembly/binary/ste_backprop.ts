@@ -1,0 +1,48 @@
+// Back-propagation through one binary BNN layer to the layer below, with BinaryNet's straight-through
+// estimator (hardtanh): for every input i of the layer,
+//   dzb_i = sum_j dz_j sign(w_ji)   if |zb_i| <= 1,   else 0
+// with sign(w) = +1 for w >= 0 (-0 included) and -1 otherwise (NaN too), the sum taken in f64 over j
+// ascending from +0 and rounded to f32 once: the arithmetic of the host loop it replaces, so the BNN's
+// weights keep their bits. Terms with dz_j = 0 add +-0, which leaves the sum unchanged (it can never be -0:
+// it starts at +0), so both versions add every term, branch-free.
+//   w   f32 [nOut][cols] (row j: the latent weights of output j; the first nIn columns are real)
+//   dz  f32 [nOut], zb f32 [nIn] (the layer below's pre-activations), dzb f32 [nIn] (out)
+
+/** SIMD: two inputs per f64x2 accumulator, four inputs per pass over dz. */
+export function bin_ste_backprop_simd(w: usize, nOut: i32, nIn: i32, cols: i32, dz: usize, zb: usize, dzb: usize): void {
+  const zero = f64x2.splat(0), one = f32x4.splat(1);
+  const rowBytes = <usize>cols << 2;
+  let i = 0;
+  for (; i + 4 <= nIn; i += 4) {
+    const io = <usize>i << 2;
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
+    for (let j = 0; j < nOut; j++) {
+      const d = f64x2.splat(<f64>load<f32>(dz + (<usize>j << 2)));
+      const nd = f64x2.neg(d);
+      const wr = w + <usize>j * rowBytes + io;
+      const w0 = f64x2.promote_low_f32x4(v128.load64_zero(wr)), w1 = f64x2.promote_low_f32x4(v128.load64_zero(wr, 8));
+      a0 = f64x2.add(a0, v128.bitselect(d, nd, f64x2.ge(w0, zero)));
+      a1 = f64x2.add(a1, v128.bitselect(d, nd, f64x2.ge(w1, zero)));
+    }
+    // hardtanh's window: |zb| <= 1 keeps the sum, else +0 (NaN compares false: +0)
+    const keep = f32x4.le(f32x4.abs(v128.load(zb + io)), one);
+    const r = v128.shuffle<f32>(f32x4.demote_f64x2_zero(a0), f32x4.demote_f64x2_zero(a1), 0, 1, 4, 5);
+    v128.store(dzb + io, v128.and(r, keep));
+  }
+  for (; i < nIn; i++) ste_one(w, nOut, cols, dz, zb, dzb, i);
+}
+
+// @ts-ignore: decorator
+@inline function ste_one(w: usize, nOut: i32, cols: i32, dz: usize, zb: usize, dzb: usize, i: i32): void {
+  let acc: f64 = 0;
+  for (let j = 0; j < nOut; j++) {
+    const d = <f64>load<f32>(dz + (<usize>j << 2));
+    acc += load<f32>(w + ((<usize>j * <usize>cols + <usize>i) << 2)) >= 0 ? d : -d;
+  }
+  store<f32>(dzb + (<usize>i << 2), Mathf.abs(load<f32>(zb + (<usize>i << 2))) <= 1 ? <f32>acc : 0);
+}
+
+/** Scalar twin. */
+export function bin_ste_backprop_ref(w: usize, nOut: i32, nIn: i32, cols: i32, dz: usize, zb: usize, dzb: usize): void {
+  for (let i = 0; i < nIn; i++) ste_one(w, nOut, cols, dz, zb, dzb, i);
+}
