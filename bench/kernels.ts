@@ -473,6 +473,7 @@ function bnnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext): 
   const [L0, L1] = net.layers, ws = net.main, S = P.samples;
   const planes = new Slab(a, 'u64', S, 8 * L0.words), xb1 = new Slab(a, 'u64', S, L1.words);
   const dz0 = new Slab(a, 'f32', S, L0.nOut), x0 = new Slab(a, 'f32', S, L0.cols);
+  const dz1 = new Slab(a, 'f32', S, L1.nOut), z0 = new Slab(a, 'f32', S, L0.nOut);
   let nz = 0;
   for (let i = 0; i < S; i++) {
     net.forward(ws, test.images, i * 784, false);
@@ -481,6 +482,7 @@ function bnnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext): 
     xb1.view(i).set(a.view(ws.layers[1].xbits));
     dz0.view(i).set(a.view(ws.layers[0].dz));
     x0.view(i).set(a.view(ws.layers[0].x));
+    dz1.view(i).set(a.view(ws.layers[1].dz)); z0.view(i).set(a.view(ws.layers[0].z));
     for (const d of f32v(dz0.view(i))) if (d !== 0) nz++;
     net.clearWorkspace(ws);
   }
@@ -495,6 +497,12 @@ function bnnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext): 
   const xn = (kk: KernelSet) => loop(S, (i) => kk.bin_xnor_gemv(L1.bits.offset, xb1.off(i), L1.nOut, L1.words, L1.nIn, out.offset));
   cases.push({ kernel: 'bin_xnor_gemv', label: 'BNN output layer', shape: '600→10', calls: S, fast: xn(k), ref: xn(kr),
     work: { bits: S * L1.nOut * L1.words * 64, bytes: S * L1.nOut * L1.words * 8, traffic: 'read', wsBytes: L1.nOut * L1.words * 8 } });
+  // the backward through the binary output layer to the hidden layer (straight-through window), per sample
+  const dzb = a.alloc('f32', L0.nOut);
+  const ste = (kk: KernelSet) => loop(S, (i) => kk.bin_ste_backprop(L1.w.t.offset, L1.nOut, L1.nIn, L1.cols, dz1.off(i), z0.off(i), dzb.offset));
+  cases.push({ kernel: 'bin_ste_backprop', label: 'BNN output → hidden gradient (straight-through)', shape: '600×10', calls: S, fast: ste(k), ref: ste(kr),
+    work: { bytes: S * (L1.nOut * L1.cols * 4 + L1.nIn * 8), traffic: 'read', wsBytes: L1.nOut * L1.cols * 4 },
+    note: 'f64 sums (the host loop it replaced), two inputs per f64x2 lane pair' });
   // a square layer as large as the hidden one, to show the GEMV's own ceiling apart from call overhead
   const R = 1024, Wd = 16;
   const big = a.alloc('u64', R * Wd), xb = a.alloc('u64', Wd);
