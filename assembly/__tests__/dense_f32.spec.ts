@@ -1,7 +1,7 @@
 // Elementwise / rank-1 / Adam f32 kernels: _simd against _ref, bit for bit (f32 compared by bit
 // pattern, so -0 vs +0 shows). The SIMD variants need n (or cols) a multiple of 4, f32_sign_i16 of 8.
 import {
-  f32_add_simd, f32_add_ref, f32_sgd_step_simd, f32_sgd_step_ref, f32_sign_i16_simd, f32_sign_i16_ref,
+  f32_add_simd, f32_add_ref, f32_div_scalar_simd, f32_div_scalar_ref, f32_sgd_step_simd, f32_sgd_step_ref, f32_sign_i16_simd, f32_sign_i16_ref,
   f32_outer_acc_simd, f32_outer_acc_ref, f32_adam_step_simd, f32_adam_step_ref,
 } from "../index";
 import { seed, rnd, rndF32, chance, alloc, dup, freeAll, diff32, diff16, checkHandForwardF32 } from "./util";
@@ -39,6 +39,34 @@ describe("dense f32 kernels", () => {
       f32_add_simd(d1, src, n);
       f32_add_ref(d2, src, n);
       expect<i32>(diff32(d1, d2, n)).toBe(-1, "n=" + n.toString() + ": first differing element");
+      freeAll();
+    }
+  });
+
+  it("f32_div_scalar: _simd == _ref == the f64 quotient rounded to f32 (the BNN host loop it replaced)", () => {
+    seed(7);
+    const ds: f32[] = [1, 3, 7, 12, 100, 256, 12345];
+    const n = 4099;
+    for (let q = 0; q < ds.length; q++) {
+      const x = alloc(n * 4);
+      for (let i = 0; i < n; i++) {
+        // normal values over a wide range, subnormals, and signed zeros
+        let v = reinterpret<f32>(<u32>rnd());
+        if (!isFinite<f32>(v)) v = <f32>1.5;
+        if (chance(5)) v = reinterpret<f32>(<u32>(rnd() & 0x807fffff));
+        if (chance(2)) v = chance(50) ? <f32>0.0 : <f32>-0.0;
+        store<f32>(x + (<usize>i << 2), v);
+      }
+      const a = dup(x, n * 4), b = dup(x, n * 4);
+      f32_div_scalar_simd(a, n, ds[q]);
+      f32_div_scalar_ref(b, n, ds[q]);
+      expect<i32>(diff32(a, b, n)).toBe(-1, "d=" + ds[q].toString());
+      let bad = 0;
+      for (let i = 0; i < n; i++) {
+        const want = <f32>(<f64>load<f32>(x + (<usize>i << 2)) / <f64>ds[q]);
+        if (reinterpret<u32>(load<f32>(a + (<usize>i << 2))) != reinterpret<u32>(want)) bad++;
+      }
+      expect<i32>(bad).toBe(0, "d=" + ds[q].toString() + ": quotients differing from the f64 one rounded");
       freeAll();
     }
   });

@@ -15,6 +15,23 @@ export function f32_add_ref(dst: usize, src: usize, n: i32): void {
   }
 }
 
+/** x[i] /= d. The BNN divides its summed gradients by the batch size with it; its host loop did
+ *  f32(f64(x) / f64(d)), which equals the f32 quotient bit for bit (a double-precision quotient rounded
+ *  to float is the correctly rounded float quotient, since 53 >= 2 * 24 + 2 bits), so both versions
+ *  divide in f32. n a multiple of 4 for the SIMD version's main loop (a scalar tail takes the rest). */
+export function f32_div_scalar_simd(x: usize, n: i32, d: f32): void {
+  const dV = f32x4.splat(d);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(x + o, f32x4.div(v128.load(x + o), dV));
+  }
+  for (; i < n; i++) { const o = <usize>i << 2; store<f32>(x + o, load<f32>(x + o) / d); }
+}
+export function f32_div_scalar_ref(x: usize, n: i32, d: f32): void {
+  for (let i = 0; i < n; i++) { const o = <usize>i << 2; store<f32>(x + o, load<f32>(x + o) / d); }
+}
+
 /** SGD step with coupled L2 decay, in S4NN's order: w -= lr * g; w -= (lr * decay) * w. */
 export function f32_sgd_step_simd(w: usize, g: usize, n: i32, lr: f32, decay: f32): void {
   const lrV = f32x4.splat(lr);

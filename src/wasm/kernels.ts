@@ -20,6 +20,8 @@ export interface KernelSet {
   /** out (i16, 2 stride lanes): C_j = sum_i [t_i < t_j] sgn_ij in the first stride lanes, exact where delta_j != 0; the rest is scratch */
   ttfs_sign_counts_i16(sgn: P, nIn: number, nOut: number, stride: number, tIn: P, tOut: P, delta: P, out: P): void;
   f32_add(dst: P, src: P, n: number): void;
+  /** x[i] /= d in f32 (bit for bit the f64 quotient rounded to f32) */
+  f32_div_scalar(x: P, n: number, d: number): void;
   f32_sgd_step(w: P, g: P, n: number, lr: number, decay: number): void;
   f32_sign_i16(src: P, dst: P, n: number): void;
   f32_nonfinite_any(src: P, n: number): number;
@@ -78,6 +80,7 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   ttfs_grad_accum_f32: { fast: 'ttfs_grad_accum_f32_simd', ref: 'ttfs_grad_accum_f32_ref' },
   ttfs_sign_counts_i16: { fast: 'ttfs_sign_counts_i16_simd', ref: 'ttfs_sign_counts_i16_ref' },
   f32_add: { fast: 'f32_add_simd', ref: 'f32_add_ref' },
+  f32_div_scalar: { fast: 'f32_div_scalar_simd', ref: 'f32_div_scalar_ref' },
   f32_sgd_step: { fast: 'f32_sgd_step_simd', ref: 'f32_sgd_step_ref' },
   f32_sign_i16: { fast: 'f32_sign_i16_simd', ref: 'f32_sign_i16_ref' },
   f32_nonfinite_any: { fast: 'f32_nonfinite_any' },

@@ -252,8 +252,8 @@ export class BnnNetwork {
     this.layers.forEach((L, l) => {
       const W = ws.layers[l];
       for (const [p, g] of [[L.w, W.gw], [L.b, W.gb], [L.s, W.gs]] as const) {
-        const gv = a.view(g);
-        if (batch !== 1) for (let i = 0; i < p.n; i++) gv[i] = gv[i] / batch;
+        // the mean over the batch (a kernel: the host loop's f64 quotient rounded to f32 is the f32 quotient)
+        if (batch !== 1) k.f32_div_scalar(g.offset, p.n, batch);
         k.f32_adam_step(p.t.offset, g.offset, p.m.offset, p.v.offset, p.n, c.lr * sc[3], c.beta1, c.beta2, c.eps, bc1, bc2, 0, p.clip);
       }
       const mu = a.view(L.mu), sd = a.view(W.sumD);
