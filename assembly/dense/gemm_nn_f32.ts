@@ -8,7 +8,7 @@
 // `ra`/`ka` are A's strides (in elements) along rows of C and along the summed index.
 
 // @ts-ignore: decorator
-@inline function gemm_bcast(c: usize, ldc: i32, M: i32, N: i32, a: usize, ra: i32, ka: i32, b: usize, ldb: i32, K: i32): void {
+@inline function gemm_bcast(c: usize, ldc: i32, M: i32, N: i32, a: usize, ra: i32, ka: i32, b: usize, ldb: i32, K: i32, set: bool = false): void {
   // Column panels outside, row groups inside: one 8-column panel of B (K x 32 bytes) is swept by every
   // group of 4 rows while it is still in L1, instead of all of B (a conv's im2col matrix: up to ~1 MB,
   // past L2) being streamed again for each group of rows. Each element's sum is unchanged.
@@ -36,41 +36,47 @@
       }
       const g0 = c + ((<usize>r * <usize>ldc + <usize>col) << 2);
       const cs = <usize>ldc << 2;
-      v128.store(g0, f32x4.add(v128.load(g0), c00)); v128.store(g0, f32x4.add(v128.load(g0, 16), c01), 16);
-      v128.store(g0 + cs, f32x4.add(v128.load(g0 + cs), c10)); v128.store(g0 + cs, f32x4.add(v128.load(g0 + cs, 16), c11), 16);
-      v128.store(g0 + 2 * cs, f32x4.add(v128.load(g0 + 2 * cs), c20)); v128.store(g0 + 2 * cs, f32x4.add(v128.load(g0 + 2 * cs, 16), c21), 16);
-      v128.store(g0 + 3 * cs, f32x4.add(v128.load(g0 + 3 * cs), c30)); v128.store(g0 + 3 * cs, f32x4.add(v128.load(g0 + 3 * cs, 16), c31), 16);
+      if (set) {
+        // C = the sums (C's old contents unread): 0 + acc would be acc, since acc starts at +0 and so is never -0
+        v128.store(g0, c00); v128.store(g0, c01, 16); v128.store(g0 + cs, c10); v128.store(g0 + cs, c11, 16);
+        v128.store(g0 + 2 * cs, c20); v128.store(g0 + 2 * cs, c21, 16); v128.store(g0 + 3 * cs, c30); v128.store(g0 + 3 * cs, c31, 16);
+      } else {
+        v128.store(g0, f32x4.add(v128.load(g0), c00)); v128.store(g0, f32x4.add(v128.load(g0, 16), c01), 16);
+        v128.store(g0 + cs, f32x4.add(v128.load(g0 + cs), c10)); v128.store(g0 + cs, f32x4.add(v128.load(g0 + cs, 16), c11), 16);
+        v128.store(g0 + 2 * cs, f32x4.add(v128.load(g0 + 2 * cs), c20)); v128.store(g0 + 2 * cs, f32x4.add(v128.load(g0 + 2 * cs, 16), c21), 16);
+        v128.store(g0 + 3 * cs, f32x4.add(v128.load(g0 + 3 * cs), c30)); v128.store(g0 + 3 * cs, f32x4.add(v128.load(g0 + 3 * cs, 16), c31), 16);
+      }
     }
-    for (; r < M; r++) { tile_1x4(c, ldc, a, ra, ka, b, ldb, K, r, col); tile_1x4(c, ldc, a, ra, ka, b, ldb, K, r, col + 4); }
+    for (; r < M; r++) { tile_1x4(c, ldc, a, ra, ka, b, ldb, K, r, col, set); tile_1x4(c, ldc, a, ra, ka, b, ldb, K, r, col + 4, set); }
   }
-  for (; col + 4 <= N; col += 4) for (let r = 0; r < M; r++) tile_1x4(c, ldc, a, ra, ka, b, ldb, K, r, col);
-  for (; col < N; col++) for (let r = 0; r < M; r++) tile_1x1(c, ldc, a, ra, ka, b, ldb, K, r, col);
+  for (; col + 4 <= N; col += 4) for (let r = 0; r < M; r++) tile_1x4(c, ldc, a, ra, ka, b, ldb, K, r, col, set);
+  for (; col < N; col++) for (let r = 0; r < M; r++) tile_1x1(c, ldc, a, ra, ka, b, ldb, K, r, col, set);
 }
 
 // @ts-ignore: decorator
-@inline function tile_1x4(c: usize, ldc: i32, a: usize, ra: i32, ka: i32, b: usize, ldb: i32, K: i32, r: i32, col: i32): void {
+@inline function tile_1x4(c: usize, ldc: i32, a: usize, ra: i32, ka: i32, b: usize, ldb: i32, K: i32, r: i32, col: i32, set: bool = false): void {
   let acc = f32x4.splat(0);
   for (let s = 0; s < K; s++) {
     const av = v128.load32_splat(a + ((<usize>r * <usize>ra + <usize>s * <usize>ka) << 2));
     acc = f32x4.add(acc, f32x4.mul(av, v128.load(b + ((<usize>s * <usize>ldb + <usize>col) << 2))));
   }
   const gp = c + ((<usize>r * <usize>ldc + <usize>col) << 2);
-  v128.store(gp, f32x4.add(v128.load(gp), acc));
+  v128.store(gp, set ? acc : f32x4.add(v128.load(gp), acc));
 }
 
 // @ts-ignore: decorator
-@inline function tile_1x1(c: usize, ldc: i32, a: usize, ra: i32, ka: i32, b: usize, ldb: i32, K: i32, r: i32, col: i32): void {
+@inline function tile_1x1(c: usize, ldc: i32, a: usize, ra: i32, ka: i32, b: usize, ldb: i32, K: i32, r: i32, col: i32, set: bool = false): void {
   let acc: f32 = 0;
   for (let s = 0; s < K; s++) {
     acc = acc + load<f32>(a + ((<usize>r * <usize>ra + <usize>s * <usize>ka) << 2)) * load<f32>(b + ((<usize>s * <usize>ldb + <usize>col) << 2));
   }
   const gp = c + ((<usize>r * <usize>ldc + <usize>col) << 2);
-  store<f32>(gp, load<f32>(gp) + acc);
+  store<f32>(gp, set ? acc : load<f32>(gp) + acc);
 }
 
 // @ts-ignore: decorator
-@inline function gemm_bcast_ref(c: usize, ldc: i32, M: i32, N: i32, a: usize, ra: i32, ka: i32, b: usize, ldb: i32, K: i32): void {
-  for (let r = 0; r < M; r++) for (let col = 0; col < N; col++) tile_1x1(c, ldc, a, ra, ka, b, ldb, K, r, col);
+@inline function gemm_bcast_ref(c: usize, ldc: i32, M: i32, N: i32, a: usize, ra: i32, ka: i32, b: usize, ldb: i32, K: i32, set: bool = false): void {
+  for (let r = 0; r < M; r++) for (let col = 0; col < N; col++) tile_1x1(c, ldc, a, ra, ka, b, ldb, K, r, col, set);
 }
 
 export function f32_gemm_nn_acc_simd(c: usize, ldc: i32, M: i32, N: i32, a: usize, lda: i32, b: usize, ldb: i32, K: i32): void {
@@ -84,4 +90,14 @@ export function f32_gemm_tn_any_simd(c: usize, ldc: i32, M: i32, N: i32, a: usiz
 }
 export function f32_gemm_tn_any_ref(c: usize, ldc: i32, M: i32, N: i32, a: usize, lda: i32, b: usize, ldb: i32, K: i32): void {
   gemm_bcast_ref(c, ldc, M, N, a, 1, lda, b, ldb, K);
+}
+
+/** C[M][N] = A^T B (f32_gemm_tn_any's sums stored instead of added: C's old contents are never read). The BNN's
+ *  first gradient flush after a step uses it, so the gradient buffer needs no zeroing pass; equal bits to
+ *  accumulating into zeros, since each sum starts at +0 and so is never -0. */
+export function f32_gemm_tn_set_simd(c: usize, ldc: i32, M: i32, N: i32, a: usize, lda: i32, b: usize, ldb: i32, K: i32): void {
+  gemm_bcast(c, ldc, M, N, a, 1, lda, b, ldb, K, true);
+}
+export function f32_gemm_tn_set_ref(c: usize, ldc: i32, M: i32, N: i32, a: usize, lda: i32, b: usize, ldb: i32, K: i32): void {
+  gemm_bcast_ref(c, ldc, M, N, a, 1, lda, b, ldb, K, true);
 }

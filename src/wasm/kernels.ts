@@ -39,6 +39,8 @@ export interface KernelSet {
   // proxy learning (conv nets): C row stride ldc, any M/N/K
   f32_gemm_nn_acc(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
   f32_gemm_tn_any(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
+  /** C = A^T B (stored, C's old contents unread): the same bits as f32_gemm_tn_any into zeros */
+  f32_gemm_tn_set(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
   f32_gemm_nt_acc(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
   f32_im2col(x: P, C: number, H: number, W: number, k: number, stride: number, pad: number, col: P): void;
   f32_col2im(col: P, C: number, H: number, W: number, k: number, stride: number, pad: number, dx: P): void;
@@ -95,6 +97,7 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   bin_andpopc_planes_gemv: { fast: 'bin_andpopc_planes_gemv_popc', ref: 'bin_andpopc_planes_gemv_ref' },
   f32_gemm_nn_acc: { fast: 'f32_gemm_nn_acc_simd', ref: 'f32_gemm_nn_acc_ref' },
   f32_gemm_tn_any: { fast: 'f32_gemm_tn_any_simd', ref: 'f32_gemm_tn_any_ref' },
+  f32_gemm_tn_set: { fast: 'f32_gemm_tn_set_simd', ref: 'f32_gemm_tn_set_ref' },
   f32_gemm_nt_acc: { fast: 'f32_gemm_nt_acc_simd', ref: 'f32_gemm_nt_acc_ref' },
   f32_im2col: { fast: 'f32_im2col' },
   f32_col2im: { fast: 'f32_col2im_simd', ref: 'f32_col2im_ref' },

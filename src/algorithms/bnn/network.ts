@@ -50,7 +50,9 @@ interface WsLayer {
 
 /** `health`: per layer the sum of z over the training samples of this workspace's batch part, then
  *  the summed loss; NaN/Inf there means a non-finite pre-activation or loss (checked in apply). */
-export interface BnnWorkspace { pixels: Tensor<'u8'>; planes: Tensor<'u64'>; logits: Tensor<'f32'>; layers: WsLayer[]; pending: number; health: Tensor<'f64'> }
+export interface BnnWorkspace { pixels: Tensor<'u8'>; planes: Tensor<'u64'>; logits: Tensor<'f32'>; layers: WsLayer[]; pending: number; health: Tensor<'f64'>;
+  /** [0]: 1 while the weight gradients hold no sums yet (their memory is stale, read as zeros), shared across threads */
+  gwFresh: Tensor<'i32'> }
 
 /** Samples whose weight gradients are gathered into one GEMM (G += dZ^T X): G is streamed once per
  *  GEMM_ROWS samples instead of once per sample. */
@@ -98,6 +100,7 @@ export class BnnNetwork {
         sumD: a.alloc('f64', L.nOut), dzRows: a.alloc('f32', GEMM_ROWS * pad4(L.nOut)), xRows: a.alloc('f32', GEMM_ROWS * L.cols) })),
       pending: 0,
       health: a.alloc('f64', this.layers.length + 1),
+      gwFresh: a.alloc('i32', 4),
     };
   }
 
@@ -128,11 +131,23 @@ export class BnnNetwork {
     for (const ws of [this.main, ...this.shards]) this.clearWorkspace(ws);
   }
 
+  /** Zeroes the workspace's sums. The weight gradients (the large part) are only marked fresh: the first flush
+   *  then stores its sums instead of adding them (f32_gemm_tn_set: the same bits as adding into zeros), and a
+   *  reader of a fresh buffer zeroes it first (materialise). The mark lives in shared memory, as the buffers do:
+   *  a worker clears and flushes, the main thread reduces. */
   clearWorkspace(ws: BnnWorkspace): void {
-    for (const W of ws.layers) for (const t of [W.gw, W.gb, W.gs]) this.arena.view(t).fill(0);
-    for (const W of ws.layers) this.arena.view(W.sumD).fill(0);
+    for (const W of ws.layers) for (const t of [W.gb, W.gs, W.sumD]) this.arena.view(t).fill(0);
     this.arena.view(ws.health).fill(0);
+    this.arena.view(ws.gwFresh)[0] = 1;
     ws.pending = 0;
+  }
+
+  /** A fresh workspace's weight gradients as zeros, before anything reads them. */
+  private materialise(ws: BnnWorkspace): void {
+    const f = this.arena.view(ws.gwFresh);
+    if (f[0] === 0) return;
+    for (const W of ws.layers) this.arena.view(W.gw).fill(0);
+    f[0] = 0;
   }
 
   pack(L: BnnLayer): void {
@@ -201,10 +216,13 @@ export class BnnNetwork {
   /** Adds the queued samples' weight gradients: gw += dZ^T X per layer, in sample order. */
   flush(ws: BnnWorkspace): void {
     if (ws.pending === 0) return;
+    const f = this.arena.view(ws.gwFresh), fresh = f[0] !== 0;
     this.layers.forEach((L, l) => {
       const W = ws.layers[l];
-      this.k.f32_gemm_tn_acc(W.gw.offset, L.nOut, L.cols, W.dzRows.offset, pad4(L.nOut), W.xRows.offset, L.cols, ws.pending);
+      if (fresh) this.k.f32_gemm_tn_set(W.gw.offset, L.cols, L.nOut, L.cols, W.dzRows.offset, pad4(L.nOut), W.xRows.offset, L.cols, ws.pending);
+      else this.k.f32_gemm_tn_acc(W.gw.offset, L.nOut, L.cols, W.dzRows.offset, pad4(L.nOut), W.xRows.offset, L.cols, ws.pending);
     });
+    f[0] = 0;
     ws.pending = 0;
   }
 
@@ -214,6 +232,7 @@ export class BnnNetwork {
     for (let step = 1; step < wss.length; step *= 2) {
       for (let i = 0; i + step < wss.length; i += 2 * step) {
         const dst = wss[i], src = wss[i + step];
+        this.materialise(dst); this.materialise(src);
         dst.layers.forEach((D, l) => {
           const S = src.layers[l];
           for (const [x, y] of [[D.gw, S.gw], [D.gb, S.gb], [D.gs, S.gs]] as const) this.k.f32_add(x.offset, y.offset, x.length);
@@ -243,6 +262,7 @@ export class BnnNetwork {
     if (!Number.isFinite(health[this.layers.length])) {
       throw new NumericalError(`bnn layer ${this.layers.length - 1} loss (softmax cross-entropy)`, -1, `loss = ${health[this.layers.length]}`);
     }
+    this.materialise(ws);
     const sc = a.view(this.scalars);
     sc[0]++; sc[1] *= c.beta1; sc[2] *= c.beta2;
     const bc1 = 1 - sc[1], bc2 = 1 - sc[2];
