@@ -26,6 +26,20 @@ export function otherBuildKernels(memory, path) {
   return Object.fromEntries(Object.entries(KERNELS).filter(([name, e]) => typeof fn(name, e) === 'function').map(([name, e]) => [name, fn(name, e)]));
 }
 
+/** Times each layer case ({ name, meanEvents, same, fns: { this, other } }, each fn running S images) of the
+ *  forward comparisons in interleaved rounds and prints the markdown table: µs per image of both builds and the
+ *  paired median ratio. */
+export function printPerImageTable(cases, S, rounds, { title = 'layer', roundMs = 60, digits = 2 } = {}) {
+  console.log(`| ${title} | input events / image | this build µs/image | other build µs/image | other / this (paired median) | identical outputs |`);
+  console.log(`|---|---|---|---|---|---|`);
+  for (const c of cases) {
+    const r = timeInterleaved(c.fns, { warmMs: 300, roundMs, rounds });
+    const ratios = r.this.rounds.map((x, i) => r.other.rounds[i] / x);
+    const us = (t) => (t.perCallMs.median * 1000 / S).toFixed(digits);
+    console.log(`| ${c.name} | ${c.meanEvents.toFixed(1)} | ${us(r.this)} | ${us(r.other)} | ${stat(ratios).median.toFixed(2)}× | ${c.same} |`);
+  }
+}
+
 /** Runs call(kernels, output) once per build, compares the two outputs (Object.is per element), then
  *  times both interleaved: { usThis, usOther, ratio (paired median of other / this), same }. */
 export function comparePair(a, k, other, call, out, rounds) {

@@ -7,8 +7,7 @@
 import { createSession } from '../dist/src/session.js';
 import { ALGORITHMS } from '../dist/src/algorithms/registry.js';
 import { loadDataset } from '../dist/src/data/index.js';
-import { timeInterleaved, stat } from '../dist/bench/lib.js';
-import { otherBuildKernels } from './ab-common.mjs';
+import { otherBuildKernels, printPerImageTable } from './ab-common.mjs';
 
 const [otherPath, nArg, rArg, mArg, dArg] = process.argv.slice(2);
 if (!otherPath) { console.error('usage: node --no-liftoff scripts/ab-stidi-forward.mjs <other snnwasm.wasm> [images] [rounds] [maps] [dataset]'); process.exit(2); }
@@ -50,12 +49,5 @@ const cases = net.layers.map((L, l) => {
     fns: { this: () => { for (let i = 0; i < S; i++) call(kNew, sNew, i); }, other: () => { for (let i = 0; i < S; i++) call(kOld, sOld, i); } } };
 });
 
-console.log(`| layer (${dataset}, ${maps} maps, ${S} test images) | input events / image | this build µs/image | other build µs/image | other / this (paired median) | identical outputs |`);
-console.log(`|---|---|---|---|---|---|`);
-for (const c of cases) {
-  const r = timeInterleaved(c.fns, { warmMs: 300, roundMs: 100, rounds });
-  const ratios = r.this.rounds.map((x, i) => r.other.rounds[i] / x);
-  const us = (t) => (t.perCallMs.median * 1000 / S).toFixed(1);
-  console.log(`| ${c.name} | ${c.meanEvents.toFixed(1)} | ${us(r.this)} | ${us(r.other)} | ${stat(ratios).median.toFixed(2)}× | ${c.same} |`);
-}
+printPerImageTable(cases, S, rounds, { title: `layer (${dataset}, ${maps} maps, ${S} test images)`, roundMs: 100, digits: 1 });
 console.log(`\ncommand: node --no-liftoff scripts/ab-stidi-forward.mjs ${otherPath} ${S} ${rounds} ${maps} ${dataset}`);

@@ -8,8 +8,7 @@
 import { createSession } from '../dist/src/session.js';
 import { ALGORITHMS } from '../dist/src/algorithms/registry.js';
 import { loadDataset } from '../dist/src/data/index.js';
-import { timeInterleaved, stat } from '../dist/bench/lib.js';
-import { otherBuildKernels } from './ab-common.mjs';
+import { otherBuildKernels, printPerImageTable } from './ab-common.mjs';
 
 const [otherPath, nArg, rArg] = process.argv.slice(2);
 if (!otherPath) { console.error('usage: node scripts/ab-ttfs-forward.mjs <other snnwasm.wasm> [images] [rounds]'); process.exit(2); }
@@ -56,12 +55,5 @@ function layerCases(algo, hidden, trainSamples) {
 }
 
 const cases = [...layerCases('s4nn', 400, 3000), ...layerCases('bs4nn', 600, 3000)];
-console.log(`| layer | input events / image | this build µs/image | other build µs/image | other / this (paired median) | identical outputs |`);
-console.log(`|---|---|---|---|---|---|`);
-for (const c of cases) {
-  const r = timeInterleaved(c.fns, { warmMs: 300, roundMs: 60, rounds });
-  const ratios = r.this.rounds.map((x, i) => r.other.rounds[i] / x);
-  const us = (t) => (t.perCallMs.median * 1000 / S).toFixed(2);
-  console.log(`| ${c.name} | ${c.meanEvents.toFixed(1)} | ${us(r.this)} | ${us(r.other)} | ${stat(ratios).median.toFixed(2)}× | ${c.same} |`);
-}
+printPerImageTable(cases, S, rounds);
 console.log(`\ncommand: node scripts/ab-ttfs-forward.mjs ${otherPath} ${S} ${rounds}`);

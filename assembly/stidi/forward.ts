@@ -42,13 +42,18 @@
   for (let ky = ky0; ky <= ky1; ky++) {
     for (let kx = kx0; kx <= kx1; kx++) {
       const row = w + ((<usize>(((ky * k + kx) * cin + c) * cs)) << 2);
-      const dst = s + ((<usize>(((y - ky) * wout + (x - kx)) * cs)) << 2);
-      for (let j = 0; j < cs; j += 4) {
-        const o = <usize>j << 2;
-        const a = v128.load(dst + o), b = v128.load(row + o);
-        v128.store(dst + o, neg ? f32x4.sub(a, b) : f32x4.add(a, b));
-      }
+      slopeAdd(s + ((<usize>(((y - ky) * wout + (x - kx)) * cs)) << 2), row, cs, neg);
     }
+  }
+}
+
+/** s[0 .. n) +=/-= row (SIMD; `neg` is a constant wherever this is inlined, so each sign is its own loop). */
+// @ts-ignore: decorator
+@inline function slopeAdd(s: usize, row: usize, n: i32, neg: bool): void {
+  for (let j = 0; j < n; j += 4) {
+    const o = <usize>j << 2;
+    const a = v128.load(s + o), b = v128.load(row + o);
+    v128.store(s + o, neg ? f32x4.sub(a, b) : f32x4.add(a, b));
   }
 }
 
@@ -79,7 +84,7 @@
  *  their slopes (SIMD). Returns the neurons that fired on the way. Where the position must be advanced,
  *  one pass over its channels does both (the potential with the old slope, then the slope): each slope
  *  vector is loaded once, not once to advance and again to add the row; per lane the operations and
- *  their order are the twin's. The sign is chosen outside the lane loops. */
+ *  their order are the twin's. (Inlined with a constant `neg`, so the sign is chosen outside the lane loops.) */
 // @ts-ignore: decorator
 @inline function eventSimd(w: usize, i: i32, cin: i32, k: i32, hout: i32, wout: i32, cs: i32, u: usize, s: usize, tOut: usize,
   lt: usize, b: i32, neg: bool, win: i32, thr: f32, tmax: i32): i32 {
@@ -94,14 +99,9 @@
       const off = (<usize>(pos * cs)) << 2;
       const row = w + ((<usize>(((ky * k + kx) * cin + c) * cs)) << 2);
       if (b > a) {
-        fired += neg ? advanceAdd(u + off, s + off, tOut + off, row, cs, a, b - a, thr, tmax, true, true)
-          : advanceAdd(u + off, s + off, tOut + off, row, cs, a, b - a, thr, tmax, true, false);
+        fired += advanceAdd(u + off, s + off, tOut + off, row, cs, a, b - a, thr, tmax, true, neg);
         store<i32>(la, b);
-      } else {
-        const dst = s + off;
-        if (neg) for (let j = 0; j < cs; j += 4) { const o = <usize>j << 2; v128.store(dst + o, f32x4.sub(v128.load(dst + o), v128.load(row + o))); }
-        else for (let j = 0; j < cs; j += 4) { const o = <usize>j << 2; v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(row + o))); }
-      }
+      } else slopeAdd(s + off, row, cs, neg);
     }
   }
   return fired;

@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js';
 import { decide, summariseLayer, type Decision, type LayerSummary } from '../spikes/summary.js';
 import { spikeRasterSvg } from '../spikes/raster-svg.js';
 import type { SpikeRecord } from '../algorithms/types.js';
-import { addModelOptions, chooseAlgorithm, chooseDataset, labelMap } from './common.js';
+import { addModelOptions, chooseAlgorithm, chooseDataset } from './common.js';
 import { parseInt_, parsePermutation } from './values.js';
 import { loadTrainedModel, TRAINED_MODEL_OPTIONS } from './trained-model.js';
 
@@ -41,11 +41,10 @@ export function spikesCommand(): Command {
       const index = parseInt_('--index', String(opts.index), 0);
       if (index >= data.count) throw new UsageError('--index', `the ${dataset} ${split} split has ${data.count} images (0..${data.count - 1}), got ${index}`);
       const info = DATASETS[dataset];
-      const map = labelMap(opts, info.classes);
       const perm = opts.classOrder !== undefined ? parsePermutation('--class-order', String(opts.classOrder), info.classes) : null;
       // output unit u stands for class perm[u] (identity without --class-order)
       const unitClass = (u: number) => (perm ? perm[u] : u);
-      const label = data.labels[index], labelUnit = map ? map[label] : label;
+      const label = data.labels[index], labelUnit = perm ? perm.indexOf(label) : label;
       const px = data.channels * data.height * data.width;
       const rec = s.model.spikeRecord(data.images, index * px);
       const decision = decide(rec);

@@ -11,7 +11,7 @@ export { readCifarBatch, parseCifarBatch, parseCifarMeta, openCifarArchive, read
 export type { CifarArchive, CifarBatch } from './cifar.js';
 export { readTar, tarMember, encodeTar } from './tar.js';
 export type { TarMember } from './tar.js';
-export { gunzip, isGzip, crc32, gzipCrc32 } from './gzip.js';
+export { gunzip, isGzip, crc32 } from './gzip.js';
 export { getManifest, loadManifest, validateManifest, datasetManifest, expectedFor, defaultManifestPath } from './manifest.js';
 export type { Checksums, DatasetManifest, Manifest, ManifestArchive, ManifestBlob, ManifestFile } from './manifest.js';
 export { resolveDataset, inspectFolder } from './resolve.js';

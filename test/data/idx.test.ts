@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { FileFormatError } from '../../src/errors.js';
 import { encodeIdx, readIdx } from '../../src/data/idx.js';
-import { gunzip, crc32, gzipCrc32 } from '../../src/data/gzip.js';
+import { gunzip, crc32, crc32Portable } from '../../src/data/gzip.js';
 import { gz, tempDir, throwsNamed, write } from './helpers.js';
 
 const dir = tempDir();
@@ -53,11 +53,11 @@ describe('readIdx', () => {
 
   it('CRC-32: the check value of "123456789", and the native and the carried implementation agree', () => {
     const check = new TextEncoder().encode('123456789');
+    assert.equal(crc32Portable(check), 0xcbf43926);
     assert.equal(crc32(check), 0xcbf43926);
-    assert.equal(gzipCrc32(check), 0xcbf43926);
     let s = 12345;
     const data = Uint8Array.from({ length: 100_003 }, () => { s = (s * 1103515245 + 12345) >>> 0; return s >>> 24; });
-    for (const n of [0, 1, 7, 64, 100_003]) assert.equal(gzipCrc32(data.subarray(0, n)), crc32(data.subarray(0, n)), `${n} bytes`);
+    for (const n of [0, 1, 7, 64, 100_003]) assert.equal(crc32(data.subarray(0, n)), crc32Portable(data.subarray(0, n)), `${n} bytes`);
   });
 
   it('rejects a forged gzip size before allocating', () => {

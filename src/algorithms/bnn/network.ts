@@ -100,7 +100,7 @@ export class BnnNetwork {
         sumD: a.alloc('f64', L.nOut), dzRows: a.alloc('f32', GEMM_ROWS * pad4(L.nOut)), xRows: a.alloc('f32', GEMM_ROWS * L.cols) })),
       pending: 0,
       health: a.alloc('f64', this.layers.length + 1),
-      gwFresh: a.alloc('i32', 4),
+      gwFresh: a.alloc('i32', 1),
     };
   }
 

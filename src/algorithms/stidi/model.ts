@@ -6,6 +6,7 @@ import { judgeTtfs, type DecisionRule } from '../../train/decision.js';
 import { UsageError } from '../../errors.js';
 import type { StidiConfig } from './config.js';
 import { StidiNetwork, type Workspace } from './network.js';
+import { lastInputEvent } from '../ttfs/encode.js';
 
 /** ShardOutcome.sums of an evaluation: [winner time sum, samples with a winner, samples with no
  *  output spike, then per layer the sum over samples of the share of its neurons that fired]. */
@@ -127,13 +128,13 @@ export class StidiModel implements Model {
   /** the weights only (a binary network's scale is mean |w|, recomputed from them) */
   useWeights(w: Float32Array[]): void { w.forEach((m, l) => this.net.importWeights(l, m)); }
 
-  /** The input spike times the simulation processes (t <= tmax - 2), each layer's spike times and, after a conv
+  /** The input spike times the simulation processes (lastInputEvent), each layer's spike times and, after a conv
    *  layer, its pooled map, all reordered channel-major ([c][y][x]) without the pad lanes; tmax stands for silent. */
   spikeRecord(pixels: Uint8Array, offset: number): SpikeRecord {
     const ws = this.net.main, tmax = this.cfg.tmax, a = this.ctx.arena, net = this.net;
     net.forward(ws, pixels, offset);
     const L0 = net.layers[0];
-    const inT = channelMajor(a.view(ws.tIn), L0.hin, L0.win, L0.cin, L0.cin).map((t) => (t <= tmax - 2 ? t : tmax));
+    const inT = channelMajor(a.view(ws.tIn), L0.hin, L0.win, L0.cin, L0.cin).map((t) => (t <= lastInputEvent(tmax) ? t : tmax));
     const layers: SpikeLayer[] = [{ name: 'input', shape: [L0.cin, L0.hin, L0.win], times: inT }];
     net.layers.forEach((L, l) => {
       const W = ws.layers[l], last = l === net.layers.length - 1;

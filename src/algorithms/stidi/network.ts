@@ -13,6 +13,7 @@ import { NumericalError } from '../../errors.js';
 import { relativeTargets, normaliseInPlace } from '../ttfs/targets.js';
 import { layerTau, type StidiConfig } from './config.js';
 import { sampleShift, shiftImage } from './shift.js';
+import { lastInputEvent } from '../ttfs/encode.js';
 
 export interface StidiLayer {
   /** input map (channels, height, width) and kernel size; FC: cin = all inputs, hin = win = k = 1 */
@@ -196,7 +197,7 @@ export class StidiNetwork {
     const run = stepped ? k.stidi_forward_stepped_f32 : k.stidi_forward_f32;
     this.layers.forEach((L, l) => {
       const W = ws.layers[l], tIn = this.inputTimes(ws, l);
-      const nEv = k.ttfs_sort_events(tIn.offset, L.nIn, cfg.tmax - 2, ws.counts.offset, ws.order.offset);
+      const nEv = k.ttfs_sort_events(tIn.offset, L.nIn, lastInputEvent(cfg.tmax), ws.counts.offset, ws.order.offset);
       ws.fired[l] = run((L.sgn ?? L.w).offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, tIn.offset, ws.order.offset, nEv,
         this.kernelThreshold(l), layerTau(cfg, l), cfg.tmax, W.u.offset, W.s.offset, W.tOut.offset, W.lt.offset);
       if (l < this.layers.length - 1) k.stidi_pool_min(W.tOut.offset, L.hout, L.wout, L.cout, L.cs, L.pool, W.tPool.offset, W.arg.offset);

@@ -21,6 +21,10 @@ export function latencyTable(mode: TtfsEncoding, tmax: number, power = 1): Int32
   return table;
 }
 
+/** The last step at which an input spike is an event (ttfs_sort_events' tLast): a spike at tmax - 1 could only
+ *  make a neuron cross at tmax, which reads as silent. BS4NN's code puts black pixels there. */
+export function lastInputEvent(tmax: number): number { return tmax - 2; }
+
 export function encodeLatencies(pixels: Uint8Array, offset: number, n: number, table: Int32Array, out: Int32Array): void {
   for (let i = 0; i < n; i++) out[i] = table[pixels[offset + i]];
 }

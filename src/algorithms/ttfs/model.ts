@@ -4,6 +4,7 @@ import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleRes
 import { judgeTtfs, type DecisionRule } from '../../train/decision.js';
 import type { TtfsConfig } from './config.js';
 import { decayed } from '../../train/schedule.js';
+import { lastInputEvent } from './encode.js';
 import { TtfsNetwork, type Workspace } from './network.js';
 
 export class TtfsModel implements Model {
@@ -129,13 +130,13 @@ export class TtfsModel implements Model {
   /** the weights only: thresholds and BS4NN's learned scales stay as trained */
   useWeights(w: Float32Array[]): void { w.forEach((m, l) => this.net.importWeights(l, m)); }
 
-  /** Input latencies the simulation processes (t <= tmax - 2: BS4NN's code puts black pixels at tmax - 1, past
-   *  the last step) and every layer's spike time; tmax stands for silent. */
+  /** Input latencies the simulation processes (later ones are no events: lastInputEvent) and every layer's spike
+   *  time; tmax stands for silent. */
   spikeRecord(pixels: Uint8Array, offset: number): SpikeRecord {
     const ws = this.net.main, tmax = this.cfg.tmax, a = this.ctx.arena;
     this.net.forward(ws, pixels, offset);
     const tIn = a.view(ws.tIn).subarray(0, this.nInput);
-    const layers: SpikeLayer[] = [{ name: 'input', shape: [this.nInput], times: Int32Array.from(tIn, (t) => (t <= tmax - 2 ? t : tmax)) }];
+    const layers: SpikeLayer[] = [{ name: 'input', shape: [this.nInput], times: Int32Array.from(tIn, (t) => (t <= lastInputEvent(tmax) ? t : tmax)) }];
     this.net.layers.forEach((L, l) => {
       const last = l === this.net.layers.length - 1;
       layers.push({ name: last ? 'output' : `hidden ${l + 1}`, shape: [L.nOut], times: a.view(ws.layers[l].tOut).slice(0, L.nOut) });

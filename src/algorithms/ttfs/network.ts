@@ -10,7 +10,7 @@ import { RandomStream, fillUniformRows } from '../../train/rng.js';
 import { NumericalError, UsageError } from '../../errors.js';
 import { WASM_LIMIT, gib, assertShardsFit } from '../memory-budget.js';
 import { deadNeuronRule, type TtfsConfig } from './config.js';
-import { encodeLatencies, latencyTable } from './encode.js';
+import { encodeLatencies, lastInputEvent, latencyTable } from './encode.js';
 import { relativeTargets, normalisedError, normaliseInPlace } from './targets.js';
 import { startingCounts } from './neuron-scale.js';
 
@@ -285,7 +285,7 @@ export class TtfsNetwork {
     for (let l = 0; l <= last; l++) {
       const L = this.layers[l], W = ws.layers[l];
       const tIn = this.inputTimes(ws, l);
-      const nEv = k.ttfs_sort_events(tIn.offset, L.nIn, cfg.tmax - 2, ws.counts.offset, ws.order.offset);
+      const nEv = k.ttfs_sort_events(tIn.offset, L.nIn, lastInputEvent(cfg.tmax), ws.counts.offset, ws.order.offset);
       const rec = l === last ? ws.vRec.offset : 0;
       if (L.sgn) {
         // per-neuron scales: threshold 0 with starting counts -thr_j (the recorded count is then count - thr_j)
