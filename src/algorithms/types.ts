@@ -3,6 +3,7 @@
 import type { DecisionRule } from '../train/decision.js';
 import type { Arena } from '../wasm/arena.js';
 import type { KernelSet } from '../wasm/kernels.js';
+import type { NirGraph } from '../interop/nir-graph.js';
 
 export type Sampling = 'permutation' | 'replacement';
 
@@ -107,6 +108,9 @@ export interface Model {
   readonly averagingUnsupported?: string;
   /** the spikes of every layer for one image (on the main workspace); absent: the model has no spikes (bnn) */
   spikeRecord?(pixels: Uint8Array, offset: number): SpikeRecord;
+  /** the trained network as a NIR graph (`snnwasm export --format nir`); throws UsageError saying why for a
+   *  model NIR cannot express */
+  toNir(): NirGraph;
   /** per-layer scalars the CLI may set for interop (thresholds, scales) */
   setLayerScalars(opts: { theta?: number[]; alpha?: number[] }): void;
   describe(): Record<string, unknown>;

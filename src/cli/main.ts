@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// snnwasm command line: train, eval, spikes, data. Errors the project raises on purpose print one
+// snnwasm command line: train, eval, spikes, export, data. Errors the project raises on purpose print one
 // line naming the file or flag and exit non-zero; anything else is a bug and prints its stack.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { trainCommand } from './train-command.js';
 import { evalCommand } from './eval-command.js';
 import { dataCommand } from './data-command.js';
 import { spikesCommand } from './spikes-command.js';
+import { exportCommand } from './export-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('snnwasm')
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
     .version(CODE_VERSION)
     .showHelpAfterError()
     .exitOverride();
-  for (const c of [trainCommand(), evalCommand(), spikesCommand(), dataCommand()]) program.addCommand(c);
+  for (const c of [trainCommand(), evalCommand(), spikesCommand(), exportCommand(), dataCommand()]) program.addCommand(c);
   const overrideAll = (c: Command): void => { c.exitOverride(); c.showHelpAfterError(); c.commands.forEach(overrideAll); };
   overrideAll(program);
   return program;

@@ -2,6 +2,7 @@
 import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleResult, ShardOutcome, ShardTask, WeightMatrix } from '../types.js';
 import { judgeCounts, type DecisionRule } from '../../train/decision.js';
 import { BnnNetwork, type BnnConfig } from './network.js';
+import { noNirForm, type NirGraph } from '../../interop/nir-graph.js';
 import type { Tensor } from '../../wasm/arena.js';
 
 export class BnnModel implements Model {
@@ -98,6 +99,10 @@ export class BnnModel implements Model {
     this.net.pack(L);
   }
   setLayerScalars(): void {}
+  toNir(): NirGraph {
+    return noNirForm('bnn', 'its units are ±1 activations of a binarised ANN, not spiking neurons; `--format npy` exports its weights');
+  }
+
   describe(): Record<string, unknown> {
     return { layers: this.net.layers.map((L) => `${L.nIn}->${L.nOut}`), binary: true, activations: 'sign' };
   }

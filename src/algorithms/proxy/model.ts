@@ -11,6 +11,8 @@ import { architecture } from './models.js';
 import { makePlan } from './plan.js';
 import { loadImage } from './augment.js';
 import { outSize } from '../../nn/types.js';
+import { proxyNir } from './nir.js';
+import type { NirGraph } from '../../interop/nir-graph.js';
 
 export class ProxyModel implements Model {
   readonly net: ProxyNetwork;
@@ -188,6 +190,9 @@ export class ProxyModel implements Model {
     this.net.refreshTransposed();
   }
   setLayerScalars(): void {}
+  /** The SNN `eval` simulates (frozen BN folded into the convs) as a NIR graph (nir.ts). */
+  toNir(): NirGraph { return proxyNir(this.net, this.cfg.model, this.cfg.T, this.cfg.theta); }
+
   describe(): Record<string, unknown> {
     return { model: this.cfg.model, layers: this.net.plan.layers.map((L) => L.kind === 'conv' ? `conv${L.k}x${L.k} ${L.cin}->${L.cout} @${L.H}x${L.W}` : L.kind === 'pool' ? `pool ${L.H}x${L.W}->${L.Ho}x${L.Wo}` : `fc ${L.nin}->${L.nout}`),
       parameters: this.net.plan.params.reduce((s, p) => s + p.size, 0), T: this.cfg.T, theta: this.cfg.theta };

@@ -257,6 +257,18 @@ export class ProxyNetwork {
     for (let c = 0; c < C; c++) { st[at + c] += t.sdyV[c] * N; st[at + C + c] += t.sdyxV[c] + N * t.sdyV[c] * t.sdyV[c]; }
   }
 
+  /** Layer l's weights and, for a conv, the SNN's frozen BN as y = a x + s per channel (copies; for export). */
+  frozenLayer(l: number): { w: Float32Array; a?: Float32Array; s?: Float32Array } {
+    const L = this.plan.layers[l];
+    if (L.kind === 'pool') throw new Error('internal: a pool layer has no weights');
+    const w = this.paramView(this.plan.w[l]).slice();
+    if (L.kind === 'fc') return { w };
+    const C = L.cout;
+    const co: BnCoeffs = { a: new Float32Array(C), s: new Float32Array(C), mean: new Float64Array(C), invstd: new Float64Array(C) };
+    this.evalCoeffs(l, true, co);
+    return { w, a: co.a, s: co.s };
+  }
+
   private evalCoeffs(l: number, snn: boolean, co: BnCoeffs): void {
     const C = (this.plan.layers[l] as ConvLayer).cout;
     bnEvalCoeffs(this.paramView(this.plan.gamma[l]), this.paramView(this.plan.beta[l]),

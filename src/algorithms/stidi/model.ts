@@ -6,6 +6,7 @@ import { judgeTtfs, type DecisionRule } from '../../train/decision.js';
 import { UsageError } from '../../errors.js';
 import type { StidiConfig } from './config.js';
 import { StidiNetwork, type Workspace } from './network.js';
+import { noNirForm, type NirGraph } from '../../interop/nir-graph.js';
 import { lastInputEvent } from '../ttfs/encode.js';
 
 /** ShardOutcome.sums of an evaluation: [winner time sum, samples with a winner, samples with no
@@ -153,6 +154,12 @@ export class StidiModel implements Model {
   setLayerScalars(opts: { theta?: number[]; alpha?: number[] }): void {
     if (opts.alpha) throw new UsageError('--alpha', 'stidi: the binary scale is mean |w| of each layer (set by the weights), it cannot be given');
     if (opts.theta) this.net.layers.forEach((_, l) => this.net.setTheta(l, opts.theta![l]));
+  }
+
+  toNir(): NirGraph {
+    return noNirForm('stidi', 'its synapses have a piecewise-linear PSP (a ramp over tau steps) and its spike times are real-valued ' +
+      'crossings found in closed form between input events; NIR has no node for either, and a time-stepped IF graph would give other ' +
+      'spike times. `--format npy` exports its weights (docs/interop.md)');
   }
 
   describe(): Record<string, unknown> {

@@ -6,6 +6,8 @@ import type { TtfsConfig } from './config.js';
 import { decayed } from '../../train/schedule.js';
 import { lastInputEvent } from './encode.js';
 import { TtfsNetwork, type Workspace } from './network.js';
+import { ttfsNir } from './nir.js';
+import type { NirGraph } from '../../interop/nir-graph.js';
 
 export class TtfsModel implements Model {
   readonly net: TtfsNetwork;
@@ -142,6 +144,20 @@ export class TtfsModel implements Model {
       layers.push({ name: last ? 'output' : `hidden ${l + 1}`, shape: [L.nOut], times: a.view(ws.layers[l].tOut).slice(0, L.nOut) });
     });
     return { coding: 'time-to-first-spike', steps: tmax, layers };
+  }
+
+  /** The network as a NIR graph (nir.ts): the forward weights and the thresholds the forward kernels test. */
+  toNir(): NirGraph {
+    const net = this.net, W = net.exportWeights(), binary = this.cfg.binary;
+    const layers = net.layers.map((L, l) => {
+      const weight = binary ? W[l].map((w) => (w > 0 ? 1 : w < 0 ? -1 : 0)) : W[l];
+      const threshold = new Float32Array(L.nOut);
+      if (!binary) threshold.fill(net.theta(l));
+      else if (L.neuron) { const c0 = this.ctx.arena.view(L.neuron.c0); for (let j = 0; j < L.nOut; j++) threshold[j] = -c0[j] - 1; }
+      else threshold.fill(net.binaryThreshold(l) - 1);
+      return { nIn: L.nIn, nOut: L.nOut, weight, threshold };
+    });
+    return ttfsNir(binary ? 'bs4nn' : 's4nn', layers, this.cfg.tmax, net.latencies, lastInputEvent(this.cfg.tmax), binary);
   }
 
   setLayerScalars(opts: { theta?: number[]; alpha?: number[] }): void {

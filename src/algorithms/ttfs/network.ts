@@ -93,7 +93,7 @@ export class TtfsNetwork {
   private readonly wGuard: number[];
   private readonly workspaceBytes: number;
   /** input latency of every pixel value (the config's encoding and latency power) */
-  private readonly latencies: Int32Array;
+  readonly latencies: Int32Array;
 
   constructor(private readonly arena: Arena, private readonly k: KernelSet, readonly nInput: number,
     nClasses: number, readonly cfg: TtfsConfig) {
