@@ -3,25 +3,19 @@
 // refused by name, non-zero, with an existing file left as it was.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readNirFile } from '../../src/interop/nir-hdf5.js';
 import { readNpyMatrix } from '../../src/io/index.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+import { cli, cliTrain } from './run-cli.js';
 
 test('snnwasm export: NIR and .npy from a checkpoint; stidi, bnn and bad destinations refused, nothing overwritten', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'snn-export-cli-'));
   try {
     const run = join(dir, 'run');
-    const t = cli('train', '--algo', 'bs4nn', '--dataset', 'mnist', '--hidden', '30', '--epochs', '1', '--limit-train', '300', '--limit-test', '50',
-      '--workers', '1', '--out', run, '--no-progress');
-    assert.equal(t.status, 0, t.stderr);
-    const ck = join(run, 'checkpoint.ckpt'), nir = join(dir, 'm.nir');
+    const ck = cliTrain(run, '--algo', 'bs4nn', '--hidden', '30', '--limit-train', '300', '--limit-test', '50'), nir = join(dir, 'm.nir');
     const e = cli('export', '--algo', 'bs4nn', '--dataset', 'mnist', '--checkpoint', ck, '--out', nir, '--class-order', '1,0,2,3,4,5,6,7,8,9');
     assert.equal(e.status, 0, e.stderr);
     assert.match(e.stdout, /NIR graph of 8 nodes \(1 Input, 2 Linear, 2 IF, 2 Delay, 1 Output\)/);
@@ -63,10 +57,8 @@ test('snnwasm export: NIR and .npy from a checkpoint; stidi, bnn and bad destina
     }
     assert.ok(!existsSync(join(dir, 'missing')));
     // stidi: a trained checkpoint, refused with the reason
-    const srun = join(dir, 'srun');
-    const st = cli('train', '--algo', 'stidi', '--dataset', 'mnist', '--maps', '2', '--epochs', '1', '--limit-train', '100', '--limit-test', '20', '--workers', '1', '--out', srun, '--no-progress');
-    assert.equal(st.status, 0, st.stderr);
-    const s = cli('export', '--algo', 'stidi', '--dataset', 'mnist', '--checkpoint', join(srun, 'checkpoint.ckpt'), '--out', nir);
+    const sck = cliTrain(join(dir, 'srun'), '--algo', 'stidi', '--maps', '2', '--limit-train', '100', '--limit-test', '20');
+    const s = cli('export', '--algo', 'stidi', '--dataset', 'mnist', '--checkpoint', sck, '--out', nir);
     assert.notEqual(s.status, 0);
     assert.match(s.stderr, /--algo: stidi cannot be exported to NIR: its synapses have a piecewise-linear PSP/);
     assert.deepEqual(readFileSync(nir), before, 'nothing overwritten');

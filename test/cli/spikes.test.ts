@@ -5,11 +5,9 @@
 // raster (one mark per spike shown), JSON, and bad input refused by name with nothing written.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ALGORITHMS } from '../../src/algorithms/registry.js';
 import { createSession, createExecutor } from '../../src/session.js';
 import { train } from '../../src/train/trainer.js';
@@ -19,8 +17,7 @@ import { shownRows, spikePairs } from '../../src/spikes/raster-svg.js';
 import type { Model } from '../../src/algorithms/types.js';
 import { mnistTrainerData } from '../helpers.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+import { cli, cliTrain } from './run-cli.js';
 
 const { testSet, data } = mnistTrainerData();
 const N_TEST = 60;
@@ -108,10 +105,8 @@ test('snnwasm spikes: table, raster and JSON; bad input named, nothing written',
   const dir = mkdtempSync(join(tmpdir(), 'snn-spikes-cli-'));
   try {
     const out = join(dir, 'run');
-    const t = cli('train', '--algo', 's4nn', '--dataset', 'mnist', '--hidden', '30', '--epochs', '1', '--limit-train', '500', '--limit-test', '100',
-      '--workers', '1', '--out', out, '--no-progress');
-    assert.equal(t.status, 0, t.stderr);
-    const ck = join(out, 'checkpoint.ckpt'), svg = join(dir, 'r.svg'), json = join(dir, 'r.json');
+    const ck = cliTrain(out, '--algo', 's4nn', '--hidden', '30', '--limit-train', '500', '--limit-test', '100');
+    const svg = join(dir, 'r.svg'), json = join(dir, 'r.json');
     const r = cli('spikes', '--algo', 's4nn', '--dataset', 'mnist', '--checkpoint', ck, '--index', '7', '--svg', svg, '--json', json, '--max-rows', '100');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /s4nn on mnist test image 7, label 9/);
