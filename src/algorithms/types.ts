@@ -53,6 +53,14 @@ export interface SpikeRecord {
 /** Named weight tensors as [rows = n_out][cols = n_in] matrices (the .npy interchange layout). */
 export interface WeightMatrix { name: string; rows: number; cols: number; data: Float32Array }
 
+/** A binary-weight model's forward state with its weights as signs (saved at one bit each: src/io/packed-model.ts). */
+export interface PackedState {
+  /** each layer's forward weights as +1 / -1 (0 where the latent weight is exactly 0), weights() order and shapes */
+  signs: WeightMatrix[];
+  scalars: Record<string, number | number[]>;
+  tensors: Record<string, Float32Array | Float64Array>;
+}
+
 export interface ModelState {
   /** scalars and small arrays (alpha, thresholds, optimizer step...), JSON-serialisable */
   scalars: Record<string, number | number[]>;
@@ -111,6 +119,11 @@ export interface Model {
   /** the trained network as a NIR graph (`snnwasm export --format nir`); throws UsageError saying why for a
    *  model NIR cannot express */
   toNir(): NirGraph;
+  /** binary-weight models (bs4nn, bnn): what the forward pass needs, the weights as signs (`export --format packed`);
+   *  throws UsageError for a configuration without binary weights. Absent: the algorithm has none. */
+  packedState?(): PackedState;
+  /** loads a packedState(): afterwards the forward pass (eval, spikes) is the packed model's, bit for bit */
+  loadPackedState?(p: PackedState): void;
   /** per-layer scalars the CLI may set for interop (thresholds, scales) */
   setLayerScalars(opts: { theta?: number[]; alpha?: number[] }): void;
   describe(): Record<string, unknown>;

@@ -9,6 +9,7 @@ import { UsageError, FileFormatError } from '../errors.js';
 import type { AlgorithmEntry } from '../algorithms/types.js';
 import { algorithmFlags } from './common.js';
 import { parseList } from './values.js';
+import { isPackedModel, readPackedModel } from '../io/packed-model.js';
 
 export interface TrainedModel {
   session: Session;
@@ -52,6 +53,11 @@ export function loadTrainedModel(algo: AlgorithmEntry, dataset: DatasetName, opt
       if (m.rows !== want[l + 1] || m.cols !== want[l]) throw new FileFormatError(m.file, `expected shape [${want[l + 1]}, ${want[l]}] for layer ${l}, got [${m.rows}, ${m.cols}]`);
       s.model.setWeights(l, m.data);
     });
+  } else if (ck && isPackedModel(meta)) {
+    // a packed binary model (export --format packed): the signs and the forward state, nothing to average
+    if (!s.model.loadPackedState) throw new UsageError('--algo', `${algo.name} cannot load a packed binary model`);
+    s.model.loadPackedState(readPackedModel(String(opts.checkpoint), ck));
+    weightsUsed = 'the packed binary model (1 bit per weight)';
   } else if (ck) {
     s.model.loadState({ scalars: meta.scalars, tensors: ck.tensors as Record<string, Float32Array | Float64Array> });
     // a run trained with --ema reported (and exported) its averaged weights: use those by default
@@ -72,7 +78,7 @@ export function loadTrainedModel(algo: AlgorithmEntry, dataset: DatasetName, opt
 
 /** The options that choose the trained model (shared by eval and spikes). */
 export const TRAINED_MODEL_OPTIONS: [string, string][] = [
-  ['--checkpoint <file>', 'a checkpoint written by snnwasm train'],
+  ['--checkpoint <file>', 'a checkpoint written by snnwasm train, or a packed binary model (snnwasm export --format packed)'],
   ['--weights <files>', 'comma-separated .npy files, one [n_out, n_in] matrix per layer'],
   ['--alpha <values>', 'binary: per-layer scales (the reference keeps them outside the weight files)'],
   ['--raw-weights', 'a checkpoint trained with --ema: use its last raw weights instead of the averaged ones'],

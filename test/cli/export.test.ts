@@ -11,7 +11,7 @@ import { readNpyMatrix } from '../../src/io/index.js';
 
 import { cli, cliTrain } from './run-cli.js';
 
-test('snnwasm export: NIR and .npy from a checkpoint; stidi, bnn and bad destinations refused, nothing overwritten', async () => {
+test('snnwasm export: NIR, .npy and packed from a checkpoint; what a format cannot hold and bad destinations refused, nothing overwritten', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'snn-export-cli-'));
   try {
     const run = join(dir, 'run');
@@ -36,6 +36,13 @@ test('snnwasm export: NIR and .npy from a checkpoint; stidi, bnn and bad destina
       assert.deepEqual([m.rows, m.cols], [rows, cols]);
       assert.deepEqual(m.data, readNpyMatrix(join(run, 'weights', f)).data, `${f} = the trained weights`);
     }
+    // packed: one bit per weight, and `eval` of it reports what `eval` of the checkpoint reports
+    const packed = join(dir, 'm.snnb');
+    const pk = cli('export', '--algo', 'bs4nn', '--dataset', 'mnist', '--checkpoint', ck, '--format', 'packed', '--out', packed);
+    assert.equal(pk.status, 0, pk.stderr);
+    assert.match(pk.stdout, /30x784, 10x30 signs at 1 bit, \d+ bytes \(the same weights as float32: 95280 bytes, [\d.]+x\)/);
+    const ev = (c: string) => { const r = cli('eval', '--algo', 'bs4nn', '--dataset', 'mnist', '--checkpoint', c, '--limit-test', '300', '--workers', '1', '--json'); assert.equal(r.status, 0, r.stderr); const j = JSON.parse(r.stdout); delete j.seconds; delete j.weights; return j; };
+    assert.deepEqual(ev(packed), ev(ck));
     // refusals: named, non-zero, the earlier file untouched
     const before = readFileSync(nir);
     const folder = join(dir, 'a-folder');
@@ -45,8 +52,9 @@ test('snnwasm export: NIR and .npy from a checkpoint; stidi, bnn and bad destina
     const bad: [string[], RegExp][] = [
       [['--algo', 'bs4nn', '--out', join(dir, 'missing', 'x.nir')], /--out: folder .*missing does not exist/],
       [['--algo', 'bs4nn', '--out', folder], /--out: .*a-folder is a folder/],
-      [['--algo', 'bs4nn', '--format', 'onnx', '--out', nir], /--format: must be nir or npy, got "onnx"/],
+      [['--algo', 'bs4nn', '--format', 'onnx', '--out', nir], /--format: must be one of nir, npy, packed, got "onnx"/],
       [['--algo', 'bs4nn', '--format', 'npy', '--out', notNpy], /--out: .*file\.txt is a file/],
+      [['--algo', 'bs4nn', '--format', 'packed', '--out', folder], /--out: .*a-folder is a folder \(packed writes one file\)/],
       [['--algo', 'bnn', '--out', nir, '--weights', join(run, 'weights', 'W0.npy') + ',' + join(run, 'weights', 'W1.npy')], /--algo: bnn cannot be exported to NIR: its units are ±1 activations/],
     ];
     for (const [args, pattern] of bad) {
@@ -56,6 +64,12 @@ test('snnwasm export: NIR and .npy from a checkpoint; stidi, bnn and bad destina
       assert.deepEqual(readFileSync(nir), before, 'nothing overwritten');
     }
     assert.ok(!existsSync(join(dir, 'missing')));
+    // s4nn has real weights: no packed form
+    const s4 = cliTrain(join(dir, 's4run'), '--algo', 's4nn', '--hidden', '20', '--limit-train', '100', '--limit-test', '20');
+    const p4 = cli('export', '--algo', 's4nn', '--dataset', 'mnist', '--checkpoint', s4, '--format', 'packed', '--out', nir);
+    assert.notEqual(p4.status, 0);
+    assert.match(p4.stderr, /--format: packed saves binary weights at one bit each: s4nn has real weights/);
+    assert.deepEqual(readFileSync(nir), before, 'nothing overwritten');
     // stidi: a trained checkpoint, refused with the reason
     const sck = cliTrain(join(dir, 'srun'), '--algo', 'stidi', '--maps', '2', '--limit-train', '100', '--limit-test', '20');
     const s = cli('export', '--algo', 'stidi', '--dataset', 'mnist', '--checkpoint', sck, '--out', nir);

@@ -1,5 +1,5 @@
 // The Model face of the BNN baseline (minibatch Adam; batch size 1 is one Adam step per sample).
-import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleResult, ShardOutcome, ShardTask, WeightMatrix } from '../types.js';
+import type { EvalStats, ImageSource, Model, ModelContext, ModelState, PackedState, SampleResult, ShardOutcome, ShardTask, WeightMatrix } from '../types.js';
 import { judgeCounts, type DecisionRule } from '../../train/decision.js';
 import { BnnNetwork, type BnnConfig } from './network.js';
 import { noNirForm, type NirGraph } from '../../interop/nir-graph.js';
@@ -98,6 +98,28 @@ export class BnnModel implements Model {
     for (let j = 0; j < L.nOut; j++) w.set(m.subarray(j * L.nIn, (j + 1) * L.nIn), j * L.cols);
     this.net.pack(L);
   }
+  /** The forward state: sign(W), and per neuron the scale s, bias b and running mean mu of the popcount. */
+  packedState(): PackedState {
+    const a = this.ctx.arena, tensors: Record<string, Float32Array | Float64Array> = {};
+    this.net.layers.forEach((L, l) => {
+      tensors[`b${l}`] = a.view(L.b.t).slice(0, L.nOut); tensors[`s${l}`] = a.view(L.s.t).slice(0, L.nOut);
+      const mu = a.view(L.mu); tensors[`mu${l}`] = mu.slice(0, L.nOut);
+    });
+    return { signs: this.weights().map((m) => ({ ...m, data: m.data.map((w) => (w > 0 ? 1 : w < 0 ? -1 : 0)) })), scalars: {}, tensors };
+  }
+
+  loadPackedState(p: PackedState): void {
+    const a = this.ctx.arena;
+    this.net.layers.forEach((L, l) => {
+      this.setWeights(l, p.signs[l].data);
+      for (const [name, t] of [[`b${l}`, L.b.t], [`s${l}`, L.s.t], [`mu${l}`, L.mu]] as const) {
+        const src = p.tensors[name];
+        if (!src || src.length !== L.nOut) throw new Error(`packed state lacks ${name} of length ${L.nOut}`);
+        (t.dtype === 'f32' ? a.view(t as Tensor<'f32'>) : a.view(t as unknown as Tensor<'f64'>)).set(src);
+      }
+    });
+  }
+
   setLayerScalars(): void {}
   toNir(): NirGraph {
     return noNirForm('bnn', 'its units are ±1 activations of a binarised ANN, not spiking neurons; `--format npy` exports its weights');

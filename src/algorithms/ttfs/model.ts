@@ -1,12 +1,13 @@
 // The Model face of a TtfsNetwork: what the trainer, the executors, the evaluator and checkpoints call.
 import { hasTargets, HOMEOSTASIS_EMA_REFUSAL } from '../homeostasis.js';
-import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleResult, ShardOutcome, ShardTask, SpikeLayer, SpikeRecord, WeightMatrix } from '../types.js';
+import type { EvalStats, ImageSource, Model, ModelContext, ModelState, PackedState, SampleResult, ShardOutcome, ShardTask, SpikeLayer, SpikeRecord, WeightMatrix } from '../types.js';
 import { judgeTtfs, type DecisionRule } from '../../train/decision.js';
 import type { TtfsConfig } from './config.js';
 import { decayed } from '../../train/schedule.js';
 import { lastInputEvent } from './encode.js';
 import { TtfsNetwork, type Workspace } from './network.js';
 import { ttfsNir } from './nir.js';
+import { UsageError } from '../../errors.js';
 import type { NirGraph } from '../../interop/nir-graph.js';
 
 export class TtfsModel implements Model {
@@ -144,6 +145,32 @@ export class TtfsModel implements Model {
       layers.push({ name: last ? 'output' : `hidden ${l + 1}`, shape: [L.nOut], times: a.view(ws.layers[l].tOut).slice(0, L.nOut) });
     });
     return { coding: 'time-to-first-spike', steps: tmax, layers };
+  }
+
+  /** BS4NN's forward state: sign(W), theta and alpha per layer (and the per-neuron alpha_j with --binary-scale filter). */
+  packedState(): PackedState {
+    if (!this.cfg.binary) throw new UsageError('--format', 'packed saves binary weights at one bit each: s4nn has real weights (use --format npy or nir)');
+    const tensors: Record<string, Float64Array> = {};
+    this.net.layers.forEach((_, l) => { const a = this.net.neuronAlpha(l); if (a) tensors[`alpha${l}`] = a.slice(); });
+    return {
+      signs: this.weights().map((m) => ({ ...m, data: m.data.map((w) => (w > 0 ? 1 : w < 0 ? -1 : 0)) })),
+      scalars: { theta: this.net.layers.map((_, l) => this.net.theta(l)), alpha: this.net.layers.map((_, l) => this.net.alpha(l)) },
+      tensors,
+    };
+  }
+
+  /** The signs become the latent weights (the forward pass reads nothing else of them), with theta and alpha. */
+  loadPackedState(p: PackedState): void {
+    const theta = p.scalars.theta as number[], alpha = p.scalars.alpha as number[];
+    this.net.layers.forEach((L, l) => {
+      this.net.importWeights(l, p.signs[l].data);
+      this.net.setAlpha(l, alpha[l]);
+      this.net.setTheta(l, theta[l]);
+      const na = p.tensors[`alpha${l}`];
+      if (na && this.net.neuronAlpha(l)) this.net.setNeuronAlpha(l, na);
+      this.net.refreshSigns(L);
+    });
+    this.net.resetScales();
   }
 
   /** The network as a NIR graph (nir.ts): the forward weights and the thresholds the forward kernels test. */
