@@ -56,7 +56,11 @@ export function loadTrainedModel(algo: AlgorithmEntry, dataset: DatasetName, opt
   } else if (ck && isPackedModel(meta)) {
     // a packed binary model (export --format packed): the signs and the forward state, nothing to average
     if (!s.model.loadPackedState) throw new UsageError('--algo', `${algo.name} cannot load a packed binary model`);
-    s.model.loadPackedState(readPackedModel(String(opts.checkpoint), ck));
+    const file = String(opts.checkpoint), p = readPackedModel(file, ck);
+    const want = s.model.weights();
+    p.signs.forEach((m, l) => { if (!want[l] || m.rows !== want[l].rows || m.cols !== want[l].cols) throw new FileFormatError(file, `packed layer ${l} is ${m.rows}x${m.cols}, its config builds ${want[l] ? `${want[l].rows}x${want[l].cols}` : 'no such layer'}`); });
+    if (p.signs.length !== want.length) throw new FileFormatError(file, `packed model has ${p.signs.length} layers, its config builds ${want.length}`);
+    try { s.model.loadPackedState(p); } catch (e) { throw new FileFormatError(file, `packed model state: ${(e as Error).message}`); }
     weightsUsed = 'the packed binary model (1 bit per weight)';
   } else if (ck) {
     s.model.loadState({ scalars: meta.scalars, tensors: ck.tensors as Record<string, Float32Array | Float64Array> });

@@ -2,6 +2,7 @@
 import type { EvalStats, ImageSource, Model, ModelContext, ModelState, PackedState, SampleResult, ShardOutcome, ShardTask, WeightMatrix } from '../types.js';
 import { judgeCounts, type DecisionRule } from '../../train/decision.js';
 import { BnnNetwork, type BnnConfig } from './network.js';
+import { signMatrix } from '../signs.js';
 import { noNirForm, type NirGraph } from '../../interop/nir-graph.js';
 import type { Tensor } from '../../wasm/arena.js';
 
@@ -105,7 +106,7 @@ export class BnnModel implements Model {
       tensors[`b${l}`] = a.view(L.b.t).slice(0, L.nOut); tensors[`s${l}`] = a.view(L.s.t).slice(0, L.nOut);
       const mu = a.view(L.mu); tensors[`mu${l}`] = mu.slice(0, L.nOut);
     });
-    return { signs: this.weights().map((m) => ({ ...m, data: m.data.map((w) => (w > 0 ? 1 : w < 0 ? -1 : 0)) })), scalars: {}, tensors };
+    return { signs: this.weights().map(signMatrix), scalars: {}, tensors };
   }
 
   loadPackedState(p: PackedState): void {

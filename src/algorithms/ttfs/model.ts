@@ -7,6 +7,7 @@ import { decayed } from '../../train/schedule.js';
 import { lastInputEvent } from './encode.js';
 import { TtfsNetwork, type Workspace } from './network.js';
 import { ttfsNir } from './nir.js';
+import { sign, signMatrix } from '../signs.js';
 import { UsageError } from '../../errors.js';
 import type { NirGraph } from '../../interop/nir-graph.js';
 
@@ -153,7 +154,7 @@ export class TtfsModel implements Model {
     const tensors: Record<string, Float64Array> = {};
     this.net.layers.forEach((_, l) => { const a = this.net.neuronAlpha(l); if (a) tensors[`alpha${l}`] = a.slice(); });
     return {
-      signs: this.weights().map((m) => ({ ...m, data: m.data.map((w) => (w > 0 ? 1 : w < 0 ? -1 : 0)) })),
+      signs: this.weights().map(signMatrix),
       scalars: { theta: this.net.layers.map((_, l) => this.net.theta(l)), alpha: this.net.layers.map((_, l) => this.net.alpha(l)) },
       tensors,
     };
@@ -161,7 +162,8 @@ export class TtfsModel implements Model {
 
   /** The signs become the latent weights (the forward pass reads nothing else of them), with theta and alpha. */
   loadPackedState(p: PackedState): void {
-    const theta = p.scalars.theta as number[], alpha = p.scalars.alpha as number[];
+    const theta = p.scalars.theta as number[], alpha = p.scalars.alpha as number[], n = this.net.layers.length;
+    if (!Array.isArray(theta) || theta.length !== n || !Array.isArray(alpha) || alpha.length !== n) throw new Error(`needs theta and alpha for ${n} layers`);
     this.net.layers.forEach((L, l) => {
       this.net.importWeights(l, p.signs[l].data);
       this.net.setAlpha(l, alpha[l]);
@@ -177,7 +179,7 @@ export class TtfsModel implements Model {
   toNir(): NirGraph {
     const net = this.net, W = net.exportWeights(), binary = this.cfg.binary;
     const layers = net.layers.map((L, l) => {
-      const weight = binary ? W[l].map((w) => (w > 0 ? 1 : w < 0 ? -1 : 0)) : W[l];
+      const weight = binary ? W[l].map(sign) : W[l];
       const threshold = new Float32Array(L.nOut);
       if (!binary) threshold.fill(net.theta(l));
       else if (L.neuron) { const c0 = this.ctx.arena.view(L.neuron.c0); for (let j = 0; j < L.nOut; j++) threshold[j] = -c0[j] - 1; }
