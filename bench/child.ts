@@ -1,7 +1,8 @@
 // One training run in its own process, so that its peak RSS is its own: the library API's real
 // trainer (src/train/trainer.ts: the same loop as `snnwasm train`), one epoch over the first
 // `samples` MNIST training images, then a short evaluation. Reports samples/s of the training loop
-// (the trainer's own timing, evaluation excluded), peak RSS, checkpoint and .npy sizes.
+// (the trainer's own timing, evaluation excluded), peak RSS, checkpoint and .npy sizes, and the sizes of the
+// model's exports (`snnwasm export`: NIR graph, packed binary model; null where the model has no such form).
 //   node dist/bench/child.js '<json TrainSpec>'
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,9 @@ import { createExecutor, createSession, sharedImages } from '../src/session.js';
 import { loadDataset } from '../src/data/index.js';
 import { train, CHECKPOINT_FILE } from '../src/train/trainer.js';
 import { reportToParent } from './lib.js';
+import { writeNirFile } from '../src/interop/nir-hdf5.js';
+import { savePackedModel } from '../src/io/packed-model.js';
+import { UsageError } from '../src/errors.js';
 
 export interface TrainSpec {
   algo: string;
@@ -36,6 +40,9 @@ export interface TrainChildResult {
   checkpointBytes: number;
   npyBytes: number;
   npyFiles: string[];
+  /** `snnwasm export --format nir` / `--format packed` file sizes; null: the model has no such form */
+  nirBytes: number | null;
+  packedBytes: number | null;
   cpuSeconds: number;
   layers: unknown;
 }
@@ -70,6 +77,14 @@ async function main(): Promise<void> {
     const rec = summary.final!;
     const wdir = path.join(dir, 'weights');
     const npyFiles = readdirSync(wdir).filter((f) => f.endsWith('.npy')).sort();
+    // the exports, as `snnwasm export` writes them (a UsageError: this model has no such form)
+    const sizeOf = async (file: string, write: () => Promise<void> | void): Promise<number | null> => {
+      try { await write(); return statSync(file).size; } catch (e) { if (e instanceof UsageError) return null; throw e; }
+    };
+    const nirBytes = await sizeOf(path.join(dir, 'model.nir'), () => writeNirFile(path.join(dir, 'model.nir'), session.model.toNir()));
+    const packedBytes = session.model.packedState
+      ? await sizeOf(path.join(dir, 'model.snnb'), () => savePackedModel(path.join(dir, 'model.snnb'), { algorithm: spec.algo, config: session.config }, session.model.packedState!()))
+      : null;
     const cpu = process.cpuUsage();
     const out: TrainChildResult = {
       spec, samplesPerSecond: rec.samplesPerSecond, trainSeconds: rec.seconds, samples: rec.samples, loadSeconds,
@@ -77,7 +92,7 @@ async function main(): Promise<void> {
       maxRssMiB: process.resourceUsage().maxRSS / 1024,
       wasmMemoryMiB: session.memory.buffer.byteLength / 2 ** 20,
       checkpointBytes: statSync(path.join(dir, CHECKPOINT_FILE)).size,
-      npyBytes: npyFiles.reduce((a, f) => a + statSync(path.join(wdir, f)).size, 0), npyFiles,
+      npyBytes: npyFiles.reduce((a, f) => a + statSync(path.join(wdir, f)).size, 0), npyFiles, nirBytes, packedBytes,
       cpuSeconds: (cpu.user + cpu.system) / 1e6, layers: session.model.describe().layers,
     };
     reportToParent(out);

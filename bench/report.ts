@@ -121,14 +121,17 @@ function memorySection(tr: BenchRecord | null, pe: BenchRecord | null): string {
   const md: string[] = ['## 5. Memory and model size'];
   if (!tr) return md.concat([`Not measured yet: \`node ${RUN_JS} trainer\`.`]).join('\n\n');
   md.push('Peak resident set of each training run (`process.resourceUsage().maxRSS` in the run\'s own child process: Node, the wasm memory, both MNIST splits and the model), ' +
-    'the wasm memory the model and its 8 shard workspaces occupy, and what a run leaves on disk: the checkpoint (weights, optimiser state, history) and the exported `.npy` weights.');
-  const rows: (string | number)[][] = (tr.results.configs as any[]).map((x) => [x.label, `${fmt(x.maxRssMiB)} MiB`, `${fmt(x.wasmMemoryMiB)} MiB`, bytes(x.checkpointBytes), `${bytes(x.npyBytes)} (${x.npyFiles.join(', ')})`]);
+    'the wasm memory the model and its 8 shard workspaces occupy, and what a run leaves on disk: the checkpoint (weights, optimiser state, history) and the exported `.npy` weights; ' +
+    'then the model as `snnwasm export` writes it: a NIR graph (HDF5, gzip) and, for binary weights, the packed model at one bit per weight (— : the model has no such form).');
+  const opt = (b: number | null | undefined, x: any) => (b === undefined ? 'not measured' : b === null ? '—' : `${bytes(b)} (${fmt(x.npyBytes / b)}× smaller than .npy)`);
+  const rows: (string | number)[][] = (tr.results.configs as any[]).map((x) => [x.label, `${fmt(x.maxRssMiB)} MiB`, `${fmt(x.wasmMemoryMiB)} MiB`, bytes(x.checkpointBytes), `${bytes(x.npyBytes)} (${x.npyFiles.join(', ')})`,
+    opt(x.nirBytes, x), opt(x.packedBytes, x)]);
   if (pe) {
     const n = pe.results.numpy, t = pe.results.torch;
-    if (Number.isFinite(n?.maxRssMiB)) rows.push(['peer: NumPy dense S4NN + BS4NN (one process)', `${fmt(n.maxRssMiB)} MiB`, '—', '—', '—']);
-    if (Number.isFinite(t?.maxRssMiB)) rows.push(['peer: PyTorch MLP 784-600-10 (one process)', `${fmt(t.maxRssMiB)} MiB`, '—', '—', '—']);
+    if (Number.isFinite(n?.maxRssMiB)) rows.push(['peer: NumPy dense S4NN + BS4NN (one process)', `${fmt(n.maxRssMiB)} MiB`, '—', '—', '—', '—', '—']);
+    if (Number.isFinite(t?.maxRssMiB)) rows.push(['peer: PyTorch MLP 784-600-10 (one process)', `${fmt(t.maxRssMiB)} MiB`, '—', '—', '—', '—', '—']);
   }
-  md.push(table(['run', 'peak RSS', 'wasm memory', 'checkpoint', '.npy weights'], rows));
+  md.push(table(['run', 'peak RSS', 'wasm memory', 'checkpoint', '.npy weights', 'NIR graph', 'packed (1 bit per weight)'], rows));
   md.push(`*From \`bench/results/trainer.json\`${pe ? ' and `bench/results/peers.json`' : ''}; reproduce with \`${tr.command}\`.*`);
   return md.join('\n\n');
 }

@@ -24,7 +24,7 @@ export const TRAIN_CONFIGS: Record<string, TrainConfig> = {
 export interface TrainRunSummary {
   id: string; label: string; spec: TrainSpec; cli: string;
   samplesPerSecond: ReturnType<typeof stat>; epochSeconds: number; runs: number;
-  maxRssMiB: number; wasmMemoryMiB: number; checkpointBytes: number; npyBytes: number; npyFiles: string[];
+  maxRssMiB: number; wasmMemoryMiB: number; checkpointBytes: number; npyBytes: number; npyFiles: string[]; nirBytes: number | null; packedBytes: number | null;
   testAccuracy: Record<string, number> | null; testImages: number; errors: string[];
   perRun: { samplesPerSecond: number; maxRssMiB: number; wallS: number }[];
 }
@@ -42,7 +42,7 @@ export function summariseTrain(cfg: TrainConfig, spec: TrainSpec, results: (Trai
   return {
     id: cfg.id, label: cfg.label, spec, cli: cliEquivalent(spec), samplesPerSecond: sps, epochSeconds: sig(EPOCH / sps.median), runs: ok.length,
     maxRssMiB: sig(Math.max(...ok.map((r) => r.maxRssMiB))), wasmMemoryMiB: last ? sig(last.wasmMemoryMiB) : NaN,
-    checkpointBytes: last?.checkpointBytes ?? NaN, npyBytes: last?.npyBytes ?? NaN, npyFiles: last?.npyFiles ?? [],
+    checkpointBytes: last?.checkpointBytes ?? NaN, npyBytes: last?.npyBytes ?? NaN, npyFiles: last?.npyFiles ?? [], nirBytes: last?.nirBytes ?? null, packedBytes: last?.packedBytes ?? null,
     testAccuracy: last?.testAccuracy ?? null, testImages: last?.testImages ?? 0, errors,
     perRun: ok.map((r, i) => ({ samplesPerSecond: sig(r.samplesPerSecond), maxRssMiB: sig(r.maxRssMiB), wallS: sig(walls[i] / 1000) })),
   };
@@ -56,7 +56,7 @@ function specOf(c: TrainConfig, P: { samples: number; limitTest: number; seed: n
 export const trainer: Benchmark = {
   name: 'trainer',
   title: 'Trainer throughput, peak RSS and model size',
-  about: 'samples/s of one epoch slice of real training (library trainer, --workers 1) for s4nn 784-400-10 and 784-600-10, bs4nn 784-600-10, bnn 784-600-10 batch 100, stidi-mnist online and proxy fmnist-small batch 100 (MNIST images); peak RSS of each run (own child process); checkpoint and .npy bytes.',
+  about: 'samples/s of one epoch slice of real training (library trainer, --workers 1) for s4nn 784-400-10 and 784-600-10, bs4nn 784-600-10, bnn 784-600-10 batch 100, stidi-mnist online and proxy fmnist-small batch 100 (MNIST images); peak RSS of each run (own child process); checkpoint, .npy, NIR and packed-model bytes.',
   async run(ctx) {
     const P = pick(ctx.quick, { samples: 10000, limitTest: 1000, repeats: 3, seed: 1 }, { samples: 1000, limitTest: 200, repeats: 1, seed: 1 });
     const cfgs = Object.values(TRAIN_CONFIGS);
