@@ -18,7 +18,7 @@ import { loadTrainedModel, TRAINED_MODEL_OPTIONS } from './trained-model.js';
 const FORMATS = ['nir', 'npy', 'packed'] as const;
 
 export function exportCommand(): Command {
-  const cmd = new Command('export').description('write a trained model as a NIR graph (HDF5) or as .npy weight matrices');
+  const cmd = new Command('export').description('write a trained model as a NIR graph (HDF5), as .npy weight matrices, or packed at one bit per weight (binary models)');
   addModelOptions(cmd);
   for (const [flag, help] of TRAINED_MODEL_OPTIONS) cmd.option(flag, help);
   cmd.option('--format <name>', `${FORMATS.join(', ')}`, 'nir')
