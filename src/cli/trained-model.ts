@@ -43,7 +43,9 @@ export function loadTrainedModel(algo: AlgorithmEntry, dataset: DatasetName, opt
     if (meta.algorithm !== algo.name) throw new UsageError('--algo', `checkpoint ${opts.checkpoint} holds a ${meta.algorithm} model`);
     Object.assign(flags, { ...meta.config, ...flags });
   }
-  const s = createSession(algo, dataset, flags);
+  // the checkpoint's shard count: it fitted in wasm memory when the run trained (the default 8 need not: fmnist-paper);
+  // evaluation does not depend on it
+  const s = createSession(algo, dataset, flags, { shards: typeof meta.shards === 'number' ? meta.shards : undefined });
   let weightsUsed = opts.weights !== undefined ? 'the .npy files' : 'the checkpoint\'s weights';
   if (opts.weights !== undefined) {
     const info = DATASETS[dataset];

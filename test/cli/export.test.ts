@@ -78,3 +78,13 @@ test('snnwasm export: NIR, .npy and packed from a checkpoint; what a format cann
     assert.deepEqual(readFileSync(nir), before, 'nothing overwritten');
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('a trained model is loaded with its checkpoint\'s shard count (the default 8 need not fit: fmnist-paper needs --shards 2)', async () => {
+  const { loadTrainedModel } = await import('../../src/cli/trained-model.js');
+  const { ALGORITHMS } = await import('../../src/algorithms/registry.js');
+  const dir = mkdtempSync(join(tmpdir(), 'snn-shards-'));
+  try {
+    const ck = cliTrain(join(dir, 'run'), '--algo', 'bs4nn', '--hidden', '10', '--limit-train', '50', '--limit-test', '10', '--shards', '3');
+    assert.equal(loadTrainedModel(ALGORITHMS.bs4nn, 'mnist', { checkpoint: ck }).session.shards, 3);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
