@@ -77,6 +77,9 @@ async function main(): Promise<void> {
     const rec = summary.final!;
     const wdir = path.join(dir, 'weights');
     const npyFiles = readdirSync(wdir).filter((f) => f.endsWith('.npy')).sort();
+    // peak RSS and CPU of the training run itself, before the exports load h5wasm
+    const maxRssMiB = process.resourceUsage().maxRSS / 1024;
+    const cpu = process.cpuUsage();
     // the exports, as `snnwasm export` writes them (a UsageError: this model has no such form)
     const sizeOf = async (file: string, write: () => Promise<void> | void): Promise<number | null> => {
       try { await write(); return statSync(file).size; } catch (e) { if (e instanceof UsageError) return null; throw e; }
@@ -85,11 +88,10 @@ async function main(): Promise<void> {
     const packedBytes = session.model.packedState
       ? await sizeOf(path.join(dir, 'model.snnb'), () => savePackedModel(path.join(dir, 'model.snnb'), { algorithm: spec.algo, config: session.config }, session.model.packedState!()))
       : null;
-    const cpu = process.cpuUsage();
     const out: TrainChildResult = {
       spec, samplesPerSecond: rec.samplesPerSecond, trainSeconds: rec.seconds, samples: rec.samples, loadSeconds,
       testAccuracy: rec.test.accuracy, testImages: rec.test.n,
-      maxRssMiB: process.resourceUsage().maxRSS / 1024,
+      maxRssMiB,
       wasmMemoryMiB: session.memory.buffer.byteLength / 2 ** 20,
       checkpointBytes: statSync(path.join(dir, CHECKPOINT_FILE)).size,
       npyBytes: npyFiles.reduce((a, f) => a + statSync(path.join(wdir, f)).size, 0), npyFiles, nirBytes, packedBytes,
