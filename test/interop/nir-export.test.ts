@@ -47,7 +47,7 @@ const PLAN: Record<string, { algo: string; flags: Record<string, unknown>; batch
   s4nn: { algo: 's4nn', flags: { hidden: [40] }, batch: 1, n: 1000 },
   bs4nn: { algo: 'bs4nn', flags: { hidden: [40] }, batch: 1, n: 1000 },
   'bs4nn filter': { algo: 'bs4nn', flags: { hidden: [40], binaryScale: 'filter' }, batch: 1, n: 1000 },
-  proxy: { algo: 'proxy', flags: { model: 'tiny', lr: 0.003 }, batch: 20, n: 600 },
+  proxy: { algo: 'proxy', flags: { model: 'tiny', lr: 0.003, targetCount: 5 }, batch: 20, n: 600 }, // target 5: outputs that spike
 };
 
 async function trained(name: string, outDir: string): Promise<Model> {
@@ -75,7 +75,7 @@ for (const name of ['s4nn', 'bs4nn', 'bs4nn filter']) {
       const { file, graph } = await roundTrip(model, dir);
       const md = graph.metadata, tmax = md.time_steps as number, lat = md.input_latency_by_pixel as number[];
       const lastInput = md.input_last_step as number;
-      let neurons = 0, equal = 0, decisions = 0;
+      let neurons = 0, equal = 0, decisions = 0, fired = 0;
       for (let i = 0; i < N_TEST; i++) {
         const rec = model.spikeRecord!(testSet.images, i * 784);
         const sim = new NirSim(graph);
@@ -88,12 +88,13 @@ for (const name of ['s4nn', 'bs4nn', 'bs4nn filter']) {
           sim.step(x);
           delays.forEach((k, l) => { const z = sim.value(k); for (let j = 0; j < z.length; j++) if (z[j] && first[l][j] === tmax) first[l][j] = t; });
         }
-        first.forEach((f, l) => { const ours = rec.layers[l + 1].times!; for (let j = 0; j < f.length; j++) { neurons++; if (f[j] === ours[j]) equal++; } });
+        first.forEach((f, l) => { const ours = rec.layers[l + 1].times!; for (let j = 0; j < f.length; j++) { neurons++; if (ours[j] < tmax) fired++; if (f[j] === ours[j]) equal++; } });
         const out = first[first.length - 1], ours = rec.layers[rec.layers.length - 1].times!;
         const win = (a: ArrayLike<number>) => { const m = Math.min(...Array.from(a)); const w = Array.from(a).flatMap((v, u) => (v === m && m < tmax ? [u] : [])); return w.length === 1 ? w[0] : -1; };
         if (win(out) === win(ours)) decisions++;
       }
-      console.log(`# ${name}: ${equal}/${neurons} spike times equal, ${decisions}/${N_TEST} decisions equal`);
+      console.log(`# ${name}: ${equal}/${neurons} spike times equal, ${decisions}/${N_TEST} decisions equal, ${fired} spikes`);
+      assert.ok(fired > neurons / 4, `the network spikes (${fired} of ${neurons} neurons): equal all-silent times would prove nothing`);
       assert.equal(equal, neurons);
       pythonRun(file, dir)?.forEach((line, i) => {
         assert.deepEqual(line.times, Array.from(model.spikeRecord!(testSet.images, i * 784).layers.at(-1)!.times!), `h5py reader, image ${i}: output spike times`);
@@ -102,26 +103,34 @@ for (const name of ['s4nn', 'bs4nn', 'bs4nn filter']) {
   });
 }
 
-test('NIR export of proxy learning: the file, run by a plain NIR interpreter, gives the output spike counts of our SNN', async () => {
+test('NIR export of proxy learning: the file, run by a plain NIR interpreter, gives every IF layer\'s spike counts of our SNN', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'snn-nir-'));
   try {
     const model = await trained('proxy', dir);
     const { file, graph } = await roundTrip(model, dir);
     const T = graph.metadata.time_steps as number;
-    let outputs = 0, equal = 0, decisions = 0;
+    // the IF nodes in graph order are our IF layers in order (the record lists exactly those)
+    const ifNodes = graph.nodes.filter(([, n]) => n.type === 'IF').map(([k]) => k);
+    let neurons = 0, equal = 0, decisions = 0, spikes = 0, outSpikes = 0;
     for (let i = 0; i < N_TEST; i++) {
       const rec = model.spikeRecord!(testSet.images, i * 784);
+      assert.equal(ifNodes.length, rec.layers.length);
       const sim = new NirSim(graph);
       const x = Float64Array.from(testSet.images.subarray(i * 784, (i + 1) * 784), (p) => Math.fround(p / 255));
-      const counts = new Float64Array(10);
-      for (let t = 0; t < T; t++) { const o = sim.step(x).get('output')!; for (let u = 0; u < 10; u++) counts[u] += o[u]; }
-      const ours = rec.layers[rec.layers.length - 1].counts!;
-      for (let u = 0; u < 10; u++) { outputs++; if (counts[u] === ours[u]) equal++; }
+      const counts = rec.layers.map((l) => new Float64Array(l.counts!.length));
+      for (let t = 0; t < T; t++) {
+        sim.step(x);
+        ifNodes.forEach((k, f) => { const z = sim.value(k); for (let j = 0; j < z.length; j++) counts[f][j] += z[j]; });
+      }
+      rec.layers.forEach((l, f) => { for (let j = 0; j < l.counts!.length; j++) { neurons++; spikes += l.counts![j]; if (counts[f][j] === l.counts![j]) equal++; } });
+      const ours = rec.layers[rec.layers.length - 1].counts!, theirs = counts[counts.length - 1];
+      outSpikes += ours.reduce((a, b) => a + b, 0);
       const win = (a: ArrayLike<number>) => { const m = Math.max(...Array.from(a)); const w = Array.from(a).flatMap((v, u) => (v === m ? [u] : [])); return w.length === 1 ? w[0] : -1; };
-      if (win(counts) === win(ours)) decisions++;
+      if (win(theirs) === win(ours)) decisions++;
     }
-    console.log(`# proxy: ${equal}/${outputs} output counts equal, ${decisions}/${N_TEST} decisions equal`);
-    assert.equal(equal, outputs);
+    console.log(`# proxy: ${equal}/${neurons} spike counts equal, ${decisions}/${N_TEST} decisions equal, ${spikes} spikes (${outSpikes} output)`);
+    assert.ok(spikes > neurons && outSpikes > N_TEST, `the network spikes (${spikes} spikes, ${outSpikes} output): equal all-zero counts would prove nothing`);
+    assert.equal(equal, neurons);
     pythonRun(file, dir)?.forEach((line, i) => {
       assert.deepEqual(line.counts, Array.from(model.spikeRecord!(testSet.images, i * 784).layers.at(-1)!.counts!), `h5py reader, image ${i}: output spike counts`);
     });
