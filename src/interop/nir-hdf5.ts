@@ -15,8 +15,6 @@ import type { NirGraph, NirMetadata, NirNode, NirTensor } from './nir-graph.js';
 /** The NIR file-format version we write (the `nir` package's version string at the time of writing). */
 export const NIR_VERSION = '1.0.6';
 
-type H5Group = Group;
-
 /** h5wasm, loaded on first use: importing it costs every CLI start ~0.25 s and 30 MB of memory (measured), and only
  *  `export` and the tests need it. */
 async function hdf5(): Promise<typeof import('h5wasm/node').default> {
@@ -25,15 +23,15 @@ async function hdf5(): Promise<typeof import('h5wasm/node').default> {
   return h5wasm;
 }
 
-function tensor(g: H5Group, name: string, t: NirTensor): void {
+function tensor(g: Group, name: string, t: NirTensor): void {
   const chunked = t.data.length >= 1024; // gzip needs a chunked layout; tiny arrays stay contiguous
   g.create_dataset({ name, data: t.data, shape: t.shape, ...(chunked ? { chunks: t.shape, compression: 'gzip' as const, compression_opts: 4 } : {}) });
 }
-const ints = (g: H5Group, name: string, v: number[]) => g.create_dataset({ name, data: BigInt64Array.from(v.map(BigInt)), shape: [v.length] });
-const int = (g: H5Group, name: string, v: number) => g.create_dataset({ name, data: BigInt64Array.of(BigInt(v)), shape: [] });
-const str = (g: H5Group, name: string, v: string) => g.create_dataset({ name, data: v });
+const ints = (g: Group, name: string, v: number[]) => g.create_dataset({ name, data: BigInt64Array.from(v.map(BigInt)), shape: [v.length] });
+const int = (g: Group, name: string, v: number) => g.create_dataset({ name, data: BigInt64Array.of(BigInt(v)), shape: [] });
+const str = (g: Group, name: string, v: string) => g.create_dataset({ name, data: v });
 
-function writeNode(g: H5Group, node: NirNode): void {
+function writeNode(g: Group, node: NirNode): void {
   str(g, 'type', node.type);
   switch (node.type) {
     case 'Input': case 'Output': ints(g, 'shape', node.shape); break;
@@ -51,7 +49,7 @@ function writeNode(g: H5Group, node: NirNode): void {
   }
 }
 
-function writeMetadata(g: H5Group, m: NirMetadata): void {
+function writeMetadata(g: Group, m: NirMetadata): void {
   for (const [k, v] of Object.entries(m)) {
     if (typeof v === 'string') str(g, k, v);
     else if (typeof v === 'number') g.create_dataset({ name: k, data: Float64Array.of(v), shape: [] });
@@ -81,30 +79,30 @@ export async function writeNirFile(path: string, graph: NirGraph): Promise<void>
 
 // ---- reading (tests, and `snnwasm export --check`-style inspection) ----
 
-function get(g: H5Group, name: string, file: string, where: string): any {
+function get(g: Group, name: string, file: string, where: string): any {
   const e = g.get(name);
   if (e === null) throw new FileFormatError(file, `${where}: missing "${name}"`);
   return e;
 }
 function num(v: unknown): number { return typeof v === 'bigint' ? Number(v) : Number(v); }
-function readInts(g: H5Group, name: string, file: string, where: string): number[] {
+function readInts(g: Group, name: string, file: string, where: string): number[] {
   const v = get(g, name, file, where).value;
   return (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number | bigint>) : [v]).map(num);
 }
-function readTensor(g: H5Group, name: string, file: string, where: string): NirTensor {
+function readTensor(g: Group, name: string, file: string, where: string): NirTensor {
   const d = get(g, name, file, where);
   const v = d.value;
   const data = ArrayBuffer.isView(v) ? Float32Array.from(v as unknown as ArrayLike<number>) : Float32Array.of(Number(v));
   return { shape: d.shape ?? [], data };
 }
-function readStr(g: H5Group, name: string, file: string, where: string): string {
+function readStr(g: Group, name: string, file: string, where: string): string {
   const v = get(g, name, file, where).value;
   if (typeof v !== 'string') throw new FileFormatError(file, `${where}/${name}: expected a string`);
   return v;
 }
 const pair = (v: number[]): [number, number] => [v[0], v[1]];
 
-function readNode(g: H5Group, file: string, where: string): NirNode {
+function readNode(g: Group, file: string, where: string): NirNode {
   const type = readStr(g, 'type', file, where);
   const I = (n: string) => readInts(g, n, file, where), T = (n: string) => readTensor(g, n, file, where);
   switch (type) {
@@ -128,15 +126,15 @@ export async function readNirFile(path: string): Promise<{ version: string; grap
   try { f = new h5wasm.File(path, 'r'); } catch (e) { throw new FileFormatError(path, `not an HDF5 file (${(e as Error).message})`); }
   try {
     const version = readStr(f, 'version', path, '/');
-    const root = get(f, 'node', path, '/') as H5Group;
+    const root = get(f, 'node', path, '/') as Group;
     if (readStr(root, 'type', path, '/node') !== 'NIRGraph') throw new FileFormatError(path, '/node is not a NIRGraph');
-    const nodesG = get(root, 'nodes', path, '/node') as H5Group;
-    const nodes: [string, NirNode][] = nodesG.keys().map((k) => [k, readNode(nodesG.get(k) as H5Group, path, `/node/nodes/${k}`)]);
+    const nodesG = get(root, 'nodes', path, '/node') as Group;
+    const nodes: [string, NirNode][] = nodesG.keys().map((k) => [k, readNode(nodesG.get(k) as Group, path, `/node/nodes/${k}`)]);
     const flat = get(root, 'edges', path, '/node').value as string[];
     const edges: [string, string][] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) edges.push([flat[i], flat[i + 1]]);
     const metadata: NirMetadata = {};
-    const mg = root.get('metadata') as H5Group | null;
+    const mg = root.get('metadata') as Group | null;
     if (mg) for (const k of mg.keys()) {
       const v = (mg.get(k) as any).value;
       metadata[k] = typeof v === 'string' ? v : ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : Number(v);
