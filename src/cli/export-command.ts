@@ -44,9 +44,9 @@ export function exportCommand(): Command {
         if (!s.model.packedState) throw new UsageError('--format', `packed saves binary weights at one bit each: ${algo.name} has none (bs4nn and bnn do)`);
         const p = s.model.packedState();
         savePackedModel(out, { algorithm: algo.name, dataset, config: s.config, codeVersion: CODE_VERSION, weightsUsed, source: String(opts.checkpoint ?? opts.weights) }, p);
-        const f32 = p.signs.reduce((n, m) => n + 4 * m.rows * m.cols, 0);
-        process.stdout.write(`${algo.name} (${weightsUsed}) -> ${out}: ${p.signs.map((m) => `${m.rows}x${m.cols}`).join(', ')} signs at 1 bit, ${statSync(out).size} bytes ` +
-          `(the same weights as float32: ${f32} bytes, ${(f32 / statSync(out).size).toFixed(1)}x)\n`);
+        const f32 = p.signs.reduce((n, m) => n + 4 * m.rows * m.cols, 0), size = statSync(out).size;
+        process.stdout.write(`${algo.name} (${weightsUsed}) -> ${out}: ${p.signs.map((m) => `${m.rows}x${m.cols}`).join(', ')} signs at 1 bit, ${size} bytes ` +
+          `(the same weights as float32: ${f32} bytes, ${(f32 / size).toFixed(1)}x)\n`);
       } else if (format === 'nir') {
         const graph = s.model.toNir();
         Object.assign(graph.metadata, {

@@ -60,8 +60,8 @@ export function loadTrainedModel(algo: AlgorithmEntry, dataset: DatasetName, opt
     if (!s.model.loadPackedState) throw new UsageError('--algo', `${algo.name} cannot load a packed binary model`);
     const file = String(opts.checkpoint), p = readPackedModel(file, ck);
     const want = s.model.weights();
-    p.signs.forEach((m, l) => { if (!want[l] || m.rows !== want[l].rows || m.cols !== want[l].cols) throw new FileFormatError(file, `packed layer ${l} is ${m.rows}x${m.cols}, its config builds ${want[l] ? `${want[l].rows}x${want[l].cols}` : 'no such layer'}`); });
     if (p.signs.length !== want.length) throw new FileFormatError(file, `packed model has ${p.signs.length} layers, its config builds ${want.length}`);
+    p.signs.forEach((m, l) => { if (m.rows !== want[l].rows || m.cols !== want[l].cols) throw new FileFormatError(file, `packed layer ${l} is ${m.rows}x${m.cols}, its config builds ${want[l].rows}x${want[l].cols}`); });
     try { s.model.loadPackedState(p); } catch (e) { throw new FileFormatError(file, `packed model state: ${(e as Error).message}`); }
     weightsUsed = 'the packed binary model (1 bit per weight)';
   } else if (ck) {

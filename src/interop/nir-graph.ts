@@ -7,7 +7,7 @@
 //   Linear:    W x                          Conv2d: PyTorch's conv2d (cross-correlation) plus bias
 //   Flatten:   row-major, dims start_dim..end_dim of the input shape (no batch dimension)
 // Our networks' own conventions that NIR has no word for (decision rules, input codes, single spikes)
-// travel in the graph's metadata (src/interop/nir-metadata.ts says which keys).
+// travel in the graph's metadata (each algorithm's nir.ts sets the keys; docs/interop.md lists them).
 import { UsageError } from '../errors.js';
 
 export interface NirTensor { shape: number[]; data: Float32Array }

@@ -12,6 +12,8 @@ import { FileFormatError } from '../errors.js';
 import type { PackedState, WeightMatrix } from '../algorithms/types.js';
 
 export const PACKED_KIND = 'snnwasm-packed-binary-model';
+/** the tensor names the format itself uses (the model's own state may not) */
+const RESERVED = /^(bits|zeros)\d+$/;
 
 /** Packs a [rows][cols] matrix of signs (any float: > 0 is +1, < 0 is -1, 0 is listed in `zeros`). */
 export function packSigns(m: WeightMatrix): { bits: Uint8Array; zeros: Int32Array } {
@@ -40,7 +42,7 @@ export function savePackedModel(path: string, meta: Record<string, unknown>, p: 
     if (zeros.length) tensors[`zeros${l}`] = zeros;
   });
   for (const [k, v] of Object.entries(p.tensors)) {
-    if (/^(bits|zeros)\d+$/.test(k)) throw new Error(`internal: packed state tensor name ${k} is reserved`);
+    if (RESERVED.test(k)) throw new Error(`internal: packed state tensor name ${k} is reserved`);
     tensors[k] = v;
   }
   saveCheckpoint(path, { ...meta, kind: PACKED_KIND, scalars: p.scalars, layers: p.signs.map((m) => ({ name: m.name, rows: m.rows, cols: m.cols })) }, tensors);
@@ -60,7 +62,7 @@ export function readPackedModel(file: string, ck: Checkpoint): PackedState {
     return { name, rows, cols, data: unpackSigns(bits, zeros, rows, cols) };
   });
   const tensors: Record<string, Float32Array | Float64Array> = {};
-  for (const [k, v] of Object.entries(ck.tensors)) if (!/^(bits|zeros)\d+$/.test(k)) {
+  for (const [k, v] of Object.entries(ck.tensors)) if (!RESERVED.test(k)) {
     if (!(v instanceof Float32Array || v instanceof Float64Array)) throw new FileFormatError(file, `packed model tensor ${k}: expected float data`);
     tensors[k] = v;
   }

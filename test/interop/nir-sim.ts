@@ -1,7 +1,8 @@
 // A plain NIR interpreter for tests: runs a graph read back from its file step by step in float64, from NIR's
 // node definitions alone (discrete time, dt = 1, edges instantaneous, a node's input the sum of its incoming
 // edges), with none of snnwasm's kernels or layouts. Nodes: Input, Output, Linear, Conv2d, IF, Threshold,
-// SumPool2d, Flatten, Delay (integer delays).
+// SumPool2d, Flatten, Delay (integer delays). It works out shapes itself rather than import the exporter's
+// outputShape (src/interop/nir-graph.ts): an oracle that shares the code under test would share its mistakes.
 import type { NirGraph, NirNode } from '../../src/interop/nir-graph.js';
 
 interface State { node: NirNode; name: string; shape: number[]; v?: Float64Array; buf?: Float64Array[] }
