@@ -6,10 +6,12 @@
 export function if_step_simd(v: usize, x: usize, s: usize, counts: usize, n: i32, theta: f32): void {
   const th = f32x4.splat(theta), one = f32x4.splat(1);
   let i = 0;
-  for (; i + 8 <= n; i += 8) {
+  for (; i + 16 <= n; i += 16) { // four vectors per iteration: loop overhead once per 64 bytes of each array
     const o = <usize>i << 2;
     if4(v + o, x + o, s + o, counts + o, th, one);
     if4(v + o + 16, x + o + 16, s + o + 16, counts + o + 16, th, one);
+    if4(v + o + 32, x + o + 32, s + o + 32, counts + o + 32, th, one);
+    if4(v + o + 48, x + o + 48, s + o + 48, counts + o + 48, th, one);
   }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
