@@ -66,11 +66,21 @@ export async function ensureFastBlas(mayInstall: boolean, ctx: BenchContext): Pr
   return { libblas: resolve(), install };
 }
 
-/** The benchmark's command environment: OpenBLAS tuning variables of this machine removed (toolchain notes). */
+/** glibc's malloc threshold above which a block is its own mmap, for the Python peers: 32 MiB (glibc's
+ *  largest). With the default (128 KiB, rising only as blocks are freed) every fresh array of ~1 MB, and the
+ *  dense S4NN step makes several per sample, can be a new mapping whose pages fault in one by one; on a
+ *  VM where page faults are dear that made the NumPy peer 4.3x slower (AMD EPYC host, 2026-12-03: 34 against
+ *  148 samples/s, same run). A peer is measured at its best, so every peer process gets this. */
+export const PEER_MMAP_THRESHOLD = String(32 * 1024 * 1024);
+
+/** The benchmark's command environment: OpenBLAS tuning variables of this machine removed (toolchain notes),
+ *  glibc's mmap threshold raised (above). */
 export function blasEnv(threads: number | null): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
+  env.MALLOC_MMAP_THRESHOLD_ = PEER_MMAP_THRESHOLD;
+  env.MALLOC_TRIM_THRESHOLD_ = PEER_MMAP_THRESHOLD;
   if (threads !== null) { env.OPENBLAS_NUM_THREADS = String(threads); env.OMP_NUM_THREADS = String(threads); env.MKL_NUM_THREADS = String(threads); }
   return env;
 }
