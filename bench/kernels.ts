@@ -12,7 +12,7 @@ import { loadDataset, type Dataset } from '../src/data/index.js';
 import type { TtfsModel } from '../src/algorithms/ttfs/model.js';
 import type { TtfsConfig } from '../src/algorithms/ttfs/config.js';
 import type { BnnModel } from '../src/algorithms/bnn/model.js';
-import { type Benchmark, type BenchContext, type Stat, type Timed, type TimingOpts, fmt, median, pick, sig, stat, timeInterleaved } from './lib.js';
+import { type Benchmark, type BenchContext, type Stat, type Timed, type TimingOpts, fmt, median, pick, sig, timeInterleaved } from './lib.js';
 
 const BYTES: Record<DType, number> = { f32: 4, f64: 8, i32: 4, i16: 2, u8: 1, u64: 8 };
 

@@ -25,7 +25,7 @@ test('proxy stats tasks: running statistics = mean of the minibatches\' batch st
   const adam = model.state().tensors;
   // two minibatches of 30 samples, each split over 3 shards
   const batches = [[0, 30], [30, 60]];
-  for (const [a, b] of batches) {
+  for (const [a] of batches) {
     for (let sh = 0; sh < 3; sh++) {
       const from = a + sh * 10;
       model.runShard({ kind: 'stats', shard: sh, indices: Uint32Array.from({ length: 10 }, (_, i) => from + i) }, images);

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { FileFormatError, SnnError } from '../../src/errors.js';
 import { encodeIdx, parseIdx, readIdx } from '../../src/data/idx.js';
-import { CIFAR_RECORD, openCifarArchive, parseCifarBatch, readCifarArchiveBatch, readCifarBatch } from '../../src/data/cifar.js';
+import { CIFAR_RECORD, openCifarArchive, readCifarArchiveBatch, readCifarBatch } from '../../src/data/cifar.js';
 import { encodeTar, readTar } from '../../src/data/tar.js';
 import { gunzip } from '../../src/data/gzip.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint-format.js';
