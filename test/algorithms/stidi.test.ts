@@ -312,6 +312,39 @@ test('stidi --binary-scale filter: the forward weights are sign(w) times the mea
   assert.throws(() => session({ maps: [2], binaryScale: 'filter' }), /--binary-scale: applies to binary networks only/);
 });
 
+test('stidi --real-layers 0: a binary network that keeps its conv layer real forwards exactly as a real one with the output layer\'s alpha_j sign(w)', () => {
+  const mixed = session({ maps: [3], binary: true, binaryScale: 'filter', realLayers: [0] }), real = session({ maps: [3] });
+  mixed.m.initialise(7);
+  for (let i = 0; i < 5; i++) mixed.m.trainSample(trainSet.images, i * 784, trainSet.labels[i]);
+  const [L0, L1] = mixed.m.net.layers;
+  assert.equal(L0.sgn, null, 'the conv layer has no sign copy');
+  assert.ok(L1.sgn !== null, 'the output layer is binary');
+  // the real network gets the mixed one's conv weights as they are and its output layer's forward weights alpha_j sign(w)
+  const w0 = mixed.s.arena.view(L0.w), s1 = mixed.s.arena.view(L1.sgn!);
+  const asRows = (L: typeof L0, v: Float32Array) => { // [k][k][cin][cs] -> [cout][k k cin], as setWeights takes them
+    const rows = L.k * L.k * L.cin, out = new Float32Array(L.cout * rows);
+    for (let j = 0; j < L.cout; j++) for (let r = 0; r < rows; r++) out[j * rows + r] = v[r * L.cs + j];
+    return out;
+  };
+  real.m.setWeights(0, asRows(L0, w0)); real.m.setWeights(1, asRows(L1, s1));
+  let fired = 0, binaryValues = 0;
+  for (let r = 0; r < s1.length; r++) if (s1[r] !== 0) binaryValues++;
+  assert.ok(binaryValues > 0);
+  for (let i = 0; i < 30; i++) {
+    mixed.m.net.forward(mixed.m.net.main, testSet.images, i * 784);
+    real.m.net.forward(real.m.net.main, testSet.images, i * 784);
+    assert.deepEqual(mixed.s.arena.view(mixed.m.net.main.layers[0].tOut).slice(), real.s.arena.view(real.m.net.main.layers[0].tOut).slice(), `image ${i}: conv layer times`);
+    assert.deepEqual(Array.from(mixed.m.net.outputTimes(mixed.m.net.main)), Array.from(real.m.net.outputTimes(real.m.net.main)), `image ${i}: output times`);
+    fired += mixed.m.net.main.fired[0];
+  }
+  assert.ok(fired > 0, 'the conv layer fires');
+  // the conv weights stay real-valued: more than three distinct magnitudes after training
+  assert.ok(new Set(Array.from(w0, (v) => Math.abs(v))).size > 3);
+  assert.throws(() => session({ maps: [2], realLayers: [0] }), /--real-layers: applies to binary networks only/);
+  assert.throws(() => session({ maps: [2], binary: true, realLayers: [2] }), /--real-layers: layer 2 does not exist/);
+  assert.throws(() => session({ maps: [2], binary: true, realLayers: [0, 1] }), /--real-layers: would keep every layer real/);
+});
+
 test('stidi --shift: shiftImage moves the image with zero fill; the shift depends only on (seed, epoch, index) and survives a checkpoint', () => {
   const img = new Uint8Array(2 * 3 * 4).map((_, i) => i + 1), out = new Uint8Array(24);
   shiftImage(img, 0, 2, 3, 4, 1, -1, out);

@@ -45,6 +45,11 @@ export interface StidiConfig {
   /** binary networks: one scale per layer (alpha_l = mean |w|, the default; absent in older checkpoints)
    *  or one per output channel (XNOR-Net's per-filter alpha_j), docs/stidi-bp.md §5 */
   binaryScale?: BinaryScale;
+  /** binary networks: indices of layers kept real-valued (absent: none, every layer binary). Binary networks
+   *  usually keep the first layer real (XNOR-Net, Bi-Real Net): it has the fewest weights (1.7% of them in
+   *  stidi-fmnist with 64 maps) and sees the raw input, where 25 signs per filter lose the most
+   *  (docs/stidi-bp.md §5.2) */
+  realLayers?: number[];
   /** how images become input spike times (input-code.ts); absent in checkpoints from before the option: 'intensity' */
   inputCode?: InputCode;
   /** forward with alpha_l sign(w) (alpha_l = mean |w| of layer l, XNOR-Net's least-squares scale,

@@ -91,7 +91,7 @@ export class StidiModel implements Model {
     this.net.etaScale = this.cfg.etaDecay ** (epoch + 1);
     this.net.setSeedEpoch(seed, epoch + 1);
     const out: Record<string, number> = { etaScale: this.net.etaScale };
-    if (this.cfg.binary) this.net.layers.forEach((_, l) => { out[`alpha${l}`] = this.net.alpha(l); });
+    this.net.layers.forEach((L, l) => { if (L.sgn) out[`alpha${l}`] = this.net.alpha(l); }); // binary layers only
     return out;
   }
 
@@ -164,11 +164,11 @@ export class StidiModel implements Model {
 
   describe(): Record<string, unknown> {
     return {
-      model: this.cfg.model, binary: this.cfg.binary, tau: this.cfg.tau, tmax: this.cfg.tmax, inputCode: this.cfg.inputCode ?? 'intensity',
+      model: this.cfg.model, binary: this.cfg.binary, realLayers: this.cfg.realLayers, tau: this.cfg.tau, tmax: this.cfg.tmax, inputCode: this.cfg.inputCode ?? 'intensity',
       layers: this.net.layers.map((L) => (L.k > 1 || L.hin > 1
         ? `conv ${L.k}x${L.k} ${L.cin}->${L.cout} (${L.hout}x${L.wout}), pool ${L.pool} -> ${L.ph}x${L.pw}`
         : `fc ${L.cin}->${L.cout}`)),
-      alpha: this.cfg.binary ? this.net.layers.map((_, l) => this.net.alpha(l)) : undefined,
+      alpha: this.cfg.binary ? this.net.layers.map((L, l) => (L.sgn ? this.net.alpha(l) : null)) : undefined,
     };
   }
 }

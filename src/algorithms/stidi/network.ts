@@ -26,7 +26,8 @@ export interface StidiLayer {
   nIn: number; nOut: number; nW: number;
   /** real weights [k][k][cin][cs] */
   w: Tensor<'f32'>;
-  /** binary networks: sign(w) as f32 (+1, -1, 0), same layout */
+  /** binary layers: sign(w) as f32 (+1, -1, 0; times alpha_j with the per-filter scale), same layout; null
+   *  in a real network and for the layers a binary one keeps real (cfg.realLayers) */
   sgn: Tensor<'f32'> | null;
 }
 
@@ -80,9 +81,10 @@ export class StidiNetwork {
     }
     for (const units of cfg.fc) { geo.push(this.geometry(c * h * w, 1, 1, 1, 1, 1, units, 1, 1, 1)); c = units; h = 1; w = 1; }
     geo.push(this.geometry(c * h * w, 1, 1, 1, 1, 1, nClasses, 1, 1, 1));
-    for (const g of geo) {
-      this.layers.push({ ...g, w: arena.alloc('f32', g.nW), sgn: cfg.binary ? arena.alloc('f32', g.nW) : null });
-    }
+    geo.forEach((g, l) => {
+      const binary = cfg.binary && !(cfg.realLayers ?? []).includes(l);
+      this.layers.push({ ...g, w: arena.alloc('f32', g.nW), sgn: binary ? arena.alloc('f32', g.nW) : null });
+    });
     // theta per layer, alpha per layer, then the run's seed and the current epoch (the augmentation's keys)
     this.scalars = arena.alloc('f64', 2 * this.layers.length + 2);
     this.main = this.allocWorkspace();
@@ -180,7 +182,7 @@ export class StidiNetwork {
   private kernelThreshold(l: number): number {
     const th = this.theta(l);
     if (!(th > 0 && th < Infinity)) throw new NumericalError(`layer ${l} threshold theta`, -1, `theta = ${th}`);
-    return layerTau(this.cfg, l) * th / (this.cfg.binary && this.cfg.binaryScale !== 'filter' ? this.alpha(l) : 1);
+    return layerTau(this.cfg, l) * th / (this.layers[l].sgn && this.cfg.binaryScale !== 'filter' ? this.alpha(l) : 1);
   }
 
   private inputTimes(ws: Workspace, l: number): Tensor<'i32'> { return l === 0 ? ws.tIn : ws.layers[l - 1].tPool; }

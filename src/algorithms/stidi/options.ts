@@ -24,6 +24,7 @@ export const STIDI_OPTIONS: OptionSpec[] = [
   TARGET_FIRING_OPTION,
   THETA_RATE_OPTION,
   BINARY_SCALE_OPTION,
+  { flag: '--real-layers', key: 'realLayers', kind: 'ints', help: 'stidi --binary: layers kept real-valued, by index from 0 (e.g. 0: the first conv layer, as binary networks usually keep it)', min: 0, max: 64 },
   { flag: '--shift', key: 'shift', kind: 'int', help: 'stidi: training augmentation, each training image moved by up to N pixels in y and x (zero fill; 0: none, the default)', min: 0, max: 8 },
   { flag: '--tau', key: 'tau', kind: 'ints', help: 'stidi: PSP rise time in steps (K(s) = min(max(s,0)/tau, 1)), one value or one per layer', min: 1, max: 4096 },
 ];
@@ -33,7 +34,7 @@ export interface StidiFlags {
   convs?: StidiConfig['convs']; init?: StidiConfig['init']; fc?: number[];
   model?: string; binary?: boolean; maps?: number[]; theta?: number[]; eta?: number[]; lambda?: number[];
   gamma?: number; tmax?: number; tau?: number | number[]; center?: boolean; etaDecay?: number; inputCode?: InputCode;
-  targetFiring?: number[]; thetaRate?: number; binaryScale?: BinaryScale; shift?: number;
+  targetFiring?: number[]; thetaRate?: number; binaryScale?: BinaryScale; realLayers?: number[]; shift?: number;
 }
 
 export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiConfig {
@@ -82,6 +83,14 @@ export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiCon
   if (flags.binaryScale !== undefined) {
     if (flags.binaryScale === 'filter' && !cfg.binary) throw new UsageError('--binary-scale', 'applies to binary networks only (add --binary)');
     cfg.binaryScale = flags.binaryScale;
+  }
+  if (flags.realLayers !== undefined) {
+    if (!cfg.binary) throw new UsageError('--real-layers', 'applies to binary networks only (add --binary)');
+    const bad = flags.realLayers.find((l) => l >= n);
+    if (bad !== undefined) throw new UsageError('--real-layers', `layer ${bad} does not exist (${model} has layers 0..${n - 1})`);
+    const real = [...new Set(flags.realLayers)].sort((a, b) => a - b);
+    if (real.length === n) throw new UsageError('--real-layers', `would keep every layer real: drop --binary instead`);
+    cfg.realLayers = real;
   }
   if (cfg.init.length !== n) throw new UsageError('--model', `${model}: init needs ${n} ranges (one per layer), got ${cfg.init.length}`);
   if (cfg.gamma >= cfg.tmax) throw new UsageError('--gamma', `must be below --tmax (${cfg.tmax})`);
