@@ -33,7 +33,7 @@ export interface CliRun {
   stderr: string;
   /** stderr lines with the milliseconds since spawn at which they arrived */
   lines: Line[];
-  /** true when the kill was sent while the process was still running */
+  /** true when the kill was sent while the process was still running and it is what ended the process */
   killed: boolean;
   /** the stderr lines seen before the kill was sent */
   beforeKill: Line[];
@@ -85,7 +85,9 @@ export function runCli(args: string[], opts: { env?: Record<string, string>; kil
     child.on('error', reject);
     child.on('close', (code, signal) => {
       timers.forEach(clearTimeout);
-      resolve({ code, signal, stdout, stderr, lines, killed, beforeKill });
+      // a kill sent while the process was already exiting on its own (not yet reaped, so exitCode was still null)
+      // does not count: it ended with its own exit code, and the caller treats it as a missed kill point
+      resolve({ code, signal, stdout, stderr, lines, killed: killed && signal === 'SIGKILL', beforeKill });
     });
   });
 }
