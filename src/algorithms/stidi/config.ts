@@ -48,7 +48,7 @@ export interface StidiConfig {
   /** binary networks: indices of layers kept real-valued (absent: none, every layer binary). Binary networks
    *  usually keep the first layer real (XNOR-Net, Bi-Real Net): it has the fewest weights (1.7% of them in
    *  stidi-fmnist with 64 maps) and sees the raw input, where 25 signs per filter lose the most
-   *  (docs/stidi-bp.md §5.2) */
+   *  (docs/stidi-bp.md §5, "Width, and keeping the conv layer real") */
   realLayers?: number[];
   /** how images become input spike times (input-code.ts); absent in checkpoints from before the option: 'intensity' */
   inputCode?: InputCode;
