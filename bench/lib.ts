@@ -15,6 +15,9 @@ export const DOCS_DIR = path.join(ROOT, 'docs');
 export const RUN_JS = 'dist/bench/run.js';
 export const CHILD_JS = path.join(ROOT, 'dist', 'bench', 'child.js');
 export const EPOCH = 60000;
+/** glibc's malloc threshold (MiB) above which a block is its own mmap, set for every Python peer process
+ *  (bench/peers.ts says why; the report quotes it) */
+export const PEER_MMAP_THRESHOLD_MIB = 32;
 
 // ---------------------------------------------------------------------------------------------
 // machine

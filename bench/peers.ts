@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { loadDataset } from '../src/data/index.js';
-import { type Benchmark, type BenchContext, EPOCH, ROOT, fmt, lastLines, median, pick, runChild, sig, stat, ratio } from './lib.js';
+import { type Benchmark, type BenchContext, EPOCH, PEER_MMAP_THRESHOLD_MIB, ROOT, fmt, lastLines, median, pick, runChild, sig, stat, ratio } from './lib.js';
 import { TRAIN_CONFIGS, summariseTrain, trainOnce } from './trainer.js';
 import type { TrainChildResult, TrainSpec } from './child.js';
 
@@ -66,12 +66,12 @@ export async function ensureFastBlas(mayInstall: boolean, ctx: BenchContext): Pr
   return { libblas: resolve(), install };
 }
 
-/** glibc's malloc threshold above which a block is its own mmap, for the Python peers: 32 MiB (glibc's
- *  largest). With the default (128 KiB, rising only as blocks are freed) every fresh array of ~1 MB, and the
+/** glibc's malloc threshold above which a block is its own mmap, for the Python peers: PEER_MMAP_THRESHOLD_MIB
+ *  (32 MiB, glibc's largest). With the default (128 KiB, rising only as blocks are freed) every fresh array of ~1 MB, and the
  *  dense S4NN step makes several per sample, can be a new mapping whose pages fault in one by one; on a
  *  VM where page faults are dear that made the NumPy peer 4.3x slower (AMD EPYC host, 2026-12-03: 34 against
  *  148 samples/s, same run). A peer is measured at its best, so every peer process gets this. */
-export const PEER_MMAP_THRESHOLD = String(32 * 1024 * 1024);
+const PEER_MMAP_THRESHOLD = String(PEER_MMAP_THRESHOLD_MIB * 1024 * 1024);
 
 /** The benchmark's command environment: OpenBLAS tuning variables of this machine removed (toolchain notes),
  *  glibc's mmap threshold raised (above). */

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type BenchRecord, DOCS_DIR, ROOT, RUN_JS, fmt, readResult, resultPath } from './lib.js';
+import { type BenchRecord, DOCS_DIR, PEER_MMAP_THRESHOLD_MIB, ROOT, RUN_JS, fmt, readResult, resultPath } from './lib.js';
 import { COLORS, hbarChart, lineChartLog2, type Bar } from './svg.js';
 
 const NAMES = ['kernels', 'trainer', 'peers', 'scaling', 'proxy-peer'] as const;
@@ -142,7 +142,7 @@ function peersSection(r: BenchRecord, svgs: string[]): string {
   const P = r.params as any;
   md.push(`**(a) The authors' approach**: dense time-stepped training as the reference code does it (one-hot spike trains over 257 steps, a tensordot per layer, cumsum over time, ` +
     `S4NN's relative-target backward pass, per-sample SGD, float64), re-implemented in \`bench/peers/s4nn_numpy.py\` and timed on ${P.numpySamples} samples, extrapolated to a 60k epoch, ` +
-    `against our trainers on ${P.oursSamples} samples (same architecture, \`--workers 1\`). The NumPy runs unset OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE and raise glibc's mmap threshold to 32 MiB (MALLOC_MMAP_THRESHOLD_, as every Python peer here: with the default, each fresh array of ~1 MB can be a new mapping faulted in page by page, which made the NumPy peer 4.3× slower on a VM with dear page faults; bench/peers.ts); they are timed with OpenBLAS' default thread count and with 1 thread (ours uses one core).`);
+    `against our trainers on ${P.oursSamples} samples (same architecture, \`--workers 1\`). The NumPy runs unset OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE and raise glibc's mmap threshold to ${PEER_MMAP_THRESHOLD_MIB} MiB (MALLOC_MMAP_THRESHOLD_, as every Python peer here: with the default, each fresh array of ~1 MB can be a new mapping faulted in page by page, which made the NumPy peer 4.3× slower on a VM with dear page faults; bench/peers.ts); they are timed with OpenBLAS' default thread count and with 1 thread (ours uses one core).`);
   const n = res.numpy;
   if (n.python?.error) md.push(`> NumPy peer not run: ${n.python.error}`);
   if (n.python?.install) md.push(`> apt-get install python3-numpy: ${n.python.install.ok ? 'installed' : 'FAILED'} (${n.python.install.log})`);
@@ -212,7 +212,7 @@ function proxySection(r: BenchRecord, svgs: string[]): string {
     'median of the timed steps after a warm-up step, on the same Fashion-MNIST images (the first of the seed\'s epoch-0 permutation). ' +
     '**Ours**: the trainer\'s inner loop (`bench/step-child.ts`: micro-shards -> executor -> applyShards, with the algorithm\'s defaults: 8 shards, or fewer where the workspaces do not fit in wasm memory, training augmentation included) with `--workers` = all cores and 1. ' +
     '**PyTorch**: `bench/peers/proxy_torch.py`, an independent implementation of the authors\' step (IF neurons written out as in SpikingJelly 0.0.0.0.8, dense tensors, ' +
-    '`torch.set_num_threads` = all cores and 1; no augmentation, which the reference does in its DataLoader outside the step; glibc\'s mmap threshold raised to 32 MiB as for every Python peer, §3), the kind of code the authors ran. Both implement the same step: `test/algorithms/proxy-torch-fixture.test.ts` checks our step against the fixtures of this PyTorch code (equal spike counts, gradients within float32 rounding). Only a few steps are timed: one step of `fmnist-paper` is ~3 G multiply-adds per image.');
+    '`torch.set_num_threads` = all cores and 1; no augmentation, which the reference does in its DataLoader outside the step; glibc\'s mmap threshold raised to ' + PEER_MMAP_THRESHOLD_MIB + ' MiB as for every Python peer, §3), the kind of code the authors ran. Both implement the same step: `test/algorithms/proxy-torch-fixture.test.ts` checks our step against the fixtures of this PyTorch code (equal spike counts, gradients within float32 rounding). Only a few steps are timed: one step of `fmnist-paper` is ~3 G multiply-adds per image.');
   const t = res.torch ?? {};
   if (t.python?.error) md.push(`> PyTorch peer not run: ${t.python.error}`);
   if (t.python?.install) md.push(`> apt-get install python3-torch: ${t.python.install.ok ? 'installed' : 'FAILED'} (${t.python.install.log})`);

@@ -319,14 +319,9 @@ test('stidi --real-layers 0: a binary network that keeps its conv layer real for
   const [L0, L1] = mixed.m.net.layers;
   assert.equal(L0.sgn, null, 'the conv layer has no sign copy');
   assert.ok(L1.sgn !== null, 'the output layer is binary');
-  // the real network gets the mixed one's conv weights as they are and its output layer's forward weights alpha_j sign(w)
+  // the real network gets the mixed one's forward weights: the conv weights as they are, the output layer's alpha_j sign(w)
   const w0 = mixed.s.arena.view(L0.w), s1 = mixed.s.arena.view(L1.sgn!);
-  const asRows = (L: typeof L0, v: Float32Array) => { // [k][k][cin][cs] -> [cout][k k cin], as setWeights takes them
-    const rows = L.k * L.k * L.cin, out = new Float32Array(L.cout * rows);
-    for (let j = 0; j < L.cout; j++) for (let r = 0; r < rows; r++) out[j * rows + r] = v[r * L.cs + j];
-    return out;
-  };
-  real.m.setWeights(0, asRows(L0, w0)); real.m.setWeights(1, asRows(L1, s1));
+  real.m.setWeights(0, mixed.m.net.exportWeights(0, true)); real.m.setWeights(1, mixed.m.net.exportWeights(1, true));
   let fired = 0, binaryValues = 0;
   for (let r = 0; r < s1.length; r++) if (s1[r] !== 0) binaryValues++;
   assert.ok(binaryValues > 0);

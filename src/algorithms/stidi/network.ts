@@ -319,9 +319,10 @@ export class StidiNetwork {
     });
   }
 
-  /** Layer l as [cout][k*k*cin] (columns in (ky, kx, c) order), the .npy interchange layout. */
-  exportWeights(l: number): Float32Array {
-    const L = this.layers[l], w = this.arena.view(L.w), rows = L.k * L.k * L.cin;
+  /** Layer l as [cout][k*k*cin] (columns in (ky, kx, c) order), the .npy interchange layout: the learned real
+   *  weights, or with `forward` the weights the forward pass uses (alpha sign(w) in a binary layer). */
+  exportWeights(l: number, forward = false): Float32Array {
+    const L = this.layers[l], w = this.arena.view(forward ? (L.sgn ?? L.w) : L.w), rows = L.k * L.k * L.cin;
     const out = new Float32Array(L.cout * rows);
     for (let j = 0; j < L.cout; j++) for (let i = 0; i < rows; i++) out[j * rows + i] = w[i * L.cs + j];
     return out;
