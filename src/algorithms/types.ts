@@ -119,7 +119,7 @@ export interface Model {
   /** the trained network as a NIR graph (`snnwasm export --format nir`); throws UsageError saying why for a
    *  model NIR cannot express */
   toNir(): NirGraph;
-  /** binary-weight models (bs4nn, bnn): what the forward pass needs, the weights as signs (`export --format packed`);
+  /** binary-weight models (bs4nn, bnn, stidi --binary): what the forward pass needs, the weights as signs (`export --format packed`);
    *  throws UsageError for a configuration without binary weights. Absent: the algorithm has none. */
   packedState?(): PackedState;
   /** loads a packedState(): afterwards the forward pass (eval, spikes) is the packed model's, bit for bit */

@@ -41,7 +41,7 @@ export function exportCommand(): Command {
       const perm = opts.classOrder !== undefined ? parsePermutation('--class-order', String(opts.classOrder), info.classes) : null;
       const { session: s, weightsUsed } = loadTrainedModel(algo, dataset, opts);
       if (format === 'packed') {
-        if (!s.model.packedState) throw new UsageError('--format', `packed saves binary weights at one bit each: ${algo.name} has none (bs4nn and bnn do)`);
+        if (!s.model.packedState) throw new UsageError('--format', `packed saves binary weights at one bit each: ${algo.name} has none (bs4nn, bnn and stidi --binary do)`);
         const p = s.model.packedState();
         savePackedModel(out, { algorithm: algo.name, dataset, config: s.config, codeVersion: CODE_VERSION, weightsUsed, source: String(opts.checkpoint ?? opts.weights) }, p);
         const f32 = p.signs.reduce((n, m) => n + 4 * m.rows * m.cols, 0), size = statSync(out).size;

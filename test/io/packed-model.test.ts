@@ -1,5 +1,5 @@
 // Packed binary models (src/io/packed-model.ts): signs at one bit each round-trip exactly (ragged rows, zeros,
-// the bit order written in the format), and a trained BS4NN (one scale per layer, one per neuron) or BNN saved
+// the bit order written in the format), and a trained BS4NN (one scale per layer, one per neuron), BNN or binary CSNN (STiDi-BP: one scale per layer, per filter with the conv layer kept real) saved
 // packed and loaded into a fresh model evaluates exactly as the original: every accuracy and statistic, and for
 // BS4NN every spike time of every layer on the first test images.
 import { test } from 'node:test';
@@ -32,7 +32,8 @@ test('packSigns / unpackSigns: exact round trip, bit b of byte k is input 8k + b
 const { testSet, data } = mnistTrainerData();
 
 for (const [name, algo, flags, batch] of [['bs4nn', 'bs4nn', { hidden: [40] }, 1], ['bs4nn filter', 'bs4nn', { hidden: [40], binaryScale: 'filter' }, 1],
-  ['bnn', 'bnn', { hidden: [40] }, 20]] as const) {
+  ['bnn', 'bnn', { hidden: [40] }, 20], ['stidi binary', 'stidi', { binary: true, maps: [4] }, 1],
+  ['stidi filter, conv real', 'stidi', { binary: true, maps: [4], binaryScale: 'filter', realLayers: [0] }, 1]] as const) {
   test(`packed ${name}: saved at one bit per weight, loaded into a fresh model, evaluates exactly as the trained one`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'snn-packed-'));
     try {
@@ -54,7 +55,7 @@ for (const [name, algo, flags, batch] of [['bs4nn', 'bs4nn', { hidden: [40] }, 1
       t.model.loadPackedState!(readPackedModel(file, ck));
       const ex2 = createExecutor(t, data, 1);
       try { assert.deepEqual(await evaluateModel(t.model, ex2, 2, 300), before); } finally { await ex2.close(); }
-      if (algo === 'bs4nn') for (let i = 0; i < 20; i++) {
+      if (algo !== 'bnn') for (let i = 0; i < 20; i++) {
         assert.deepEqual(t.model.spikeRecord!(testSet.images, i * 784), s.model.spikeRecord!(testSet.images, i * 784), `image ${i}: every spike time`);
       }
     } finally { rmSync(dir, { recursive: true, force: true }); }

@@ -1,13 +1,14 @@
 // The Model face of a StidiNetwork: what the trainer, the executors, the evaluator and checkpoints call.
 // Online SGD (batch 1, the default) is the minibatch path with one sample: gradient, then update.
 import { hasTargets, HOMEOSTASIS_EMA_REFUSAL } from '../homeostasis.js';
-import type { EvalStats, ImageSource, Model, ModelContext, ModelState, SampleResult, ShardOutcome, ShardTask, SpikeLayer, SpikeRecord, WeightMatrix } from '../types.js';
+import type { EvalStats, ImageSource, Model, ModelContext, ModelState, PackedState, SampleResult, ShardOutcome, ShardTask, SpikeLayer, SpikeRecord, WeightMatrix } from '../types.js';
 import { judgeTtfs, type DecisionRule } from '../../train/decision.js';
 import { UsageError } from '../../errors.js';
 import type { StidiConfig } from './config.js';
 import { StidiNetwork, type Workspace } from './network.js';
 import { noNirForm, type NirGraph } from '../../interop/nir-graph.js';
 import { lastInputEvent } from '../ttfs/encode.js';
+import { signMatrix } from '../signs.js';
 
 /** ShardOutcome.sums of an evaluation: [winner time sum, samples with a winner, samples with no
  *  output spike, then per layer the sum over samples of the share of its neurons that fired]. */
@@ -149,6 +150,42 @@ export class StidiModel implements Model {
       if (!last && L.pool > 1) layers.push({ name: `${name} pooled`, shape: [L.cout, L.ph, L.pw], times: channelMajor(a.view(W.tPool), L.ph, L.pw, L.cout, L.cout) });
     });
     return { coding: 'time-to-first-spike', steps: tmax, layers };
+  }
+
+  /** A binary CSNN's forward state (`export --format packed`): sign(w) of every layer at one bit each, theta per
+   *  layer, and each binary layer's scale (alpha per layer; with --binary-scale filter also alpha_j per output
+   *  channel, tensor alpha<l>). A layer kept real (--real-layers) stores its f32 weights as tensor w<l>, which its
+   *  forward pass reads instead of the signs. */
+  packedState(): PackedState {
+    if (!this.cfg.binary) throw new UsageError('--format', 'packed saves binary weights at one bit each: this stidi network is real-valued (use --format npy)');
+    const tensors: Record<string, Float32Array> = {};
+    this.net.layers.forEach((L, l) => {
+      if (!L.sgn) tensors[`w${l}`] = this.net.exportWeights(l);
+      const fa = this.net.filterScales(l);
+      if (fa) tensors[`alpha${l}`] = fa;
+    });
+    return {
+      signs: this.weights().map(signMatrix),
+      scalars: { theta: this.net.layers.map((_, l) => this.net.theta(l)), alpha: this.net.layers.map((_, l) => this.net.alpha(l)) },
+      tensors,
+    };
+  }
+
+  loadPackedState(p: PackedState): void {
+    const theta = p.scalars.theta as number[], alpha = p.scalars.alpha as number[], n = this.net.layers.length;
+    if (!Array.isArray(theta) || theta.length !== n || !Array.isArray(alpha) || alpha.length !== n) throw new Error(`needs theta and alpha for ${n} layers`);
+    this.net.layers.forEach((L, l) => {
+      if (L.sgn) {
+        const fa = p.tensors[`alpha${l}`];
+        this.net.loadPackedLayer(l, p.signs[l].data, alpha[l], fa ? Float32Array.from(fa) : null);
+      } else {
+        const w = p.tensors[`w${l}`];
+        if (!(w instanceof Float32Array) || w.length !== L.k * L.k * L.cin * L.cout) throw new Error(`layer ${l} is kept real (--real-layers): needs its ${L.cout}x${L.k * L.k * L.cin} f32 weights (w${l})`);
+        this.net.importWeights(l, w);
+      }
+      if (!(theta[l] > 0 && theta[l] < Infinity)) throw new Error(`layer ${l}: theta must be positive and finite, got ${theta[l]}`);
+      this.net.setTheta(l, theta[l]);
+    });
   }
 
   setLayerScalars(opts: { theta?: number[]; alpha?: number[] }): void {

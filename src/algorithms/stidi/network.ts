@@ -163,14 +163,40 @@ export class StidiNetwork {
     if (!(alpha > 0 && alpha < Infinity)) throw new NumericalError(`layer ${l} scale alpha`, -1, `mean |w| = ${alpha} (must be positive and finite)`);
     this.arena.view(this.scalars)[this.layers.length + l] = alpha;
     if (this.cfg.binaryScale === 'filter') {
-      const rows = L.k * L.k * L.cin;
-      for (let j = 0; j < L.cout; j++) {
-        let sj = 0;
-        for (let r = 0; r < rows; r++) sj += Math.abs(w[r * L.cs + j]);
-        const aj = Math.fround(sj / rows);
-        for (let r = 0; r < rows; r++) sg[r * L.cs + j] *= aj;
-      }
+      const rows = L.k * L.k * L.cin, a = this.filterScales(l)!;
+      for (let j = 0; j < L.cout; j++) for (let r = 0; r < rows; r++) sg[r * L.cs + j] *= a[j];
     }
+  }
+
+  /** With binaryScale 'filter', a binary layer's alpha_j = mean |w| of output channel j (f32, as the forward
+   *  weights alpha_j sign(w) hold it); null for a real layer or the per-layer scale. */
+  filterScales(l: number): Float32Array | null {
+    const L = this.layers[l];
+    if (!L.sgn || this.cfg.binaryScale !== 'filter') return null;
+    const w = this.arena.view(L.w), rows = L.k * L.k * L.cin, out = new Float32Array(L.cout);
+    for (let j = 0; j < L.cout; j++) {
+      let sj = 0;
+      for (let r = 0; r < rows; r++) sj += Math.abs(w[r * L.cs + j]);
+      out[j] = sj / rows;
+    }
+    return out;
+  }
+
+  /** A packed binary layer (export --format packed): signs [cout][k*k*cin] become the latent weights, and the
+   *  forward state is set from the saved scales instead of being recomputed from them (mean |sign| is 1, not the
+   *  trained alpha): the layer's alpha, and with the per-filter scale alpha_j, so the forward weights are
+   *  alpha_j sign(w) exactly as in the trained model. */
+  loadPackedLayer(l: number, signs: Float32Array, alpha: number, filterAlpha: Float32Array | null): void {
+    const L = this.layers[l];
+    if (!L.sgn) throw new Error(`layer ${l} is real-valued in this network`);
+    if (!(alpha > 0 && alpha < Infinity)) throw new Error(`layer ${l}: scale alpha must be positive and finite, got ${alpha}`);
+    const filter = this.cfg.binaryScale === 'filter';
+    if (filter !== (filterAlpha !== null)) throw new Error(`layer ${l}: ${filter ? 'needs' : 'has'} per-filter scales (alpha${l}) ${filter ? 'for' : 'but'} --binary-scale ${this.cfg.binaryScale ?? 'layer'}`);
+    if (filterAlpha && (filterAlpha.length !== L.cout || filterAlpha.some((a) => !(a > 0 && a < Infinity)))) throw new Error(`layer ${l}: alpha${l} must hold ${L.cout} positive finite scales`);
+    this.importWeights(l, signs);
+    const sg = this.arena.view(L.sgn), rows = L.k * L.k * L.cin;
+    if (filterAlpha) for (let j = 0; j < L.cout; j++) for (let r = 0; r < rows; r++) sg[r * L.cs + j] = signs[j * rows + r] * filterAlpha[j];
+    this.arena.view(this.scalars)[this.layers.length + l] = alpha;
   }
 
   clearGradient(ws: Workspace): void {
