@@ -1,5 +1,6 @@
 // A binary-weight model saved at one bit per weight (`snnwasm export --format packed`): what the forward pass of
-// BS4NN or the BNN needs and nothing else (no latent real weights, no optimiser state). It is a checkpoint
+// BS4NN, the BNN or a binary STiDi-BP CSNN needs and nothing else (no latent real weights, no optimiser state;
+// a layer the model keeps real, STiDi-BP's --real-layers, carries its f32 weights as one of its own tensors). It is a checkpoint
 // container (checkpoint-format.ts: typed tensors, JSON header, SHA-256 footer) whose meta says
 // kind "snnwasm-packed-binary-model"; `eval` and `spikes` load it with --checkpoint.
 //   bits<l>   u8 [rows, ceil(cols / 8)]: bit b of byte k in row j is the sign of weight (j, 8k + b), 1 for +1,
