@@ -61,3 +61,9 @@ for (const [name, algo, flags, batch] of [['bs4nn', 'bs4nn', { hidden: [40] }, 1
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 }
+
+test('packed stidi: a real-valued CSNN has no packed form (a usage error naming --format)', () => {
+  const s = createSession(ALGORITHMS.stidi, 'mnist', { maps: [4] }, { shards: 1 });
+  s.model.initialise(1);
+  assert.throws(() => s.model.packedState!(), /--format: packed saves binary weights at one bit each: this stidi network is real-valued/);
+});
