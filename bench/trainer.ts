@@ -17,6 +17,8 @@ export const TRAIN_CONFIGS: Record<string, TrainConfig> = {
   'bs4nn-600': { id: 'bs4nn-600', label: 'BS4NN 784-600-10, online (batch 1)', spec: { algo: 'bs4nn', flags: { hidden: [600] }, batchSize: 1, shards: 8, workers: 1 } },
   'bnn-600-b100': { id: 'bnn-600-b100', label: 'BNN 784-600-10, Adam batch 100', spec: { algo: 'bnn', flags: { hidden: [600] }, batchSize: 100, shards: 8, workers: 1 } },
   'stidi-mnist': { id: 'stidi-mnist', label: 'STiDi stidi-mnist (conv 5x5x16), online (batch 1)', spec: { algo: 'stidi', flags: {}, batchSize: 1, shards: 8, workers: 1 } },
+  // the binary CSNN (sign(w) forward, per-layer scale): its speed, and its packed size in the memory table
+  'stidi-mnist-bin': { id: 'stidi-mnist-bin', label: 'STiDi stidi-mnist --binary (conv 5x5x16), online (batch 1)', spec: { algo: 'stidi', flags: { binary: true }, batchSize: 1, shards: 8, workers: 1 } },
   // ~100 samples/s on one core: a 1,000-sample slice
   'proxy-small-b100': { id: 'proxy-small-b100', label: 'Proxy fmnist-small (T 15), Adam batch 100', spec: { algo: 'proxy', flags: { model: 'fmnist-small' }, batchSize: 100, shards: 8, workers: 1 }, samples: 1000, limitTest: 200 },
 };
@@ -56,7 +58,7 @@ function specOf(c: TrainConfig, P: { samples: number; limitTest: number; seed: n
 export const trainer: Benchmark = {
   name: 'trainer',
   title: 'Trainer throughput, peak RSS and model size',
-  about: 'samples/s of one epoch slice of real training (library trainer, --workers 1) for s4nn 784-400-10 and 784-600-10, bs4nn 784-600-10, bnn 784-600-10 batch 100, stidi-mnist online and proxy fmnist-small batch 100 (MNIST images); peak RSS of each run (own child process); checkpoint, .npy, NIR and packed-model bytes.',
+  about: 'samples/s of one epoch slice of real training (library trainer, --workers 1) for s4nn 784-400-10 and 784-600-10, bs4nn 784-600-10, bnn 784-600-10 batch 100, stidi-mnist online (real and --binary) and proxy fmnist-small batch 100 (MNIST images); peak RSS of each run (own child process); checkpoint, .npy, NIR and packed-model bytes.',
   async run(ctx) {
     const P = pick(ctx.quick, { samples: 10000, limitTest: 1000, repeats: 3, seed: 1 }, { samples: 1000, limitTest: 200, repeats: 1, seed: 1 });
     const cfgs = Object.values(TRAIN_CONFIGS);
