@@ -8,7 +8,7 @@ import type { StidiConfig } from './config.js';
 import { StidiNetwork, type Workspace } from './network.js';
 import { noNirForm, type NirGraph } from '../../interop/nir-graph.js';
 import { lastInputEvent } from '../ttfs/encode.js';
-import { signMatrix } from '../signs.js';
+import { packedThetaAlpha, ttfsPackedState } from '../signs.js';
 
 /** ShardOutcome.sums of an evaluation: [winner time sum, samples with a winner, samples with no
  *  output spike, then per layer the sum over samples of the share of its neurons that fired]. */
@@ -164,16 +164,12 @@ export class StidiModel implements Model {
       const fa = this.net.filterScales(l);
       if (fa) tensors[`alpha${l}`] = fa;
     });
-    return {
-      signs: this.weights().map(signMatrix),
-      scalars: { theta: this.net.layers.map((_, l) => this.net.theta(l)), alpha: this.net.layers.map((_, l) => this.net.alpha(l)) },
-      tensors,
-    };
+    const n = this.net.layers.length;
+    return ttfsPackedState(this.weights(), Array.from({ length: n }, (_, l) => this.net.theta(l)), Array.from({ length: n }, (_, l) => this.net.alpha(l)), tensors);
   }
 
   loadPackedState(p: PackedState): void {
-    const theta = p.scalars.theta as number[], alpha = p.scalars.alpha as number[], n = this.net.layers.length;
-    if (!Array.isArray(theta) || theta.length !== n || !Array.isArray(alpha) || alpha.length !== n) throw new Error(`needs theta and alpha for ${n} layers`);
+    const { theta, alpha } = packedThetaAlpha(p, this.net.layers.length);
     this.net.layers.forEach((L, l) => {
       if (L.sgn) {
         const fa = p.tensors[`alpha${l}`];

@@ -7,7 +7,7 @@ import { decayed } from '../../train/schedule.js';
 import { lastInputEvent } from './encode.js';
 import { TtfsNetwork, type Workspace } from './network.js';
 import { ttfsNir } from './nir.js';
-import { sign, signMatrix } from '../signs.js';
+import { packedThetaAlpha, sign, ttfsPackedState } from '../signs.js';
 import { UsageError } from '../../errors.js';
 import type { NirGraph } from '../../interop/nir-graph.js';
 
@@ -153,17 +153,13 @@ export class TtfsModel implements Model {
     if (!this.cfg.binary) throw new UsageError('--format', 'packed saves binary weights at one bit each: s4nn has real weights (use --format npy or nir)');
     const tensors: Record<string, Float64Array> = {};
     this.net.layers.forEach((_, l) => { const a = this.net.neuronAlpha(l); if (a) tensors[`alpha${l}`] = a.slice(); });
-    return {
-      signs: this.weights().map(signMatrix),
-      scalars: { theta: this.net.layers.map((_, l) => this.net.theta(l)), alpha: this.net.layers.map((_, l) => this.net.alpha(l)) },
-      tensors,
-    };
+    const n = this.net.layers.length;
+    return ttfsPackedState(this.weights(), Array.from({ length: n }, (_, l) => this.net.theta(l)), Array.from({ length: n }, (_, l) => this.net.alpha(l)), tensors);
   }
 
   /** The signs become the latent weights (the forward pass reads nothing else of them), with theta and alpha. */
   loadPackedState(p: PackedState): void {
-    const theta = p.scalars.theta as number[], alpha = p.scalars.alpha as number[], n = this.net.layers.length;
-    if (!Array.isArray(theta) || theta.length !== n || !Array.isArray(alpha) || alpha.length !== n) throw new Error(`needs theta and alpha for ${n} layers`);
+    const { theta, alpha } = packedThetaAlpha(p, this.net.layers.length);
     this.net.layers.forEach((L, l) => {
       this.net.importWeights(l, p.signs[l].data);
       this.net.setAlpha(l, alpha[l]);
