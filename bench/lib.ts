@@ -261,6 +261,8 @@ export interface BenchRecord {
   machine: MachineInfo; load: LoadRecord; params: unknown; results: any; summary: string[]; warnings: string[];
   /** node/V8 flags of the benchmark's process (process.execArgv) */
   nodeFlags: string[];
+  /** the core's and the memory path's speed just before and after the run (host-speed.ts); absent in older results */
+  hostSpeed?: { before: HostSpeedProbe; after: HostSpeedProbe };
   schema: 1;
 }
 
@@ -308,3 +310,6 @@ export interface Benchmark {
 }
 
 export function pick<T>(quick: boolean, full: T, q: T): T { return quick ? q : full; }
+
+/** One host-speed measurement (bench/host-speed.ts): median and best round of the two ceiling probes. */
+export interface HostSpeedProbe { f32Gflops: { median: number; best: number }; readGBs: { median: number; best: number } }

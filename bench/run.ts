@@ -19,6 +19,7 @@ import { proxySnn } from './proxy-snn.js';
 import { proxyPeer } from './proxy-peer.js';
 import { stidi } from './stidi.js';
 import { generateReport } from './report.js';
+import { describeHostSpeed, measureHostSpeed } from './host-speed.js';
 
 export const BENCHMARKS: Benchmark[] = [kernels, trainer, peers, scaling, proxySnn, proxyPeer, stidi];
 
@@ -34,20 +35,25 @@ async function runOne(b: Benchmark, quick: boolean, flags: Set<string>): Promise
   const startedAt = new Date().toISOString();
   log(`== ${b.name}: ${b.title}${quick ? ' (--quick: tiny settings, figures not representative)' : ''}`);
   log(`   ${machine.cpuModel} (family ${machine.cpuFamily} model ${machine.cpuModelNumber}), ${machine.logicalCores} cores, node ${machine.node}; load avg ${monitor.first.load.map((x) => x.toFixed(2)).join(' ')}`);
+  const speedBefore = measureHostSpeed(quick);
   const t0 = performance.now();
   const out = await b.run(ctx);
+  const durationS = Math.round((performance.now() - t0) / 100) / 10;
+  const speedAfter = measureHostSpeed(quick);
   const load = monitor.finish();
   if (load.contended) warnings.push(`machine was busy: ${load.note}`);
   const extra = flags.has('--install') ? ['--install'] : [];
   const rec: BenchRecord = {
     schema: 1, name: b.name, title: b.title, quick, command: reproduceCommand(b.name, quick, extra),
-    startedAt, finishedAt: new Date().toISOString(), durationS: Math.round((performance.now() - t0) / 100) / 10,
+    startedAt, finishedAt: new Date().toISOString(), durationS,
     machine, load, nodeFlags: process.execArgv, params: out.params, results: out.results, summary: out.summary, warnings,
+    hostSpeed: speedBefore && speedAfter ? { before: speedBefore, after: speedAfter } : undefined,
   };
   const file = writeResult(rec);
   log(`-- ${b.name} figures:`);
   for (const line of out.summary) log(`   ${line}`);
   log(`   load: ${load.note}; load avg before ${load.loadavgBefore.join(' ')}, after ${load.loadavgAfter.join(' ')}`);
+  if (rec.hostSpeed) log(`   host speed (probes, median round): ${describeHostSpeed(rec.hostSpeed)}`);
   if (load.contended) log('   WARNING: measured under load from other processes: treat the figures as lower bounds, and parallel figures as meaningless');
   log(`   wrote ${path.relative(ROOT, file)} in ${rec.durationS} s`);
   log(`   reproduce: cd ${ROOT.replace(/\/$/, '')} && npm run build && ${rec.command}`);

@@ -1,0 +1,55 @@
+// How fast this core runs right now, measured before and after every benchmark. The load check (lib.ts) sees
+// other processes in this machine, not a virtual machine's neighbours on the same host, a lower clock, or a
+// shared cache taken by another guest: on the AMD EPYC VM the same build's trainer slices ran 16,400-25,500
+// samples/s minutes apart with the load check "quiet" and steal 0. So each result also records the kernels
+// benchmark's two ceiling probes (f32x4 multiply-add chains: the core; a streaming read of 4 MiB: the memory
+// path), a fraction of a second each, and the report sets them beside the kernels benchmark's ceilings.
+import { createSharedMemory, instantiateKernels } from '../src/wasm/module.js';
+import { Arena } from '../src/wasm/arena.js';
+import { fmt, sig, timeInterleaved, type HostSpeedProbe } from './lib.js';
+
+/** f32Gflops: f32x4 mul+add, 12 independent chains; readGBs: a streaming read over 4 MiB (median and best round) */
+export type HostSpeed = HostSpeedProbe;
+
+const FMA_ITERS = 200_000; // 96 flops per iteration (the kernels benchmark's probe and count)
+const READ_BYTES = 4 << 20;
+
+/** null when the wasm was built without the probe kernels */
+export function measureHostSpeed(quick: boolean): HostSpeed | null {
+  const memory = createSharedMemory();
+  const inst = instantiateKernels(memory, 'fast');
+  const e = inst.exports as unknown as {
+    probe_f32_fma_peak?(iters: number, m: number, c: number): number;
+    probe_stream_read?(p: number, bytes: number, reps: number): number;
+  };
+  if (typeof e.probe_f32_fma_peak !== 'function' || typeof e.probe_stream_read !== 'function') return null;
+  const buf = new Arena(memory, inst.heapBase).alloc('f32', READ_BYTES / 4);
+  let sink = 0;
+  const t = timeInterleaved({
+    fma: () => { sink += e.probe_f32_fma_peak!(FMA_ITERS, 0.9999, 1e-4); },
+    read: () => { sink += e.probe_stream_read!(buf.offset, READ_BYTES, 1); },
+  }, { warmMs: quick ? 30 : 90, roundMs: 25, rounds: quick ? 3 : 9 });
+  if (sink === 0.5) process.stdout.write(''); // keeps the probes' results alive
+  const gflops = (ms: number) => sig((96 * FMA_ITERS) / (ms * 1e6), 3);
+  const gbs = (ms: number) => sig(READ_BYTES / (ms * 1e6), 3);
+  return {
+    f32Gflops: { median: gflops(t.fma.perCallMs.median), best: gflops(t.fma.perCallMs.min) },
+    readGBs: { median: gbs(t.read.perCallMs.median), best: gbs(t.read.perCallMs.min) },
+  };
+}
+
+/** The host ran slower than its ceilings by more than this (a median round under 90% of the kernels benchmark's). */
+export const SLOW_HOST_FRACTION = 0.9;
+
+export function describeHostSpeed(h: { before: HostSpeed; after: HostSpeed }): string {
+  const one = (x: HostSpeed) => `${fmt(x.f32Gflops.median)} GFLOP/s, ${fmt(x.readGBs.median)} GB/s`;
+  return `before ${one(h.before)}; after ${one(h.after)}`;
+}
+
+/** The lowest median of the run's probes as a fraction of the kernels benchmark's ceilings (f32 peak, read at 4 MiB). */
+export function hostSpeedFraction(h: { before: HostSpeed; after: HostSpeed }, ceiling: { f32Gflops: number; readGBs: number }): { f32: number; read: number } {
+  return {
+    f32: Math.min(h.before.f32Gflops.median, h.after.f32Gflops.median) / ceiling.f32Gflops,
+    read: Math.min(h.before.readGBs.median, h.after.readGBs.median) / ceiling.readGBs,
+  };
+}
