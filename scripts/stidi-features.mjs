@@ -6,12 +6,11 @@
 // With `unpooled`, the conv layer's own spike times before the pooling (what a read-out without pooling would see).
 //   node scripts/stidi-features.mjs <run>/checkpoint.ckpt <mnist|fashion-mnist> <out prefix> [unpooled]
 //   python3 scripts/stidi-linear-readout.py <out prefix>
-import { writeFileSync } from 'node:fs';
 import { ALGORITHMS } from '../dist/src/algorithms/registry.js';
 import { createSession } from '../dist/src/session.js';
 import { loadCheckpoint } from '../dist/src/io/index.js';
 import { averagedFromCheckpoint } from '../dist/src/train/average.js';
-import { loadDataset } from '../dist/src/data/index.js';
+import { dumpFeatures } from './lib/feature-dump.mjs';
 
 const [ckPath, dataset, out, mode] = process.argv.slice(2);
 const unpooled = mode === 'unpooled';
@@ -26,18 +25,7 @@ const net = s.model.net, ws = net.main, a = s.arena;
 const L = net.layers[net.layers.length - 2], W = ws.layers[net.layers.length - 2];
 const nF = unpooled ? L.hout * L.wout * L.cs : L.ph * L.pw * L.cs;
 const info = { checkpoint: ckPath, dataset, features: nF, shape: unpooled ? [L.hout, L.wout, L.cs] : [L.ph, L.pw, L.cs], pooled: !unpooled, weights: avg.length ? 'averaged' : 'last' };
-for (const split of ['train', 'test']) {
-  const d = loadDataset(dataset, split);
-  const feats = new Uint16Array(d.count * nF), outT = new Uint16Array(d.count * net.nClasses);
-  for (let i = 0; i < d.count; i++) {
-    net.forward(ws, d.images, i * d.channels * d.height * d.width);
-    feats.set(a.view(unpooled ? W.tOut : W.tPool).subarray(0, nF), i * nF);
-    outT.set(net.outputTimes(ws), i * net.nClasses);
-  }
-  writeFileSync(`${out}-${split}.u16`, feats);
-  writeFileSync(`${out}-${split}-out.u16`, outT);
-  writeFileSync(`${out}-${split}-labels.u8`, d.labels);
-  info[split] = d.count;
-}
-writeFileSync(`${out}.json`, JSON.stringify(info, null, 1));
-console.log(JSON.stringify(info));
+dumpFeatures(out, dataset, info, nF, net.nClasses, (images, offset) => {
+  net.forward(ws, images, offset);
+  return [a.view(unpooled ? W.tOut : W.tPool), net.outputTimes(ws)];
+});

@@ -6,12 +6,11 @@
 // weights when it has them (--ema), as `snnwasm eval` does.
 //   node scripts/ttfs-features.mjs <run>/checkpoint.ckpt <mnist|fashion-mnist> <out prefix>
 //   python3 scripts/stidi-linear-readout.py <out prefix>
-import { writeFileSync } from 'node:fs';
 import { ALGORITHMS } from '../dist/src/algorithms/registry.js';
 import { createSession } from '../dist/src/session.js';
 import { loadCheckpoint } from '../dist/src/io/index.js';
 import { averagedFromCheckpoint } from '../dist/src/train/average.js';
-import { loadDataset } from '../dist/src/data/index.js';
+import { dumpFeatures } from './lib/feature-dump.mjs';
 
 const [ckPath, dataset, out] = process.argv.slice(2);
 if (!out) { console.error('usage: node scripts/ttfs-features.mjs <checkpoint> <mnist|fashion-mnist> <out prefix>'); process.exit(2); }
@@ -24,18 +23,7 @@ if (avg.length) s.model.useWeights(avg);
 const net = s.model.net, ws = net.main, a = s.arena;
 const hidden = net.layers.length - 2, nF = net.layers[hidden].nOut;
 const info = { checkpoint: ckPath, dataset, features: nF, shape: [nF], pooled: true, layer: `hidden ${hidden + 1}`, weights: avg.length ? 'averaged' : 'last' };
-for (const split of ['train', 'test']) {
-  const d = loadDataset(dataset, split);
-  const feats = new Uint16Array(d.count * nF), outT = new Uint16Array(d.count * net.nClasses);
-  for (let i = 0; i < d.count; i++) {
-    net.forward(ws, d.images, i * d.channels * d.height * d.width);
-    feats.set(a.view(ws.layers[hidden].tOut).subarray(0, nF), i * nF);
-    outT.set(net.outputTimes(ws).subarray(0, net.nClasses), i * net.nClasses);
-  }
-  writeFileSync(`${out}-${split}.u16`, feats);
-  writeFileSync(`${out}-${split}-out.u16`, outT);
-  writeFileSync(`${out}-${split}-labels.u8`, d.labels);
-  info[split] = d.count;
-}
-writeFileSync(`${out}.json`, JSON.stringify(info, null, 1));
-console.log(JSON.stringify(info));
+dumpFeatures(out, dataset, info, nF, net.nClasses, (images, offset) => {
+  net.forward(ws, images, offset);
+  return [a.view(ws.layers[hidden].tOut), net.outputTimes(ws)];
+});

@@ -45,7 +45,10 @@ export function exportCommand(): Command {
         const p = s.model.packedState();
         savePackedModel(out, { algorithm: algo.name, dataset, config: s.config, codeVersion: CODE_VERSION, weightsUsed, source: String(opts.checkpoint ?? opts.weights) }, p);
         const f32 = p.signs.reduce((n, m) => n + 4 * m.rows * m.cols, 0), size = statSync(out).size;
-        process.stdout.write(`${algo.name} (${weightsUsed}) -> ${out}: ${p.signs.map((m) => `${m.rows}x${m.cols}`).join(', ')} signs at 1 bit, ${size} bytes ` +
+        // a layer the model keeps real (stidi --real-layers) travels as its f32 tensor w<l> beside its signs
+        const real = p.signs.map((_, l) => l).filter((l) => p.tensors[`w${l}`]);
+        process.stdout.write(`${algo.name} (${weightsUsed}) -> ${out}: ${p.signs.map((m) => `${m.rows}x${m.cols}`).join(', ')} signs at 1 bit` +
+          `${real.length ? ` (layer${real.length > 1 ? 's' : ''} ${real.join(', ')} kept real: also as float32)` : ''}, ${size} bytes ` +
           `(the same weights as float32: ${f32} bytes, ${(f32 / size).toFixed(1)}x)\n`);
       } else if (format === 'nir') {
         const graph = s.model.toNir();
