@@ -3,7 +3,9 @@
 // shared cache taken by another guest: on the AMD EPYC VM the same build's trainer slices ran 16,400-25,500
 // samples/s minutes apart with the load check "quiet" and steal 0. So each result also records the kernels
 // benchmark's two ceiling probes (f32x4 multiply-add chains: the core; a streaming read of 4 MiB: the memory
-// path), a fraction of a second each, and the report sets them beside the kernels benchmark's ceilings.
+// path), a fraction of a second each, and the report sets them beside the kernels benchmark's ceilings. What they
+// catch is a host slower around the whole run: in their first quiet trainer run they read 96-97% of the ceilings while
+// the slices of one configuration still ranged 25,600-39,100 samples/s, so bursts of seconds inside a run escape them.
 import { createSharedMemory, instantiateKernels } from '../src/wasm/module.js';
 import { Arena } from '../src/wasm/arena.js';
 import { fmt, sig, timeInterleaved, type HostSpeedProbe } from './lib.js';
