@@ -5,7 +5,9 @@
 // benchmark's two ceiling probes (f32x4 multiply-add chains: the core; a streaming read of 4 MiB: the memory
 // path), a fraction of a second each, and the report sets them beside the kernels benchmark's ceilings. What they
 // catch is a host slower around the whole run: in their first quiet trainer run they read 96-97% of the ceilings while
-// the slices of one configuration still ranged 25,600-39,100 samples/s, so bursts of seconds inside a run escape them.
+// the slices of one configuration still ranged 25,600-39,100 samples/s, so bursts of seconds inside a run escape them;
+// the trainer benchmark therefore also probes around each child run (there a dip to 45 GFLOP/s from ~48.5 came with
+// its two slow slices, 27% and 20% below their repeats).
 import { createSharedMemory, instantiateKernels } from '../src/wasm/module.js';
 import { Arena } from '../src/wasm/arena.js';
 import { fmt, sig, timeInterleaved, type HostSpeedProbe } from './lib.js';

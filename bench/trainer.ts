@@ -4,6 +4,7 @@
 import os from 'node:os';
 import { type Benchmark, type ChildRun, CHILD_JS, EPOCH, fmt, pick, runChild, sig, stat } from './lib.js';
 import { cliEquivalent, type TrainChildResult, type TrainSpec } from './child.js';
+import { measureHostSpeed } from './host-speed.js';
 
 export interface TrainConfig {
   id: string; label: string; spec: Omit<TrainSpec, 'samples' | 'limitTest' | 'seed'>;
@@ -28,7 +29,8 @@ export interface TrainRunSummary {
   samplesPerSecond: ReturnType<typeof stat>; epochSeconds: number; runs: number;
   maxRssMiB: number; wasmMemoryMiB: number; checkpointBytes: number; npyBytes: number; npyFiles: string[]; nirBytes: number | null; packedBytes: number | null;
   testAccuracy: Record<string, number> | null; testImages: number; errors: string[];
-  perRun: { samplesPerSecond: number; maxRssMiB: number; wallS: number }[];
+  /** per child run; hostF32Gflops: the host-speed probe's f32 figure (median round) just before and just after it */
+  perRun: { samplesPerSecond: number; maxRssMiB: number; wallS: number; hostF32Gflops?: [number, number] }[];
 }
 
 /** Runs one training child; returns its result or an error string. */
@@ -37,7 +39,8 @@ export async function trainOnce(spec: TrainSpec): Promise<{ run: ChildRun; resul
   return { run, result: run.error ? null : (run.result as TrainChildResult) };
 }
 
-export function summariseTrain(cfg: TrainConfig, spec: TrainSpec, results: (TrainChildResult | null)[], errors: string[], walls: number[]): TrainRunSummary {
+export function summariseTrain(cfg: TrainConfig, spec: TrainSpec, results: (TrainChildResult | null)[], errors: string[], walls: number[],
+  probes: ([number, number] | undefined)[] = []): TrainRunSummary {
   const ok = results.filter((r): r is TrainChildResult => r !== null);
   const sps = stat(ok.map((r) => r.samplesPerSecond));
   const last = ok[ok.length - 1];
@@ -46,7 +49,7 @@ export function summariseTrain(cfg: TrainConfig, spec: TrainSpec, results: (Trai
     maxRssMiB: sig(Math.max(...ok.map((r) => r.maxRssMiB))), wasmMemoryMiB: last ? sig(last.wasmMemoryMiB) : NaN,
     checkpointBytes: last?.checkpointBytes ?? NaN, npyBytes: last?.npyBytes ?? NaN, npyFiles: last?.npyFiles ?? [], nirBytes: last?.nirBytes ?? null, packedBytes: last?.packedBytes ?? null,
     testAccuracy: last?.testAccuracy ?? null, testImages: last?.testImages ?? 0, errors,
-    perRun: ok.map((r, i) => ({ samplesPerSecond: sig(r.samplesPerSecond), maxRssMiB: sig(r.maxRssMiB), wallS: sig(walls[i] / 1000) })),
+    perRun: ok.map((r, i) => ({ samplesPerSecond: sig(r.samplesPerSecond), maxRssMiB: sig(r.maxRssMiB), wallS: sig(walls[i] / 1000), hostF32Gflops: probes[i] })),
   };
 }
 
@@ -62,25 +65,31 @@ export const trainer: Benchmark = {
   async run(ctx) {
     const P = pick(ctx.quick, { samples: 10000, limitTest: 1000, repeats: 3, seed: 1 }, { samples: 1000, limitTest: 200, repeats: 1, seed: 1 });
     const cfgs = Object.values(TRAIN_CONFIGS);
-    const got: Record<string, { results: (TrainChildResult | null)[]; errors: string[]; walls: number[] }> = {};
-    for (const c of cfgs) got[c.id] = { results: [], errors: [], walls: [] };
+    const got: Record<string, { results: (TrainChildResult | null)[]; errors: string[]; walls: number[]; probes: ([number, number] | undefined)[] }> = {};
+    for (const c of cfgs) got[c.id] = { results: [], errors: [], walls: [], probes: [] };
+    // the host-speed probe around every child run (host-speed.ts): does a slow slice coincide with a slow host?
+    const probe = (): number | undefined => measureHostSpeed(true)?.f32Gflops.median;
     for (let r = 0; r < P.repeats; r++) {
       // rotate the order each repeat: no configuration always runs first
       for (let i = 0; i < cfgs.length; i++) {
         const c = cfgs[(i + r) % cfgs.length];
         const spec = specOf(c, P);
+        const p0 = probe();
         const { run, result } = await trainOnce(spec);
+        const p1 = probe();
         ctx.monitor.sample();
         if (result) {
-          got[c.id].results.push(result); got[c.id].walls.push(run.wallMs);
-          ctx.log(`  [${r + 1}/${P.repeats}] ${c.label}: ${fmt(result.samplesPerSecond)} samples/s, peak RSS ${fmt(result.maxRssMiB)} MiB (load avg ${os.loadavg()[0].toFixed(2)})`);
+          const pp: [number, number] | undefined = p0 !== undefined && p1 !== undefined ? [p0, p1] : undefined;
+          got[c.id].results.push(result); got[c.id].walls.push(run.wallMs); got[c.id].probes.push(pp);
+          ctx.log(`  [${r + 1}/${P.repeats}] ${c.label}: ${fmt(result.samplesPerSecond)} samples/s, peak RSS ${fmt(result.maxRssMiB)} MiB (load avg ${os.loadavg()[0].toFixed(2)}` +
+            `${pp ? `; host f32 probe ${fmt(pp[0])} → ${fmt(pp[1])} GFLOP/s` : ''})`);
         } else {
           got[c.id].errors.push(run.error ?? 'unknown failure');
           ctx.warn(`${c.label}: run failed: ${run.error}`);
         }
       }
     }
-    const rows = cfgs.map((c) => summariseTrain(c, specOf(c, P), got[c.id].results, got[c.id].errors, got[c.id].walls));
+    const rows = cfgs.map((c) => summariseTrain(c, specOf(c, P), got[c.id].results, got[c.id].errors, got[c.id].walls, got[c.id].probes));
     const summary = rows.map((x) => `${x.label}: ${fmt(x.samplesPerSecond.median)} samples/s (median of ${x.runs}; 60k epoch ≈ ${fmt(x.epochSeconds)} s), ` +
       `peak RSS ${fmt(x.maxRssMiB)} MiB, checkpoint ${fmt(x.checkpointBytes / 1024)} KiB, .npy ${fmt(x.npyBytes / 1024)} KiB`);
     return { params: P, results: { configs: rows }, summary };
