@@ -1,5 +1,5 @@
 // Kernel ceilings: this machine's WASM limits (f32x4 mul+add peak, the f32x4 divide/sqrt unit, i64.popcnt XOR throughput,
-// streaming read and in-place update bandwidth by working-set size), then every hot kernel of the
+// streaming read, in-place update and copy bandwidth by working-set size), then every hot kernel of the
 // registry (src/wasm/kernels.ts) on real MNIST-derived inputs as a fraction of the ceiling that
 // binds it, fast vs ref side by side (the SIMD speedup), and the two binary forward kernels
 // against each other on BS4NN latency codes of real MNIST test images (the choice the project makes).
@@ -12,7 +12,7 @@ import { loadDataset, type Dataset } from '../src/data/index.js';
 import type { TtfsModel } from '../src/algorithms/ttfs/model.js';
 import type { TtfsConfig } from '../src/algorithms/ttfs/config.js';
 import type { BnnModel } from '../src/algorithms/bnn/model.js';
-import { type Benchmark, type BenchContext, type Stat, type Timed, type TimingOpts, fmt, median, pick, sig, timeInterleaved } from './lib.js';
+import { type Benchmark, type BenchContext, type Stat, type Timed, type TimingOpts, fmt, median, pick, sig, stat, timeInterleaved } from './lib.js';
 
 const BYTES: Record<DType, number> = { f32: 4, f64: 8, i32: 4, i16: 2, u8: 1, u64: 8 };
 
@@ -46,6 +46,8 @@ function rowsBeforeCut(tIn: Int32Array, tOut: Int32Array, delta: Float32Array, n
 
 interface Params {
   samples: number; trainSamples: number; slowSamples: number; timing: TimingOpts;
+  /** passes over the registry cases; each case's rounds are merged over them (timeCases) */
+  passes: number;
   streamSizes: number[]; peakIters: number;
 }
 
@@ -53,7 +55,8 @@ interface Params {
 interface Work {
   flops?: number;
   bytes?: number;
-  traffic?: 'read' | 'update';
+  /** which stream probe binds it: read only, in-place read + write, or read one array and write another */
+  traffic?: 'read' | 'update' | 'copy';
   bits?: number;
   /** working set of the big operand (selects the bandwidth ceiling measured at that size) */
   wsBytes: number;
@@ -72,13 +75,17 @@ interface Ceilings {
   f32PeakGflops: number; popcountGbits: number;
   /** f32x4 lanes per second of (sqrt, div, div), G lanes/s */
   divsqrtGlanes: number;
-  stream: { bytes: number; readGBs: number; updateGBs: number }[];
+  stream: { bytes: number; readGBs: number; updateGBs: number; copyGBs?: number }[];
 }
 
-function bandwidthAt(c: Ceilings, bytes: number, traffic: 'read' | 'update'): { size: number; gbs: number } {
+function bandwidthAt(c: Ceilings, bytes: number, traffic: 'read' | 'update' | 'copy'): { size: number; gbs: number } {
   const row = c.stream.find((s) => s.bytes >= bytes) ?? c.stream[c.stream.length - 1];
-  return { size: row.bytes, gbs: traffic === 'read' ? row.readGBs : row.updateGBs };
+  const gbs = traffic === 'read' ? row.readGBs : traffic === 'update' ? row.updateGBs : row.copyGBs;
+  if (gbs === undefined) throw new Error(`no ${traffic} bandwidth measured at ${sizeLabel(row.bytes)}`);
+  return { size: row.bytes, gbs };
 }
+
+const TRAFFIC_LABEL = { read: 'read', update: 'in-place update', copy: 'copy' } as const;
 
 function sizeLabel(b: number): string {
   return b >= 2 ** 20 ? `${+(b / 2 ** 20).toFixed(1)} MiB` : `${+(b / 1024).toFixed(1)} KiB`;
@@ -97,6 +104,7 @@ function measureCeilings(P: Params, ctx: BenchContext) {
     probe_popcnt_peak(a: number, b: number, words: number, reps: number): bigint;
     probe_stream_read(p: number, bytes: number, reps: number): number;
     probe_stream_update(p: number, bytes: number, reps: number, c: number): void;
+    probe_stream_copy(src: number, dst: number, bytes: number, reps: number): void;
   };
   if (typeof e.probe_f32_fma_peak !== 'function') throw new Error('build/snnwasm.wasm lacks the probe kernels: run npm run build');
   let sink = 0;
@@ -120,8 +128,9 @@ function measureCeilings(P: Params, ctx: BenchContext) {
   ctx.log(`  i64.popcnt(a ^ b) in L1: ${fmt(popcountGbits)} Gbit/s`);
 
   const maxBytes = Math.max(...P.streamSizes);
-  const buf = arena.alloc('u8', maxBytes);
+  const buf = arena.alloc('u8', maxBytes), dst = arena.alloc('u8', maxBytes);
   new Uint32Array(memory.buffer, buf.offset, maxBytes / 4).fill(0x3f800000); // touch every page (1.0f)
+  new Uint32Array(memory.buffer, dst.offset, maxBytes / 4).fill(0); // (the copy's destination: its pages too)
   const stream: Ceilings['stream'] = [];
   const streamDetail: Record<string, unknown>[] = [];
   for (const size of P.streamSizes) {
@@ -129,12 +138,15 @@ function measureCeilings(P: Params, ctx: BenchContext) {
     const t = timeInterleaved({
       read: () => { sink += e.probe_stream_read(buf.offset, size, r); },
       update: () => { e.probe_stream_update(buf.offset, size, r, 1e-7); },
+      // the working set of a copy is both arrays: `size` bytes in all, half read, half written
+      copy: () => { e.probe_stream_copy(buf.offset, dst.offset, size / 2, r); },
     }, P.timing);
     const readGBs = (size * r) / (t.read.perCallMs.min * 1e6);
     const updateGBs = (2 * size * r) / (t.update.perCallMs.min * 1e6);
-    stream.push({ bytes: size, readGBs: sig(readGBs), updateGBs: sig(updateGBs) });
-    streamDetail.push({ bytes: size, repsPerCall: r, readMsPerCall: t.read.perCallMs, updateMsPerCall: t.update.perCallMs });
-    ctx.log(`  stream ${sizeLabel(size)}: read ${fmt(readGBs)} GB/s, in-place update (read+write) ${fmt(updateGBs)} GB/s`);
+    const copyGBs = (size * r) / (t.copy.perCallMs.min * 1e6);
+    stream.push({ bytes: size, readGBs: sig(readGBs), updateGBs: sig(updateGBs), copyGBs: sig(copyGBs) });
+    streamDetail.push({ bytes: size, repsPerCall: r, readMsPerCall: t.read.perCallMs, updateMsPerCall: t.update.perCallMs, copyMsPerCall: t.copy.perCallMs });
+    ctx.log(`  stream ${sizeLabel(size)}: read ${fmt(readGBs)} GB/s, in-place update (read+write) ${fmt(updateGBs)} GB/s, copy (read+write) ${fmt(copyGBs)} GB/s`);
   }
   const c: Ceilings = { f32PeakGflops: sig(f32PeakGflops), popcountGbits: sig(popcountGbits), divsqrtGlanes: sig(divsqrtGlanes), stream };
   return { ceilings: c, detail: { basis: 'best round (ceilings); kernels below use median rounds',
@@ -192,7 +204,7 @@ function convCases(P: Params): KernelCase[] {
   const shape = `${C}→${C}, 3×3, ${H}×${Wd}`;
   const flops = 2 * C * K * HW;
   cases.push({ kernel: 'f32_im2col', label: 'conv input to columns', shape, calls: S, fast: loop(S, () => k.f32_im2col(x.offset, C, H, Wd, Kk, 1, 1, col.offset)),
-    work: { bytes: S * (C * HW + K * HW) * 4, traffic: 'read', wsBytes: K * HW * 4 } });
+    work: { bytes: S * (C * HW + K * HW) * 4, traffic: 'copy', wsBytes: (C + K) * HW * 4 } });
   const fwd = (kk: KernelSet) => loop(S, () => { a.view(y).fill(0); kk.f32_gemm_nn_acc(y.offset, HW, C, HW, w.offset, K, col.offset, HW, K); });
   cases.push({ kernel: 'f32_gemm_nn_acc', label: 'conv forward, y = W col', shape, calls: S, fast: fwd(k), ref: fwd(kr),
     work: { flops: S * flops, wsBytes: K * HW * 4 } });
@@ -219,7 +231,7 @@ function convCases(P: Params): KernelCase[] {
     work: { bytes: S * C * HW * 5, traffic: 'read', wsBytes: C * HW * 4 } });
   const rl = (kk: KernelSet) => loop(S, () => kk.f32_relu(dy.offset, dx.offset, C * HW));
   cases.push({ kernel: 'f32_relu', label: 'ReLU over the conv output', shape: `${C * HW}`, calls: S, fast: rl(k), ref: rl(kr),
-    work: { bytes: S * C * HW * 8, traffic: 'read', wsBytes: C * HW * 8 } });
+    work: { bytes: S * C * HW * 8, traffic: 'copy', wsBytes: C * HW * 8 } });
   return cases;
 }
 
@@ -412,9 +424,9 @@ function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchConte
     activeRows += rowsBeforeCut(i32v(tIn0.view(i)), i32v(tH.view(i)), f32v(dH.view(i)), L0.nOut);
   }
   const scall = (kk: KernelSet) => loop(S, (i) => kk.ttfs_sign_counts_i16(L0.sgn!.offset, L0.nIn, L0.nOut, L0.stride, tIn0.off(i), tH.off(i), dH.off(i), sc.offset));
-  rows.push(measureCase({ kernel: 'ttfs_sign_counts_i16', label: 'BS4NN hidden layer, per-neuron scale counts (--binary-scale filter)', shape: '784×600', calls: S,
+  const signCounts: KernelCase = { kernel: 'ttfs_sign_counts_i16', label: 'BS4NN hidden layer, per-neuron scale counts (--binary-scale filter)', shape: '784×600', calls: S,
     fast: scall(k), ref: scall(kr), work: { bytes: activeRows * L0.stride * 2, traffic: 'read', wsBytes: L0.nIn * L0.stride * 2 },
-    note: `one i16 sign row per input before the latest neuron with a non-zero delta (${fmt((100 * activeRows) / (S * 784))}% of rows)` }, P, ceil));
+    note: `one i16 sign row per input before the latest neuron with a non-zero delta (${fmt((100 * activeRows) / (S * 784))}% of rows)` };
 
   // the minibatch apply path of a BS4NN layer: reduction, SGD step, sign refresh
   const n = L0.nIn * L0.stride;
@@ -423,6 +435,7 @@ function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchConte
   const gv = a.view(g), g2v = a.view(g2);
   for (let i = 0; i < n; i++) { gv[i] = ((i * 2654435761) % 1000) / 1e5 - 0.005; g2v[i] = gv[(i * 7) % n]; }
   const cases: KernelCase[] = [
+    signCounts,
     { kernel: 'f32_add', label: 'gradient reduction (one tree edge)', shape: '784×600', calls: 1, fast: () => k.f32_add(g.offset, g2.offset, n), ref: () => kr.f32_add(g.offset, g2.offset, n),
       work: { flops: n, bytes: 12 * n, traffic: 'update', wsBytes: 8 * n } },
     { kernel: 'f32_sgd_step', label: 'minibatch SGD apply', shape: '784×600', calls: 1, fast: () => k.f32_sgd_step(w.offset, g.offset, n, 1e-7, 0), ref: () => kr.f32_sgd_step(w.offset, g.offset, n, 1e-7, 0),
@@ -543,10 +556,28 @@ function bnnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext): 
 
 // ---------------------------------------------------------------------------------------------
 
-function measureCase(c: KernelCase, P: Params, ceil: Ceilings) {
-  const fns: Record<string, () => void> = { fast: c.fast };
-  if (c.ref) fns.ref = c.ref;
-  return makeRow(c, timeInterleaved(fns, P.timing) as { fast: Timed; ref?: Timed }, ceil);
+/**
+ * Times every case (fast and scalar twin side by side) in `P.passes` passes over the whole list, then merges
+ * each case's rounds over the passes. This host slows down in bursts of seconds (README, "How steady one host
+ * is") that the interleaving inside one case cannot see, since all of that case's rounds fall in the burst:
+ * with its rounds taken in passes a minute apart, one burst shifts at most one pass's rounds and the median
+ * stays with the others. Paired ratios stay per round (fast and twin of one round are timed together).
+ */
+function timeCases(cases: KernelCase[], P: Params, onPass: (pass: number) => void): { fast: Timed; ref?: Timed }[] {
+  const merged: { fast: Timed; ref?: Timed }[][] = cases.map(() => []);
+  for (let pass = 0; pass < P.passes; pass++) {
+    cases.forEach((c, i) => {
+      const fns: Record<string, () => void> = { fast: c.fast };
+      if (c.ref) fns.ref = c.ref;
+      merged[i].push(timeInterleaved(fns, P.timing) as { fast: Timed; ref?: Timed });
+    });
+    onPass(pass);
+  }
+  const join = (ts: Timed[]): Timed => {
+    const rounds = ts.flatMap((t) => t.rounds);
+    return { perCallMs: stat(rounds), callsPerRound: ts[0].callsPerRound, rounds };
+  };
+  return merged.map((ts) => ({ fast: join(ts.map((t) => t.fast)), ref: ts[0].ref ? join(ts.map((t) => t.ref!)) : undefined }));
 }
 
 /** A table row: per-call times, throughput, the binding ceiling and the SIMD speedup of one case. */
@@ -564,7 +595,7 @@ function makeRow(c: Omit<KernelCase, 'fast' | 'ref'>, t: { fast: Timed; ref?: Ti
   }
   if (gbs !== undefined && w.traffic) {
     const bw = bandwidthAt(ceil, w.wsBytes, w.traffic);
-    fr.push({ ceiling: `${w.traffic === 'read' ? 'read' : 'in-place update'} bandwidth at ${sizeLabel(bw.size)}`, value: bw.gbs, fraction: gbs / bw.gbs });
+    fr.push({ ceiling: `${TRAFFIC_LABEL[w.traffic]} bandwidth at ${sizeLabel(bw.size)}`, value: bw.gbs, fraction: gbs / bw.gbs });
   }
   fr.sort((x, y) => y.fraction - x.fraction);
   const perCallUs = (x: Stat) => sig((x.median * 1000) / c.calls);
@@ -593,9 +624,9 @@ export const kernels: Benchmark = {
   nodeFlags: ['--no-liftoff'],
   async run(ctx) {
     const P: Params = pick<Params>(ctx.quick,
-      { samples: 128, trainSamples: 3000, slowSamples: 8, timing: { warmMs: 300, roundMs: 40, rounds: 9 },
+      { samples: 128, trainSamples: 3000, slowSamples: 8, timing: { warmMs: 300, roundMs: 40, rounds: 9 }, passes: 3,
         streamSizes: [16 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20], peakIters: 200_000 },
-      { samples: 24, trainSamples: 300, slowSamples: 2, timing: { warmMs: 60, roundMs: 8, rounds: 3 },
+      { samples: 24, trainSamples: 300, slowSamples: 2, timing: { warmMs: 60, roundMs: 8, rounds: 3 }, passes: 1,
         streamSizes: [16 << 10, 256 << 10, 4 << 20, 32 << 20], peakIters: 100_000 });
     ctx.log('ceilings:');
     const { ceilings, detail } = measureCeilings(P, ctx);
@@ -605,10 +636,10 @@ export const kernels: Benchmark = {
     ctx.log('registry kernels:');
     const cases = [...s4nnCases(P, train, test, ctx), ...bin.cases, ...bnnCases(P, train, test, ctx), ...convCases(P)];
     const rows = [...bin.rows];
-    for (const c of cases) {
-      const r = measureCase(c, P, ceilings);
+    const timed = timeCases(cases, P, (pass) => { ctx.monitor.sample(); ctx.log(`  pass ${pass + 1} of ${P.passes} timed`); });
+    for (const [i, c] of cases.entries()) {
+      const r = makeRow(c, timed[i], ceilings);
       rows.push(r);
-      ctx.monitor.sample();
       ctx.log(`  ${r.kernel} [${r.label}, ${r.shape}]: ${fmt(r.usPerCall.fast)} µs/call` +
         (r.bound ? `, ${fmt(100 * r.bound.fraction)}% of ${r.bound.ceiling} (${fmt(r.bound.ceilingValue)})` : '') +
         (r.simdSpeedup ? `; scalar twin ${fmt(r.usPerCall.ref!)} µs → SIMD speedup ${fmt(r.simdSpeedup)}×` : ''));

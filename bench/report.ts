@@ -74,13 +74,17 @@ function kernelsSection(r: BenchRecord, svgs: string[]): string {
     ['f32x4 mul+add, 12 independent chains', `${fmt(c.f32PeakGflops)} GFLOP/s`],
     ['i64.popcnt over XOR of u64 words, in L1', `${fmt(c.popcountGbits)} Gbit/s`],
     ...(c.divsqrtGlanes !== undefined ? [['f32x4 sqrt then two divisions (Adam\'s divider work per lane), 8 independent chains', `${fmt(c.divsqrtGlanes)} G lanes/s`]] : []),
-    ...c.stream.map((s: any) => [`stream over ${sizeLabel(s.bytes)}: read / in-place update (read + write)`, `${fmt(s.readGBs)} / ${fmt(s.updateGBs)} GB/s`]),
+    ...c.stream.map((s: any) => s.copyGBs === undefined
+      ? [`stream over ${sizeLabel(s.bytes)}: read / in-place update (read + write)`, `${fmt(s.readGBs)} / ${fmt(s.updateGBs)} GB/s`]
+      : [`stream over ${sizeLabel(s.bytes)}: read / in-place update (read + write) / copy into a second array (read + write; both arrays in the working set)`, `${fmt(s.readGBs)} / ${fmt(s.updateGBs)} / ${fmt(s.copyGBs)} GB/s`]),
   ]));
   md.push(writeSvg('bench-bandwidth.svg', lineChartLog2({
     title: 'WASM streaming bandwidth by working-set size (one core)', xUnit: 'working set', yUnit: 'GB/s', xLabel: sizeLabel,
     series: [
       { name: 'read', color: COLORS.ours, points: c.stream.map((s: any) => [s.bytes, s.readGBs]) },
       { name: 'update (r+w)', color: COLORS.peer2, points: c.stream.map((s: any) => [s.bytes, s.updateGBs]) },
+      ...(c.stream.every((s: any) => s.copyGBs !== undefined)
+        ? [{ name: 'copy (r+w)', color: COLORS.peer, points: c.stream.map((s: any) => [s.bytes, s.copyGBs]) }] : []),
     ],
   }), svgs));
   const rows = res.kernels as any[];

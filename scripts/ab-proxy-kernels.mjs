@@ -1,4 +1,4 @@
-// Side-by-side timing of the proxy-learning kernels (f32 GEMMs, im2col / col2im, the spike-driven conv and fc) of this build against the same exports of another
+// Side-by-side timing of the proxy-learning kernels (f32 GEMMs, im2col / col2im, ReLU, pooling, the spike-driven conv and fc) of this build against the same exports of another
 // build, in one process, on the same random inputs (the proxy conv shapes of bench/kernels.ts:
 // 32 -> 32 channels, 3x3, 28x28). Both module instances share one memory.
 //   node --no-liftoff scripts/ab-proxy-kernels.mjs <other build>/snnwasm.wasm [rounds=15] [channels=32]
@@ -53,6 +53,9 @@ const cases = [
   ['if_step', 'IF time step over the conv output', 0, (kk, c) => kk.if_step(c.offset, img.offset, ifS.offset, ifCnt.offset, Cin * P, 2)],
   // the SNN's 2x2 OR pooling of a spike map, every time step (no winners recorded)
   ['f32_maxpool2', 'spike-map 2x2 pooling, 24% spiking', 0, (kk, c) => kk.f32_maxpool2(x24.offset, Cin, 28, 28, c.offset, 0)],
+  // the ANN's ReLU over a conv output (32 x 784) and its backward (y, dy -> dx)
+  ['f32_relu', 'ReLU over the conv output', 0, (kk, c) => kk.f32_relu(img.offset, c.offset, Cin * P)],
+  ['f32_relu_bwd', 'ReLU backward over the conv output', 0, (kk, c) => kk.f32_relu_bwd(img.offset, dy.offset, c.offset, Math.min(Cin, Cout) * P)],
   // y[Cout][P] += W[Cout][KK] col[KK][P]
   ['f32_gemm_nn_acc', 'conv forward, y = W col', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_nn_acc(c.offset, P, Cout, P, W.offset, KK, col.offset, P, KK)],
   // dcol[KK][P] = W^T dy

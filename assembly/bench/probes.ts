@@ -83,6 +83,21 @@ export function probe_stream_update(p: usize, bytes: usize, reps: i32, c: f32): 
 }
 
 /**
+ * Copy bandwidth (the access pattern of kernels that read one array and write another: ReLU, im2col):
+ * dst = src over v128, 4 vectors per iteration. Unlike the in-place update, every destination line is
+ * fetched for ownership before it is written, so a copy moves more lines per byte stored. Bytes moved per
+ * rep = 2 * bytes (read + write, counted as the kernels count theirs). `bytes` a multiple of 64.
+ */
+export function probe_stream_copy(src: usize, dst: usize, bytes: usize, reps: i32): void {
+  for (let r = 0; r < reps; r++) {
+    for (let o: usize = 0; o < bytes; o += 64) {
+      const a = v128.load(src + o), b = v128.load(src + o, 16), c = v128.load(src + o, 32), d = v128.load(src + o, 48);
+      v128.store(dst + o, a); v128.store(dst + o, b, 16); v128.store(dst + o, c, 32); v128.store(dst + o, d, 48);
+    }
+  }
+}
+
+/**
  * f32x4 divide/square-root peak in Adam's mix (f32_adam_step: two divisions and one square root per
  * 4 weights, torch's order): 8 independent chains a_k = (sqrt(a_k) / d) / e. One iteration = 8 chains x
  * 4 lanes = 32 lanes of that work. With d e > 1 the chains converge to 1 / (d e)^2 (normal numbers: no

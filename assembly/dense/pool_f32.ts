@@ -2,6 +2,7 @@
 // as PyTorch's MaxPool2d(2)). arg (u8 per output, optional: 0 = do not record) holds which of the four
 // window positions won (0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right); ties go to the first
 // in that order (PyTorch's rule). On 0/1 spike maps the maximum is the logical OR of the window.
+// y must not overlap x (a ragged row's last vector recomputes windows already written).
 // Backward: dx = 0 except dx[winner] = dy (windows do not overlap); it moves data only: one version.
 
 /**
@@ -21,13 +22,11 @@ export function f32_maxpool2_simd(x: usize, planes: i32, H: i32, W: i32, y: usiz
     for (let oy = 0; oy < Ho; oy++) {
       const r0 = xp + (<usize>(2 * oy) * rowBytes), r1 = r0 + rowBytes, out = yp + ((<usize>(oy * Wo)) << 2);
       let ox = 0;
-      for (; ox + 4 <= Wo; ox += 4) {
-        const o = <usize>ox << 3; // 2 ox floats in
-        const a = v128.load(r0 + o), b = v128.load(r0 + o, 16), c = v128.load(r1 + o), d = v128.load(r1 + o, 16);
-        const v0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6), v1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
-        const v2 = v128.shuffle<f32>(c, d, 0, 2, 4, 6), v3 = v128.shuffle<f32>(c, d, 1, 3, 5, 7);
-        v128.store(out + (<usize>ox << 2), f32x4.pmax(f32x4.pmax(f32x4.pmax(v0, v1), v2), v3));
-      }
+      for (; ox + 4 <= Wo; ox += 4) pool4(r0, r1, out, ox);
+      // A ragged end (28 wide: 14 windows, 3 vectors and 2 left) is one more vector over the last four windows,
+      // overlapping the previous one: it writes the same values again (y is not x), where the scalar loop's
+      // branches mispredicted on spike maps.
+      if (ox < Wo && Wo >= 4) { pool4(r0, r1, out, Wo - 4); ox = Wo; }
       for (; ox < Wo; ox++) {
         const t = r0 + (<usize>ox << 3);
         let m = load<f32>(t);
@@ -38,6 +37,16 @@ export function f32_maxpool2_simd(x: usize, planes: i32, H: i32, W: i32, y: usiz
       }
     }
   }
+}
+
+/** Four windows (outputs ox .. ox+3) of one output row: rows r0, r1 of the input. */
+// @ts-ignore: decorator
+@inline function pool4(r0: usize, r1: usize, out: usize, ox: i32): void {
+  const o = <usize>ox << 3; // 2 ox floats in
+  const a = v128.load(r0 + o), b = v128.load(r0 + o, 16), c = v128.load(r1 + o), d = v128.load(r1 + o, 16);
+  const v0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6), v1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+  const v2 = v128.shuffle<f32>(c, d, 0, 2, 4, 6), v3 = v128.shuffle<f32>(c, d, 1, 3, 5, 7);
+  v128.store(out + (<usize>ox << 2), f32x4.pmax(f32x4.pmax(f32x4.pmax(v0, v1), v2), v3));
 }
 
 /** Scalar twin (and the path that records the winners). */
