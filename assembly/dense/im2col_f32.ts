@@ -17,6 +17,7 @@ export function f32_im2col(x: usize, C: i32, H: i32, W: i32, k: i32, stride: i32
     let lo = pad - kx; if (lo < 0) lo = 0;
     let hi = W + pad - kx; if (hi > Wo) hi = Wo;
     if (hi < lo) hi = lo;
+    if (stride == 1 && Wo == W && Ho == H && sameConvRow(x, C * H * W, c, H, W, ky, kx, pad, row, lo, hi)) continue;
     for (let oy = 0; oy < Ho; oy++) {
       const iy = oy * stride - pad + ky;
       const dst = row + ((<usize>(oy * Wo)) << 2);
@@ -39,6 +40,44 @@ export function f32_im2col(x: usize, C: i32, H: i32, W: i32, k: i32, stride: i32
       }
     }
   }
+}
+
+/**
+ * One column row of a "same" convolution (stride 1, output as large as the input: the proxy nets' 3x3, pad 1):
+ * there col[q] = plane[q + off] with one offset off = (ky - pad) W + (kx - pad) for every valid tap, since output and
+ * input rows have the same width. So the row is one straight vector copy of the plane's floats from the first to
+ * the last valid output row (the copies of a 28-wide image's rows one by one paid their loop and address work
+ * every 7 vectors), then the taps outside the image set to 0: whole output rows above and below, and the columns
+ * left or right of the image, whose copy read the neighbouring row's floats. Returns false, having written
+ * nothing, where the straight copy would read outside x (the first and last channel's outer taps): the caller
+ * takes the row-by-row path.
+ */
+// @ts-ignore: decorator
+@inline function sameConvRow(x: usize, xLen: i32, c: i32, H: i32, W: i32, ky: i32, kx: i32, pad: i32, row: usize, lo: i32, hi: i32): bool {
+  let oyLo = pad - ky; if (oyLo < 0) oyLo = 0;
+  let oyHi = H + pad - ky; if (oyHi > H) oyHi = H;
+  if (oyHi <= oyLo) return false;
+  const qa = oyLo * W, qb = oyHi * W, n = qb - qa;
+  const first = c * H * W + qa + (ky - pad) * W + kx - pad; // index in x of plane[qa + off]
+  if (first < 0 || first + n > xLen) return false;
+  const from = x + (<usize>first << 2);
+  zeroSpan(row, 0, qa);
+  const d = row + (<usize>qa << 2);
+  let q = 0;
+  for (; q + 16 <= n; q += 16) {
+    const o = <usize>q << 2;
+    v128.store(d + o, v128.load(from + o)); v128.store(d + o, v128.load(from + o, 16), 16);
+    v128.store(d + o, v128.load(from + o, 32), 32); v128.store(d + o, v128.load(from + o, 48), 48);
+  }
+  for (; q + 4 <= n; q += 4) v128.store(d + (<usize>q << 2), v128.load(from + (<usize>q << 2)));
+  for (; q < n; q++) store<f32>(d + (<usize>q << 2), load<f32>(from + (<usize>q << 2)));
+  zeroSpan(row, qb, H * W);
+  for (let oy = oyLo; oy < oyHi; oy++) {
+    const r = row + ((<usize>(oy * W)) << 2);
+    for (let i = 0; i < lo; i++) store<f32>(r + (<usize>i << 2), 0);
+    for (let i = hi; i < W; i++) store<f32>(r + (<usize>i << 2), 0);
+  }
+  return true;
 }
 
 /** dst[from .. to) = 0 (f32), inline. */
