@@ -124,13 +124,18 @@ describe("proxy GEMMs, long rows", () => {
 describe("conv pieces", () => {
   it("col2im: _simd == _ref; im2col against its definition (stride 1 and 2, pad 0 and 1, k 1 and 3)", () => {
     seed(22);
-    const Hs: i32[] = [1, 5, 7, 14, 28];
+    // (H, W): odd widths, and widths of whole vectors (4, 8, 12, 28: col2im's "same"-convolution path, with one,
+    // two, three and seven vectors per row)
+    const Hs: i32[] = [1, 5, 7, 14, 28, 28, 5, 6, 3];
+    const Ws: i32[] = [2, 6, 8, 15, 29, 28, 4, 12, 8];
     for (let h = 0; h < Hs.length; h++) for (let k = 1; k <= 3; k += 2) for (let pad = 0; pad <= 1; pad++) for (let stride = 1; stride <= 2; stride++) {
-      const C = 3, H = Hs[h], W = Hs[h] + 1;
+      const C = 3, H = Hs[h], W = Ws[h];
       const Ho = (H + 2 * pad - k) / stride + 1, Wo = (W + 2 * pad - k) / stride + 1;
       if (Ho < 1 || Wo < 1) continue;
       const col = randomF32(C * k * k * Ho * Wo, -1, 1);
       const dx = randomF32(C * H * W, -1, 1);
+      // some pixels -0 (the twin's bits include the sign of zero sums)
+      for (let i = 0; i < C * H * W; i += 7) store<f32>(dx + (<usize>i << 2), -0.0);
       const d1 = dup(dx, C * H * W * 4), d2 = dup(dx, C * H * W * 4);
       f32_col2im_simd(col, C, H, W, k, stride, pad, d1);
       f32_col2im_ref(col, C, H, W, k, stride, pad, d2);

@@ -92,10 +92,12 @@ export function f32_im2col(x: usize, C: i32, H: i32, W: i32, k: i32, stride: i32
 export function f32_col2im_simd(col: usize, C: i32, H: i32, W: i32, k: i32, stride: i32, pad: i32, dx: usize): void {
   if (stride != 1) { f32_col2im_ref(col, C, H, W, k, stride, pad, dx); return; }
   const Ho = outSize(H, k, stride, pad), Wo = outSize(W, k, stride, pad), P = Ho * Wo;
+  const same = Wo == W && Ho == H && (W & 3) == 0 && pad <= 1;
   for (let c = 0; c < C; c++) for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) {
     const row = col + ((<usize>(((c * k + ky) * k + kx) * P)) << 2);
     let lo = pad - kx; if (lo < 0) lo = 0;
     let hi = W + pad - kx; if (hi > Wo) hi = Wo;
+    if (same && sameConvAdd(row, C * H * W, c, H, W, ky, kx, pad, dx)) continue;
     for (let oy = 0; oy < Ho; oy++) {
       const iy = oy - pad + ky;
       if (iy < 0 || iy >= H) continue;
@@ -112,6 +114,46 @@ export function f32_col2im_simd(col: usize, C: i32, H: i32, W: i32, k: i32, stri
       }
     }
   }
+}
+
+/**
+ * col2im's row for a "same" convolution with rows a whole number of vectors wide (28) and pad <= 1: output row oy
+ * adds onto input row oy + ky - pad shifted by kx - pad floats, so it is W/4 vector adds whose only tap outside the
+ * image is lane 0 of the first vector (kx < pad) or lane 3 of the last (kx > pad): those lanes keep the pixel's old
+ * value (a select, not an add of 0, which would turn -0 into +0), and the pixel they hold is the neighbouring row's,
+ * written back unchanged. Each pixel still receives its adds in the twin's order. Returns false, having written
+ * nothing, for the outer taps of the first and last channel, whose shifted vectors would touch floats outside dx.
+ */
+// @ts-ignore: decorator
+@inline function sameConvAdd(row: usize, xLen: i32, c: i32, H: i32, W: i32, ky: i32, kx: i32, pad: i32, dx: usize): bool {
+  let oyLo = pad - ky; if (oyLo < 0) oyLo = 0;
+  let oyHi = H + pad - ky; if (oyHi > H) oyHi = H;
+  if (oyHi <= oyLo) return true; // no valid output row: nothing to add (as the row-by-row path)
+  const shift = kx - pad;
+  const first = c * H * W + (oyLo + ky - pad) * W + shift;
+  if (first < 0 || first + (oyHi - oyLo) * W > xLen) return false;
+  // lanes that hold a tap inside the image: all, or all but lane 0 of the first / lane 3 of the last vector
+  const all = i32x4.splat(-1);
+  const mFirst = shift < 0 ? i32x4(0, -1, -1, -1) : all;
+  const mLast = shift > 0 ? i32x4(-1, -1, -1, 0) : all;
+  const vecs = W >> 2;
+  for (let oy = oyLo; oy < oyHi; oy++) {
+    const s = row + ((<usize>(oy * W)) << 2);
+    const d = dx + ((<usize>(c * H * W + (oy + ky - pad) * W + shift)) << 2);
+    let o: usize = 0;
+    let dv = v128.load(d);
+    v128.store(d, v128.bitselect(f32x4.add(dv, v128.load(s)), dv, vecs == 1 ? v128.and(mFirst, mLast) : mFirst));
+    for (let j = 1; j < vecs - 1; j++) {
+      o = <usize>j << 4;
+      v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+    }
+    if (vecs > 1) {
+      o = <usize>(vecs - 1) << 4;
+      dv = v128.load(d + o);
+      v128.store(d + o, v128.bitselect(f32x4.add(dv, v128.load(s + o)), dv, mLast));
+    }
+  }
+  return true;
 }
 
 export function f32_col2im_ref(col: usize, C: i32, H: i32, W: i32, k: i32, stride: i32, pad: i32, dx: usize): void {
