@@ -15,7 +15,16 @@ export function bin_xnor_gemv_popc(w: usize, x: usize, rows: i32, words: i32, nV
   for (; r + 4 <= rows; r += 4) {
     const w0 = w + <usize>r * rowBytes, w1 = w0 + rowBytes, w2 = w1 + rowBytes, w3 = w2 + rowBytes;
     let m0: i64 = 0, m1: i64 = 0, m2: i64 = 0, m3: i64 = 0;
-    for (let o: usize = 0; o < rowBytes; o += 8) {
+    let o: usize = 0;
+    // two words of the four rows per iteration (1.05-1.09x against one: docs/kernel-changes.md), then an odd last word
+    for (; o + 16 <= rowBytes; o += 16) {
+      const xv = load<u64>(x + o), xw = load<u64>(x + o, 8);
+      m0 += popcnt<i64>(load<u64>(w0 + o) ^ xv) + popcnt<i64>(load<u64>(w0 + o, 8) ^ xw);
+      m1 += popcnt<i64>(load<u64>(w1 + o) ^ xv) + popcnt<i64>(load<u64>(w1 + o, 8) ^ xw);
+      m2 += popcnt<i64>(load<u64>(w2 + o) ^ xv) + popcnt<i64>(load<u64>(w2 + o, 8) ^ xw);
+      m3 += popcnt<i64>(load<u64>(w3 + o) ^ xv) + popcnt<i64>(load<u64>(w3 + o, 8) ^ xw);
+    }
+    if (o < rowBytes) {
       const xv = load<u64>(x + o);
       m0 += popcnt<i64>(load<u64>(w0 + o) ^ xv);
       m1 += popcnt<i64>(load<u64>(w1 + o) ^ xv);
