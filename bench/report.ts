@@ -129,9 +129,15 @@ function trainerSection(r: BenchRecord, svgs: string[]): string {
   const md: string[] = ['## 2. Trainer throughput', provenance(r)];
   md.push(`One epoch slice of real training per run (the library trainer \`src/train/trainer.ts\`, the loop behind \`snnwasm train\`, \`--workers 1\`), ` +
     `${(r.params as any).samples} MNIST training samples (fewer where the configuration says: the slice is in its command below), each run in its own process; samples/s is the trainer's own training-loop timing (evaluation excluded); median of ${(r.params as any).repeats} interleaved runs.`);
-  md.push(table(['configuration', 'samples/s (median)', 'min – max', 'runs', '60k epoch', 'test acc. after the slice (strict / reference rule)'],
+  // the f32 host probe just before and after each child run: a run slowed by the host shows a dip there (or not:
+  // a burst inside a run escapes it), so a wide samples/s range can be read against it
+  const probeRange = (x: any) => {
+    const g = (x.perRun ?? []).flatMap((p: any) => p.hostF32Gflops ?? []) as number[];
+    return g.length ? `${fmt(Math.min(...g))} – ${fmt(Math.max(...g))}` : '—';
+  };
+  md.push(table(['configuration', 'samples/s (median)', 'min – max', 'runs', '60k epoch', 'test acc. after the slice (strict / reference rule)', 'host f32 probe around the runs (GFLOP/s)'],
     rows.map((x) => [x.label, `**${fmt(x.samplesPerSecond.median)}**`, `${fmt(x.samplesPerSecond.min)} – ${fmt(x.samplesPerSecond.max)}`, x.runs, `${fmt(x.epochSeconds)} s`,
-      x.testAccuracy ? `${pct(x.testAccuracy.strict)} / ${pct(x.testAccuracy.reference)} (${x.testImages} images)` : 'n/a'])));
+      x.testAccuracy ? `${pct(x.testAccuracy.strict)} / ${pct(x.testAccuracy.reference)} (${x.testImages} images)` : 'n/a', probeRange(x)])));
   md.push(writeSvg('bench-trainer.svg', hbarChart({
     title: 'Training throughput, one worker (MNIST)', unit: 'samples / s',
     bars: rows.map((x) => ({ label: x.label, value: x.samplesPerSecond.median })),
