@@ -19,3 +19,13 @@ test('every algorithm option key is its camel-cased flag, and a shared flag mean
     }
   }
 });
+
+test('--silent-target reaches the time-to-first-spike config (the flag is not named after the config field)', () => {
+  const bs = ALGORITHMS.bs4nn, s4 = ALGORITHMS.s4nn;
+  const cfg = (a: typeof bs, flags: Record<string, unknown>) => a.resolve(flags, 'mnist') as { noSpikeTarget: string };
+  assert.equal(cfg(bs, {}).noSpikeTarget, 'none');             // BS4NN's code: no error when no output fires
+  assert.equal(cfg(s4, {}).noSpikeTarget, 'pull-label');       // S4NN's code: pull the label
+  assert.equal(cfg(bs, { silentTarget: 'pull-label' }).noSpikeTarget, 'pull-label');
+  assert.equal(cfg(s4, { silentTarget: 'none' }).noSpikeTarget, 'none');
+  assert.equal('silentTarget' in cfg(bs, { silentTarget: 'pull-label' }), false);
+});

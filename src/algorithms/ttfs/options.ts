@@ -4,6 +4,7 @@ import type { OptionSpec } from '../types.js';
 import type { TtfsConfig } from './config.js';
 import { DEAD_NEURON_RULES, perLayer } from './config.js';
 import { MAX_LATENCY_POWER } from './encode.js';
+import { NO_SPIKE_TARGETS, type NoSpikeTarget } from './targets.js';
 import { BINARY_SCALE_OPTION } from '../binary-scale.js';
 import { TARGET_FIRING_OPTION, THETA_RATE_OPTION, resolveTargetFiring } from '../homeostasis.js';
 
@@ -20,17 +21,20 @@ export const TTFS_OPTIONS: OptionSpec[] = [
   { flag: '--alpha-init', key: 'alphaInit', kind: 'floats', help: 'binary: initial scale per layer', min: 1e-9 },
   { flag: '--dead-neuron-reinit', key: 'deadNeuronReinit', kind: 'choice', choices: [...DEAD_NEURON_RULES], help: 'hidden neurons silent on < 0.1% of an epoch: inputs (S4NN: redraw input weights), revive (also zero outgoing weights), off' },
   { flag: '--latency-power', key: 'latencyPower', kind: 'int', help: 'input code t = (255-p)^k·tmax/255^k: 1 is the reference codes\' linear code, 2 or 3 move dim pixels earlier (docs/ttfs.md)', min: 1, max: MAX_LATENCY_POWER },
+  { flag: '--silent-target', key: 'silentTarget', kind: 'choice', choices: [...NO_SPIKE_TARGETS], help: 'when no output fires: pull-label (S4NN\'s code: the label\'s target is tmax - gamma) or none (BS4NN\'s code: no error, no update)' },
   { flag: '--alpha-lr', key: 'alphaLr', kind: 'floats', help: 'binary: scale learning rate per layer', min: 0 },
   BINARY_SCALE_OPTION,
   TARGET_FIRING_OPTION,
   THETA_RATE_OPTION,
 ];
 
-export type TtfsFlags = Partial<TtfsConfig> & { initHidden?: number[]; initOutput?: number[] };
+export type TtfsFlags = Partial<TtfsConfig> & { initHidden?: number[]; initOutput?: number[]; silentTarget?: NoSpikeTarget };
 
 /** Expands per-layer values and checks ranges; throws UsageError naming the flag. */
 export function resolveTtfsConfig(base: TtfsConfig, flags: TtfsFlags): TtfsConfig {
-  const cfg: TtfsConfig = { ...base, ...stripUndefined(flags) } as TtfsConfig;
+  const { silentTarget, ...rest } = flags;
+  const cfg: TtfsConfig = { ...base, ...stripUndefined(rest) } as TtfsConfig;
+  if (silentTarget !== undefined) cfg.noSpikeTarget = silentTarget;
   const n = cfg.hidden.length + 1;
   const expand = (key: 'theta' | 'eta' | 'lambda' | 'alphaInit' | 'alphaLr', flag: string): number[] => {
     try { return perLayer(cfg[key], n); } catch (e) { throw new UsageError(flag, (e as Error).message); }

@@ -6,7 +6,10 @@
 //    'none' (BS4NN):      T = t, no error, no update
 //  else: T_k = t_k; T_k = min(tau + gamma, tmax) where t_k - tau < gamma; T_label = tau.
 //  e_k = (T_k - t_k) / tmax, then delta = e / ||e|| (unless ||e|| = 0).
-export type NoSpikeTarget = 'pull-label' | 'none';
+
+/** What the target is when no output fired: S4NN pulls the label to tmax - gamma, BS4NN's code sets no error. */
+export const NO_SPIKE_TARGETS = ['pull-label', 'none'] as const;
+export type NoSpikeTarget = (typeof NO_SPIKE_TARGETS)[number];
 
 export function relativeTargets(t: ArrayLike<number>, n: number, label: number, gamma: number, tmax: number,
   noSpike: NoSpikeTarget, out: Float64Array): void {
