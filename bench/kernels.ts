@@ -12,6 +12,8 @@ import { loadDataset, type Dataset } from '../src/data/index.js';
 import type { TtfsModel } from '../src/algorithms/ttfs/model.js';
 import type { TtfsConfig } from '../src/algorithms/ttfs/config.js';
 import type { BnnModel } from '../src/algorithms/bnn/model.js';
+import type { StidiModel } from '../src/algorithms/stidi/model.js';
+import { layerTau } from '../src/algorithms/stidi/config.js';
 import { type Benchmark, type BenchContext, type Stat, type Timed, type TimingOpts, fmt, median, pick, sig, stat, timeInterleaved } from './lib.js';
 
 const BYTES: Record<DType, number> = { f32: 4, f64: 8, i32: 4, i16: 2, u8: 1, u64: 8 };
@@ -232,6 +234,107 @@ function convCases(P: Params): KernelCase[] {
   const rl = (kk: KernelSet) => loop(S, () => kk.f32_relu(dy.offset, dx.offset, C * HW));
   cases.push({ kernel: 'f32_relu', label: 'ReLU over the conv output', shape: `${C * HW}`, calls: S, fast: rl(k), ref: rl(kr),
     work: { bytes: S * C * HW * 8, traffic: 'copy', wsBytes: C * HW * 8 } });
+  return cases;
+}
+
+// ---------------------------------------------------------------------------------------------
+// STiDi-BP: the event-driven conv and FC forward, the layer-local gradient and the displacement, on
+// a trained stidi-mnist network with 32 maps (the README's MNIST runs: conv 5x5, pool 2, FC 10)
+
+/** Output positions a (y, x) input of a valid k x k convolution reaches. */
+function reached(y: number, x: number, k: number, hout: number, wout: number): number {
+  return (Math.min(k - 1, y) - Math.max(0, y - hout + 1) + 1) * (Math.min(k - 1, x) - Math.max(0, x - wout + 1) + 1);
+}
+
+function stidiCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext): KernelCase[] {
+  const s = createSession(ALGORITHMS.stidi, 'mnist', { maps: [32] }, { shards: 1 });
+  const model = s.model as StidiModel, net = model.net, cfg = model.cfg, a = s.arena;
+  const k: KernelSet = s.kernels, kr = instantiateKernels(s.memory, 'ref').kernels;
+  model.initialise(1);
+  const nTrain = Math.min(P.trainSamples, 1000);
+  for (let i = 0; i < nTrain; i++) model.trainSample(train.images, i * 784, train.labels[i]);
+  ctx.log(`  stidi-mnist, 32 maps, trained on ${nTrain} samples; capturing ${P.samples} test images`);
+  const [L0, L1] = net.layers, ws = net.main, S = P.samples, tmax = cfg.tmax;
+  const tau0 = layerTau(cfg, 0), tau1 = layerTau(cfg, 1);
+  const n0 = L0.hout * L0.wout * L0.cs;
+  const tIn0 = new Slab(a, 'i32', S, L0.nIn), ord0 = new Slab(a, 'i32', S, L0.nIn), tC = new Slab(a, 'i32', S, n0), dC = new Slab(a, 'f32', S, n0);
+  const tP = new Slab(a, 'i32', S, L1.nIn), ord1 = new Slab(a, 'i32', S, L1.nIn), tO = new Slab(a, 'i32', S, L1.cs), dO = new Slab(a, 'f32', S, L1.cs);
+  const counts = a.alloc('i32', tmax + 2);
+  const nEv0: number[] = [], nEv1: number[] = [];
+  for (let i = 0; i < S; i++) {
+    net.forward(ws, test.images, i * 784);
+    net.accumulateGradient(ws, test.labels[i]);
+    tIn0.view(i).set(a.view(ws.tIn)); tC.view(i).set(a.view(ws.layers[0].tOut)); dC.view(i).set(a.view(ws.layers[0].delta));
+    tP.view(i).set(a.view(ws.layers[0].tPool)); tO.view(i).set(a.view(ws.layers[1].tOut)); dO.view(i).set(a.view(ws.layers[1].delta));
+    nEv0.push(k.ttfs_sort_events(tIn0.off(i), L0.nIn, tmax - 2, counts.offset, ord0.off(i)));
+    nEv1.push(k.ttfs_sort_events(tP.off(i), L1.nIn, tmax - 2, counts.offset, ord1.off(i)));
+    net.clearGradient(ws);
+  }
+  // forward work: every processed event (an arrival, and its ramp's end if that is before tmax - 1) adds a weight
+  // row of cs lanes to the slopes of each position it reaches: 12 bytes per lane (row, slope read, slope written),
+  // plus the final advance of every position (u and slope read, u written); the potential advances that events
+  // trigger on the way are not counted, so the fraction is an upper bound on the time's share of useful traffic
+  const fwdWork = (L: typeof L0, tIn: Slab<'i32'>, tau: number) => {
+    let lanes = 0, syn = 0;
+    for (let i = 0; i < S; i++) {
+      const t = i32v(tIn.view(i));
+      for (let q = 0; q < L.nIn; q++) {
+        if (t[q] > tmax - 2) continue;
+        const c = q % L.cin, yx = (q - c) / L.cin, x = yx % L.win, y = (yx - x) / L.win;
+        const r = reached(y, x, L.k, L.hout, L.wout);
+        syn += r * L.cout;
+        lanes += r * L.cs * (t[q] + tau <= tmax - 1 ? 2 : 1);
+      }
+    }
+    const final = S * L.hout * L.wout * L.cs;
+    return { bytes: lanes * 12 + final * 12, syn, lanes };
+  };
+  const u = a.alloc('f32', n0), sl = a.alloc('f32', n0), to = a.alloc('i32', n0), lt = a.alloc('i32', L0.hout * L0.wout);
+  const thr0 = tau0 * net.theta(0), thr1 = tau1 * net.theta(1);
+  const cases: KernelCase[] = [];
+  const f0 = fwdWork(L0, tIn0, tau0), f1 = fwdWork(L1, tP, tau1);
+  const fw0 = (kk: KernelSet) => loop(S, (i) => kk.stidi_forward_f32(L0.w.offset, L0.cin, L0.hin, L0.win, L0.k, L0.hout, L0.wout, L0.cs,
+    tIn0.off(i), ord0.off(i), nEv0[i], thr0, tau0, tmax, u.offset, sl.offset, to.offset, lt.offset));
+  cases.push({ kernel: 'stidi_forward_f32', label: 'STiDi-BP conv layer, event-driven', shape: `1→${L0.cout}, 5×5, 28×28`, calls: S, fast: fw0(k), ref: fw0(kr),
+    work: { bytes: f0.bytes, traffic: 'update', wsBytes: n0 * 12 + L0.nW * 4, synOps: f0.syn },
+    note: `${fmt(median(nEv0))} input events per image (median); bytes = 12 per slope lane an event touches (${fmt(f0.lanes / S)} per image) and 12 per lane of the final advance` });
+  const fw1 = (kk: KernelSet) => loop(S, (i) => kk.stidi_forward_f32(L1.w.offset, L1.cin, L1.hin, L1.win, L1.k, L1.hout, L1.wout, L1.cs,
+    tP.off(i), ord1.off(i), nEv1[i], thr1, tau1, tmax, u.offset, sl.offset, to.offset, lt.offset));
+  cases.push({ kernel: 'stidi_forward_f32', label: 'STiDi-BP output layer, event-driven', shape: `${L1.nIn}→10`, calls: S, fast: fw1(k), ref: fw1(kr),
+    work: { bytes: f1.bytes, traffic: 'update', wsBytes: L1.nW * 4, synOps: f1.syn },
+    note: `${fmt(median(nEv1))} pooled events per image (median); bytes as for the conv layer` });
+  // gradient: per position with a non-zero delta row, per spiking input in its window, cs lanes of
+  // g += delta * clamp(t_j - t_i, 0, tau): 2 flops and a read-modify-write of g per lane
+  const gradLanes = (L: typeof L0, tIn: Slab<'i32'>, d: Slab<'f32'>): number => {
+    let lanes = 0;
+    for (let i = 0; i < S; i++) {
+      const t = i32v(tIn.view(i)), dv = f32v(d.view(i));
+      for (let oy = 0; oy < L.hout; oy++) for (let ox = 0; ox < L.wout; ox++) {
+        const pos = (oy * L.wout + ox) * L.cs;
+        let any = false;
+        for (let j = 0; j < L.cs && !any; j++) any = dv[pos + j] !== 0;
+        if (!any) continue;
+        for (let ky = 0; ky < L.k; ky++) for (let kx = 0; kx < L.k; kx++) for (let c = 0; c < L.cin; c++) {
+          if (t[((oy + ky) * L.win + ox + kx) * L.cin + c] < tmax) lanes += L.cs;
+        }
+      }
+    }
+    return lanes;
+  };
+  const g0 = a.alloc('f32', L0.nW), g1 = a.alloc('f32', L1.nW), e1 = a.alloc('f32', L1.nIn);
+  const gl0 = gradLanes(L0, tIn0, dC), gl1 = gradLanes(L1, tP, dO);
+  const gr0 = (kk: KernelSet) => loop(S, (i) => kk.stidi_grad_f32(g0.offset, tIn0.off(i), L0.cin, L0.hin, L0.win, L0.k, L0.hout, L0.wout, L0.cs, tC.off(i), dC.off(i), tau0, tmax));
+  cases.push({ kernel: 'stidi_grad_f32', label: 'STiDi-BP conv layer gradient (summed over positions)', shape: `1→${L0.cout}, 5×5, 28×28`, calls: S, fast: gr0(k), ref: gr0(kr),
+    work: { flops: gl0 * 2, bytes: gl0 * 8, traffic: 'update', wsBytes: L0.nW * 4 },
+    note: `${fmt(gl0 / S / L0.cs)} (position, spiking input) pairs per image, cs = ${L0.cs} lanes each` });
+  const gr1 = (kk: KernelSet) => loop(S, (i) => kk.stidi_grad_f32(g1.offset, tP.off(i), L1.cin, L1.hin, L1.win, L1.k, L1.hout, L1.wout, L1.cs, tO.off(i), dO.off(i), tau1, tmax));
+  cases.push({ kernel: 'stidi_grad_f32', label: 'STiDi-BP output layer gradient', shape: `${L1.nIn}×10`, calls: S, fast: gr1(k), ref: gr1(kr),
+    work: { flops: gl1 * 2, bytes: gl1 * 8, traffic: 'update', wsBytes: L1.nW * 4 },
+    note: `${fmt(gl1 / S / L1.cs)} spiking inputs per image` });
+  // the displacement at the pooled map: per spiking input, a masked dot product of its weight row with delta
+  const bp = (kk: KernelSet) => loop(S, (i) => kk.stidi_backprop_f32(L1.w.offset, tP.off(i), L1.cin, L1.hin, L1.win, L1.k, L1.hout, L1.wout, L1.cs, tO.off(i), dO.off(i), tau1, tmax, e1.offset, 0));
+  cases.push({ kernel: 'stidi_backprop_f32', label: 'STiDi-BP output → pooled map displacement', shape: `${L1.nIn}×10`, calls: S, fast: bp(k), ref: bp(kr),
+    work: { flops: gl1 * 2, bytes: gl1 * 4, traffic: 'read', wsBytes: L1.nW * 4 } });
   return cases;
 }
 
@@ -634,7 +737,7 @@ export const kernels: Benchmark = {
     ctx.log('binary forward kernels (BS4NN 784-600-10):');
     const bin = binaryForward(P, train, test, ctx, ceilings);
     ctx.log('registry kernels:');
-    const cases = [...s4nnCases(P, train, test, ctx), ...bin.cases, ...bnnCases(P, train, test, ctx), ...convCases(P)];
+    const cases = [...s4nnCases(P, train, test, ctx), ...bin.cases, ...bnnCases(P, train, test, ctx), ...stidiCases(P, train, test, ctx), ...convCases(P)];
     const rows = [...bin.rows];
     const timed = timeCases(cases, P, (pass) => { ctx.monitor.sample(); ctx.log(`  pass ${pass + 1} of ${P.passes} timed`); });
     for (const [i, c] of cases.entries()) {

@@ -54,9 +54,11 @@ function layerCase(cin: i32, hin: i32, win: i32, k: i32, cout: i32, tau: i32, th
   stidi_grad_f32_ref(g2, tIn, cin, hin, win, k, hout, wout, cs, t1, delta, tau, TMAX);
   expect<i32>(diff32(g1, g2, k * k * cin * cs)).toBe(-1, name + "grad: first differing weight");
   const e1 = alloc(nIn * 4, 0x55), e2 = alloc(nIn * 4, 0x66);
-  stidi_backprop_f32_simd(w, tIn, cin, hin, win, k, hout, wout, cs, t1, delta, tau, TMAX, e1);
-  stidi_backprop_f32_ref(w, tIn, cin, hin, win, k, hout, wout, cs, t1, delta, tau, TMAX, e2);
-  expect<i32>(diff32(e1, e2, nIn)).toBe(-1, name + "backprop: first differing input error");
+  for (let silent = 0; silent < 2; silent++) {
+    stidi_backprop_f32_simd(w, tIn, cin, hin, win, k, hout, wout, cs, t1, delta, tau, TMAX, e1, silent);
+    stidi_backprop_f32_ref(w, tIn, cin, hin, win, k, hout, wout, cs, t1, delta, tau, TMAX, e2, silent);
+    expect<i32>(diff32(e1, e2, nIn)).toBe(-1, name + "backprop (silent " + silent.toString() + "): first differing input error");
+  }
 }
 
 describe("stidi_forward_f32 / stidi_grad_f32 / stidi_backprop_f32", () => {

@@ -88,6 +88,17 @@
 // @ts-ignore: decorator
 @inline function eventSimd(w: usize, i: i32, cin: i32, k: i32, hout: i32, wout: i32, cs: i32, u: usize, s: usize, tOut: usize,
   lt: usize, b: i32, neg: bool, win: i32, thr: f32, tmax: i32): i32 {
+  if (win == 1 && wout == 1 && hout == 1) {
+    // a fully connected layer (one position, input i is channel i): no index arithmetic, whose four integer
+    // divisions cost more than the few vectors of a 10-output row
+    const row = w + ((<usize>(i * cs)) << 2), a = load<i32>(lt);
+    if (b > a) {
+      store<i32>(lt, b);
+      return advanceAdd(u, s, tOut, row, cs, a, b - a, thr, tmax, true, neg);
+    }
+    slopeAdd(s, row, cs, neg);
+    return 0;
+  }
   const c = i % cin, yx = i / cin, y = yx / win, x = yx % win;
   const ky0 = max(0, y - hout + 1), ky1 = min(k - 1, y);
   const kx0 = max(0, x - wout + 1), kx1 = min(k - 1, x);

@@ -65,7 +65,7 @@ export interface KernelSet {
   stidi_grad_f32(g: P, tIn: P, cin: number, hin: number, win: number, k: number, hout: number, wout: number, cs: number,
     tOut: P, delta: P, tau: number, tmax: number): void;
   stidi_backprop_f32(w: P, tIn: P, cin: number, hin: number, win: number, k: number, hout: number, wout: number, cs: number,
-    tOut: P, delta: P, tau: number, tmax: number, eIn: P): void;
+    tOut: P, delta: P, tau: number, tmax: number, eIn: P, silent: number): void;
 }
 
 export type KernelName = keyof KernelSet;

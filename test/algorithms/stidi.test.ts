@@ -100,8 +100,13 @@ test('stidi grad and backprop kernels equal their definitions (sum over position
   const O = arena.alloc('i32', n), D = arena.alloc('f32', n), E = arena.alloc('f32', t.length);
   arena.view(W).set(w); arena.view(T).set(t); arena.view(O).set(tOut); arena.view(D).set(delta);
   k.stidi_grad_f32(G.offset, T.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, O.offset, D.offset, tau, TMAX);
-  k.stidi_backprop_f32(W.offset, T.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, O.offset, D.offset, tau, TMAX, E.offset);
-  const g = new Float64Array(w.length), e = new Float64Array(t.length);
+  k.stidi_backprop_f32(W.offset, T.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, O.offset, D.offset, tau, TMAX, E.offset, 0);
+  const e0 = arena.view(E).slice();
+  // with `silent`, a silent input gets the unmasked sum of delta * w; a spiking one is unchanged
+  k.stidi_backprop_f32(W.offset, T.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, O.offset, D.offset, tau, TMAX, E.offset, 1);
+  const eS = arena.view(E).slice();
+  arena.view(E).set(e0);
+  const g = new Float64Array(w.length), e = new Float64Array(t.length), es = new Float64Array(t.length);
   for (let oy = 0; oy < L.hout; oy++) for (let ox = 0; ox < L.wout; ox++) for (let j = 0; j < L.cout; j++) {
     const pj = (oy * L.wout + ox) * L.cs + j;
     for (let ky = 0; ky < L.k; ky++) for (let kx = 0; kx < L.k; kx++) for (let c = 0; c < L.cin; c++) {
@@ -109,8 +114,16 @@ test('stidi grad and backprop kernels equal their definitions (sum over position
       const s = tOut[pj] - t[ii];
       if (t[ii] < TMAX) g[r] += delta[pj] * Math.min(Math.max(s, 0), tau);
       if (t[ii] < TMAX && s > 0 && s <= tau) e[ii] += delta[pj] * w[r];
+      if (t[ii] >= TMAX) es[ii] += delta[pj] * w[r];
     }
   }
+  let silentInputs = 0;
+  for (let i = 0; i < e.length; i++) {
+    const want = t[i] >= TMAX ? es[i] : e[i];
+    assert.ok(Math.abs(eS[i] - want) <= 1e-4 * (1 + Math.abs(want)), `displacement with silent ${i}: ${eS[i]} vs ${want}`);
+    if (t[i] >= TMAX && es[i] !== 0) silentInputs++;
+  }
+  assert.ok(silentInputs > 0, 'the case has silent inputs with a signal');
   const gg = arena.view(G), ee = arena.view(E);
   let nz = 0;
   for (let i = 0; i < g.length; i++) { assert.ok(Math.abs(gg[i] - g[i]) <= 1e-4 * (1 + Math.abs(g[i])), `grad ${i}: ${gg[i]} vs ${g[i]}`); if (g[i] !== 0) nz++; }
@@ -180,6 +193,46 @@ for (const tauFlag of [undefined, [64, 16]]) test(`stidi weight rule: one online
   const wn = Math.hypot(...want);
   assert.ok(cnt > 10 && wn > 0, `the hidden layer receives a displacement (${cnt} windows)`);
   for (let i = 0; i < want.length; i++) assert.ok(Math.abs(d0[i] - want[i] / wn) <= 1e-6, `hidden delta ${i}: ${d0[i]} vs ${want[i] / wn}`);
+});
+
+test('stidi --revive: a silent window asking for an earlier spike gives revive * e * tmax / theta to its neuron nearest the threshold', () => {
+  const { s, m } = session({ maps: [4], revive: 0.5 });
+  m.initialise(5);
+  for (let i = 0; i < 200; i++) m.trainSample(trainSet.images, i * 784, trainSet.labels[i]);
+  const net = m.net, ws = net.main, a = s.arena, L0 = net.layers[0];
+  let revived = 0, samples = 0;
+  for (let at = 200; at < 260; at++) {
+    net.forward(ws, trainSet.images, at * 784);
+    if (!net.accumulateGradient(ws, trainSet.labels[at])) continue;
+    samples++;
+    const e = a.view(ws.layers[1].eIn), tp = a.view(ws.layers[0].tPool), arg = a.view(ws.layers[0].arg);
+    const t0 = a.view(ws.layers[0].tOut), u0 = a.view(ws.layers[0].u), d0 = a.view(ws.layers[0].delta);
+    const want = new Float64Array(d0.length);
+    let mean = 0, cnt = 0;
+    for (let p = 0; p < e.length; p++) if (e[p] !== 0 && tp[p] < TMAX) { mean += e[p]; cnt++; }
+    if (cnt) mean /= cnt;
+    for (let p = 0; p < e.length; p++) {
+      if (e[p] !== 0 && tp[p] < TMAX) want[arg[p]] = (e[p] - mean) * t0[arg[p]] / net.theta(0);
+      else if (tp[p] >= TMAX && e[p] < 0) {
+        // the window's four neurons, in raster order; the highest end potential wins, the first on ties
+        const ch = p % L0.cout, q = (p - ch) / L0.cout, ox = q % L0.pw, oy = (q - ox) / L0.pw;
+        let best = -Infinity, bi = -1;
+        for (const [dy, dx] of [[0, 0], [0, 1], [1, 0], [1, 1]]) {
+          const i = ((2 * oy + dy) * L0.wout + 2 * ox + dx) * L0.cs + ch;
+          assert.equal(t0[i], TMAX, 'a silent window has only silent neurons');
+          if (u0[i] > best) { best = u0[i]; bi = i; }
+        }
+        want[bi] = 0.5 * e[p] * TMAX / net.theta(0);
+        revived++;
+      }
+    }
+    const wn = Math.hypot(...want);
+    for (let i = 0; i < want.length; i++) assert.ok(Math.abs(d0[i] - want[i] / wn) <= 1e-6, `sample ${at}, hidden delta ${i}: ${d0[i]} vs ${want[i] / wn}`);
+    net.clearGradient(ws);
+  }
+  assert.ok(samples > 5 && revived > samples, `silent windows were revived (${revived} over ${samples} samples)`);
+  // and the signal reaches the weights: training with it keeps the network finite and learning
+  m.checkFinite(260);
 });
 
 test('stidi binary forward equals the real forward with weights alpha sign(w); event-driven equals time-stepped', () => {

@@ -36,6 +36,10 @@ export interface StidiConfig {
   /** remove the layer mean from each hidden layer's displacement (the common-mode shift, to which
    *  the relative output targets are blind; without it hidden layers drift late and fall silent) */
   center: boolean;
+  /** silent hidden neurons' learning signal (docs/stidi-bp.md §4.8): a silent neuron whose spike, at any
+   *  time, would move the layer above toward its targets earlier gets that unmasked displacement times this
+   *  gain; 0 or absent (checkpoints from before the option): none, silent neurons get no displacement */
+  revive?: number;
   /** per layer, the share of its neurons that should fire per sample (0: the threshold stays fixed);
    *  after every update theta_l *= 1 + thetaRate (r_l - target_l), r_l the share that fired on the
    *  samples since the last update (docs/stidi-bp.md §4.7). Absent in older checkpoints: all 0 */

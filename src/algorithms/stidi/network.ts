@@ -268,7 +268,8 @@ export class StidiNetwork {
       const L = this.layers[l], W = ws.layers[l], tIn = this.inputTimes(ws, l);
       k.stidi_grad_f32(W.grad.offset, tIn.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, W.tOut.offset, W.delta.offset, layerTau(cfg, l), cfg.tmax);
       if (l === 0) break;
-      k.stidi_backprop_f32(L.w.offset, tIn.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, W.tOut.offset, W.delta.offset, layerTau(cfg, l), cfg.tmax, W.eIn.offset);
+      k.stidi_backprop_f32(L.w.offset, tIn.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, W.tOut.offset, W.delta.offset, layerTau(cfg, l), cfg.tmax, W.eIn.offset,
+        (cfg.revive ?? 0) > 0 ? 1 : 0);
       const norm = this.displaceBelow(ws, l);
       if (!Number.isFinite(norm)) throw new NumericalError(`layer ${l - 1} error (displaced through layer ${l} weights)`, -1, `delta norm ${norm}`);
       if (norm === 0) break;
@@ -280,10 +281,13 @@ export class StidiNetwork {
    * Layer l-1's error signal from the displacement at layer l's input (W.eIn, one value per pooled
    * neuron): each pooling window's displacement goes to its winner (silent windows and losers get
    * none), less the mean over the windows that received one (cfg.center), times t_j / theta_{l-1};
-   * then normalised over the layer. Returns the norm before normalisation (0: nothing to learn).
+   * then normalised over the layer. With cfg.revive > 0 a silent window whose unmasked displacement
+   * asks for an earlier spike (e < 0) gives revive * e to its neuron nearest the threshold (§4.8), not
+   * centred (the centring removes the fired neurons' common mode; this one-sided signal has none).
+   * Returns the norm before normalisation (0: nothing to learn).
    */
   private displaceBelow(ws: Workspace, l: number): number {
-    const a = this.arena, tmax = this.cfg.tmax, B = ws.layers[l - 1];
+    const a = this.arena, tmax = this.cfg.tmax, B = ws.layers[l - 1], revive = this.cfg.revive ?? 0;
     const e = a.view(ws.layers[l].eIn), tp = a.view(B.tPool), arg = a.view(B.arg), tb = a.view(B.tOut), db = a.view(B.delta);
     db.fill(0);
     let mean = 0, cnt = 0;
@@ -292,8 +296,25 @@ export class StidiNetwork {
       if (cnt) mean /= cnt;
     }
     const th = this.theta(l - 1);
-    for (let p = 0; p < e.length; p++) if (e[p] !== 0 && tp[p] < tmax) db[arg[p]] = (e[p] - mean) * (tb[arg[p]] / th);
+    for (let p = 0; p < e.length; p++) {
+      if (e[p] === 0) continue;
+      if (tp[p] < tmax) db[arg[p]] = (e[p] - mean) * (tb[arg[p]] / th);
+      else if (revive > 0 && e[p] < 0) db[this.nearestToFire(ws, l - 1, p)] = revive * e[p] * (tmax / th);
+    }
     return normaliseInPlace(db, db.length);
+  }
+
+  /** The neuron of layer l's pooling window p (pooled layout [ph][pw][cout]) with the highest potential at the
+   *  end of the simulation (the first in raster order on ties), as an index into the layer's [hout][wout][cs]. */
+  private nearestToFire(ws: Workspace, l: number, p: number): number {
+    const L = this.layers[l], u = this.arena.view(ws.layers[l].u);
+    const ch = p % L.cout, q = (p - ch) / L.cout, ox = q % L.pw, oy = (q - ox) / L.pw;
+    let best = -Infinity, at = -1;
+    for (let dy = 0; dy < L.pool; dy++) for (let dx = 0; dx < L.pool; dx++) {
+      const i = ((oy * L.pool + dy) * L.wout + ox * L.pool + dx) * L.cs + ch;
+      if (u[i] > best) { best = u[i]; at = i; }
+    }
+    return at;
   }
 
   /** Sums shard gradients in a fixed pairwise tree (0+1, 2+3, then (0+1)+(2+3), ...). */

@@ -26,6 +26,7 @@ export const STIDI_OPTIONS: OptionSpec[] = [
   BINARY_SCALE_OPTION,
   { flag: '--real-layers', key: 'realLayers', kind: 'ints', help: 'stidi --binary: layers kept real-valued, by index from 0 (e.g. 0: the first conv layer, as binary networks usually keep it)', min: 0, max: 64 },
   { flag: '--shift', key: 'shift', kind: 'int', help: 'stidi: training augmentation, each training image moved by up to N pixels in y and x (zero fill; 0: none, the default)', min: 0, max: 8 },
+  { flag: '--revive', key: 'revive', kind: 'float', help: 'stidi: gain of the "fire earlier" displacement given to silent hidden neurons (0: none, the default; docs/stidi-bp.md §4.8)', min: 0, max: 100 },
   { flag: '--tau', key: 'tau', kind: 'ints', help: 'stidi: PSP rise time in steps (K(s) = min(max(s,0)/tau, 1)), one value or one per layer', min: 1, max: 4096 },
 ];
 
@@ -34,7 +35,7 @@ export interface StidiFlags {
   convs?: StidiConfig['convs']; init?: StidiConfig['init']; fc?: number[];
   model?: string; binary?: boolean; maps?: number[]; theta?: number[]; eta?: number[]; lambda?: number[];
   gamma?: number; tmax?: number; tau?: number | number[]; center?: boolean; etaDecay?: number; inputCode?: InputCode;
-  targetFiring?: number[]; thetaRate?: number; binaryScale?: BinaryScale; realLayers?: number[]; shift?: number;
+  targetFiring?: number[]; thetaRate?: number; binaryScale?: BinaryScale; realLayers?: number[]; shift?: number; revive?: number;
 }
 
 export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiConfig {
@@ -63,7 +64,7 @@ export function resolveStidiConfig(flags: StidiFlags, dataset: string): StidiCon
     }
     cfg.fc = [...flags.fc];
   }
-  for (const key of ['gamma', 'tmax', 'etaDecay', 'shift'] as const) if (flags[key] !== undefined) cfg[key] = flags[key]!;
+  for (const key of ['gamma', 'tmax', 'etaDecay', 'shift', 'revive'] as const) if (flags[key] !== undefined) cfg[key] = flags[key]!;
   if (flags.center !== undefined) cfg.center = flags.center;
   if (flags.inputCode !== undefined) cfg.inputCode = flags.inputCode;
   const n = cfg.convs.length + cfg.fc.length + 1;
