@@ -124,19 +124,32 @@
 // @ts-ignore: decorator
 @inline function advanceAdd(u: usize, s: usize, tOut: usize, row: usize, n: i32, a: i32, d: i32, thr: f32, tmax: i32, addRow: bool, neg: bool): i32 {
   const dV = f32x4.splat(<f32>d), thV = f32x4.splat(thr), tmaxV = i32x4.splat(tmax);
+  const oneV = f32x4.splat(1), oneI = i32x4.splat(1), aV = i32x4.splat(a);
   let fired = 0;
   for (let j = 0; j < n; j += 4) {
     const o = <usize>j << 2;
     const u0 = v128.load(u + o), sl = v128.load(s + o);
     const u1 = f32x4.add(u0, f32x4.mul(sl, dV));
-    const fire = v128.and(f32x4.gt(u1, thV), i32x4.eq(v128.load(tOut + o), tmaxV));
+    const t0 = v128.load(tOut + o);
+    const fire = v128.and(f32x4.gt(u1, thV), i32x4.eq(t0, tmaxV));
     const m = i32x4.bitmask(fire);
     if (m != 0) {
-      for (let l = 0; l < 4; l++) {
-        if ((m >> l) & 1) {
-          const ol = o + (<usize>l << 2);
-          store<i32>(tOut + ol, a + crossStep(load<f32>(u + ol), load<f32>(s + ol), thr, d));
-          fired++;
+      // the crossing steps of the fired lanes in one go (crossStep's closed form, then its two conditions
+      // checked per lane); a lane that fails them (float rounding at the candidate) takes crossStep's loops
+      const jq = f32x4.max(f32x4.min(f32x4.add(f32x4.floor(f32x4.div(f32x4.sub(thV, u0), sl)), oneV), dV), oneV);
+      const jc = i32x4.trunc_sat_f32x4_s(jq);
+      const up = f32x4.gt(f32x4.add(u0, f32x4.mul(sl, jq)), thV);
+      const down = v128.or(i32x4.eq(jc, oneI), v128.not(f32x4.gt(f32x4.add(u0, f32x4.mul(sl, f32x4.sub(jq, oneV))), thV)));
+      if ((i32x4.bitmask(v128.and(up, down)) & m) == m) {
+        v128.store(tOut + o, v128.bitselect(i32x4.add(aV, jc), t0, fire));
+        fired += <i32>popcnt<i32>(m);
+      } else {
+        for (let l = 0; l < 4; l++) {
+          if ((m >> l) & 1) {
+            const ol = o + (<usize>l << 2);
+            store<i32>(tOut + ol, a + crossStep(load<f32>(u + ol), load<f32>(s + ol), thr, d));
+            fired++;
+          }
         }
       }
     }
