@@ -46,7 +46,8 @@ function layerCase(cin: i32, hin: i32, win: i32, k: i32, cout: i32, tau: i32, th
   const delta = alloc(n * 4);
   for (let p = 0; p < hout * wout; p++) {
     if (chance(30)) continue;
-    for (let j = 0; j < cout; j++) store<f32>(delta + (<usize>(p * cs + j) << 2), chance(20) ? 0 : rndF32(-1, 1));
+    // mode 3: mostly zero, as after earliest-spike pooling, so whole 4-lane groups are zero (the SIMD kernels skip them)
+    for (let j = 0; j < cout; j++) store<f32>(delta + (<usize>(p * cs + j) << 2), chance(mode == 3 ? 90 : 20) ? 0 : rndF32(-1, 1));
   }
   const g1 = alloc(k * k * cin * cs * 4), g2 = alloc(k * k * cin * cs * 4);
   for (let r = 0; r < k * k * cin * cs; r++) { const v = rndF32(-1, 1); store<f32>(g1 + (<usize>r << 2), v); store<f32>(g2 + (<usize>r << 2), v); }
@@ -71,6 +72,8 @@ describe("stidi_forward_f32 / stidi_grad_f32 / stidi_backprop_f32", () => {
       layerCase(2, 6, 7, 2, 13, 300, 40.0, mode, false);  // tau past tmax: pure ramps
       layerCase(4, 8, 8, 5, 4, 8, 3.0, mode, true);
       layerCase(1, 10, 10, 10, 9, 32, 20.0, mode, true);
+      layerCase(30, 1, 1, 1, 300, 64, 6.0, mode, false);  // fully connected 30 -> 300: cs above 256 (no group mask)
+      layerCase(112, 1, 1, 1, 10, 64, 9.0, mode, false);  // fully connected 112 -> 10 in the network's form (k = h = w = 1)
     }
     freeAll();
   });
