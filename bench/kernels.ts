@@ -628,11 +628,7 @@ function bnnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext): 
   cases.push({ kernel: 'bin_xnor_gemv', label: 'synthetic square layer', shape: '1024→1024', calls: 1,
     fast: () => k.bin_xnor_gemv(big.offset, xb.offset, R, Wd, R, out.offset), ref: () => kr.bin_xnor_gemv(big.offset, xb.offset, R, Wd, R, out.offset),
     work: { bits: R * Wd * 64, bytes: R * Wd * 8, traffic: 'read', wsBytes: R * Wd * 8 } });
-  const oa = (kk: KernelSet) => loop(S, (i) => kk.f32_outer_acc(g.offset, L0.nOut, L0.cols, dz0.off(i), x0.off(i)));
-  cases.push({ kernel: 'f32_outer_acc', label: 'BNN first-layer gradient', shape: '600×784', calls: S, fast: oa(k), ref: oa(kr),
-    work: { flops: nz * L0.cols * 2, bytes: nz * L0.cols * 8, traffic: 'update', wsBytes: L0.w.n * 4 },
-    note: `per-sample rank-1 update (BNN now batches these into f32_gemm_tn_acc); rows with a zero straight-through gradient are skipped (${fmt((100 * nz) / (S * L0.nOut))}% of rows active)` });
-  // what BNN training calls now: the same gradient as a GEMM over GEMM_ROWS = 16 queued samples
+  // what BNN training calls: the first layer's gradient as a GEMM over GEMM_ROWS = 16 queued samples
   // (G += dZ^T X), reading the captured rows in place (row strides = the slabs' padded lengths)
   const K = 16, groups = Math.floor(S / K);
   if (groups > 0) {

@@ -2,7 +2,7 @@
 // pattern, so -0 vs +0 shows). The SIMD variants need n (or cols) a multiple of 4, f32_sign_i16 of 8.
 import {
   f32_add_simd, f32_add_ref, f32_div_scalar_simd, f32_div_scalar_ref, f32_sgd_step_simd, f32_sgd_step_ref, f32_sign_i16_simd, f32_sign_i16_ref,
-  f32_outer_acc_simd, f32_outer_acc_ref, f32_adam_step_simd, f32_adam_step_ref,
+  f32_adam_step_simd, f32_adam_step_ref,
 } from "../index";
 import { seed, rnd, rndF32, chance, alloc, dup, freeAll, diff32, diff16, checkHandForwardF32 } from "./util";
 
@@ -102,29 +102,6 @@ describe("dense f32 kernels", () => {
       f32_sign_i16_ref(src, d2, n);
       expect<i32>(diff16(d1, d2, n)).toBe(-1, "n=" + n.toString() + ": first differing sign");
       freeAll();
-    }
-  });
-
-  it("f32_outer_acc: _simd == _ref (rows with a = +-0 skipped)", () => {
-    seed(4);
-    const rowsL: i32[] = [1, 7, 13];
-    const colsL: i32[] = [4, 36, 100];
-    for (let r = 0; r < rowsL.length; r++) {
-      for (let c = 0; c < colsL.length; c++) {
-        const rows = rowsL[r], cols = colsL[c];
-        const g = randomF32(rows * cols, -1, 1, false);
-        const a = randomF32(rows, -2, 2, false);
-        if (rows > 1) store<f32>(a + 4, -0.0);
-        const x = randomF32(cols, -3, 3, false);
-        const g1 = dup(g, rows * cols * 4), g2 = dup(g, rows * cols * 4);
-        for (let s = 0; s < 2; s++) {
-          f32_outer_acc_simd(g1, rows, cols, a, x);
-          f32_outer_acc_ref(g2, rows, cols, a, x);
-        }
-        expect<i32>(diff32(g1, g2, rows * cols)).toBe(-1,
-          "rows=" + rows.toString() + " cols=" + cols.toString() + ": first differing g");
-        freeAll();
-      }
     }
   });
 

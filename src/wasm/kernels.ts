@@ -25,7 +25,6 @@ export interface KernelSet {
   f32_sgd_step(w: P, g: P, n: number, lr: number, decay: number): void;
   f32_sign_i16(src: P, dst: P, n: number): void;
   f32_nonfinite_any(src: P, n: number): number;
-  f32_outer_acc(g: P, rows: number, cols: number, a: P, x: P): void;
   f32_gemm_tn_acc(g: P, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
   f32_adam_step(w: P, g: P, m: P, v: P, n: number, lr: number, b1: number, b2: number, eps: number,
     bc1: number, bc2: number, wd: number, clip: number): void;
@@ -86,7 +85,6 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   f32_sgd_step: { fast: 'f32_sgd_step_simd', ref: 'f32_sgd_step_ref' },
   f32_sign_i16: { fast: 'f32_sign_i16_simd', ref: 'f32_sign_i16_ref' },
   f32_nonfinite_any: { fast: 'f32_nonfinite_any' },
-  f32_outer_acc: { fast: 'f32_outer_acc_simd', ref: 'f32_outer_acc_ref' },
   f32_gemm_tn_acc: { fast: 'f32_gemm_tn_acc_simd', ref: 'f32_gemm_tn_acc_ref' },
   f32_adam_step: { fast: 'f32_adam_step_simd', ref: 'f32_adam_step_ref' },
   f32_softmax_xent_grad: { fast: 'f32_softmax_xent_grad' },
