@@ -65,6 +65,14 @@
   store<f32>(y + (<usize>c << 2), <f32>0 + a);
 }
 
+/** Appends channel entry v to input pixel p's list (list [H W][Cin], counts cnt [H W]). */
+// @ts-ignore: decorator
+@inline function appendChannel(list: usize, cnt: usize, Cin: i32, p: i32, v: i32): void {
+  const cp = cnt + (<usize>p << 2), n = load<i32>(cp);
+  store<i32>(list + ((<usize>(p * Cin + n)) << 2), v);
+  store<i32>(cp, n + 1);
+}
+
 // Per input pixel, its active channels (ascending) as ci * unit: the channel index itself (unit 1, the scalar
 // twin) or the byte offset of the channel's first weight row (the SIMD kernel). One pass over the input.
 // list is [H W][Cin] i32, cnt [H W] i32. Returns the number of active inputs (the sum of cnt).
@@ -76,12 +84,7 @@
     const row = x + ((<usize>(ci * HW)) << 2);
     const v = ci * unit;
     for (let p = 0; p < HW; p++) {
-      if (load<f32>(row + (<usize>p << 2)) != 0) {
-        const cp = cnt + (<usize>p << 2), n = load<i32>(cp);
-        store<i32>(list + ((<usize>(p * Cin + n)) << 2), v);
-        store<i32>(cp, n + 1);
-        active++;
-      }
+      if (load<f32>(row + (<usize>p << 2)) != 0) { appendChannel(list, cnt, Cin, p, v); active++; }
     }
   }
   return active;
@@ -101,21 +104,13 @@
     for (let p0 = 0; p0 < tail; p0 += 4) {
       let m = i32x4.bitmask(f32x4.ne(v128.load(row + (<usize>p0 << 2)), zero));
       while (m != 0) {
-        const p = p0 + ctz(m);
+        appendChannel(list, cnt, Cin, p0 + ctz(m), v);
         m &= m - 1;
-        const cp = cnt + (<usize>p << 2), n = load<i32>(cp);
-        store<i32>(list + ((<usize>(p * Cin + n)) << 2), v);
-        store<i32>(cp, n + 1);
         active++;
       }
     }
     for (let p = tail; p < HW; p++) {
-      if (load<f32>(row + (<usize>p << 2)) != 0) {
-        const cp = cnt + (<usize>p << 2), n = load<i32>(cp);
-        store<i32>(list + ((<usize>(p * Cin + n)) << 2), v);
-        store<i32>(cp, n + 1);
-        active++;
-      }
+      if (load<f32>(row + (<usize>p << 2)) != 0) { appendChannel(list, cnt, Cin, p, v); active++; }
     }
   }
   return active;
