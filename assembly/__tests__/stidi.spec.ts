@@ -74,6 +74,7 @@ describe("stidi_forward_f32 / stidi_grad_f32 / stidi_backprop_f32", () => {
       layerCase(1, 10, 10, 10, 9, 32, 20.0, mode, true);
       layerCase(30, 1, 1, 1, 300, 64, 6.0, mode, false);  // fully connected 30 -> 300: cs above 256 (no group mask)
       layerCase(112, 1, 1, 1, 10, 64, 9.0, mode, false);  // fully connected 112 -> 10 in the network's form (k = h = w = 1)
+      layerCase(6, 9, 8, 3, 70, 32, 4.0, mode, false);    // 70 maps: 18 lane groups in the learning kernels' live masks
     }
     freeAll();
   });
