@@ -273,7 +273,8 @@ function stidiCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext)
   // forward work: every processed event (an arrival, and its ramp's end if that is before tmax - 1) adds a weight
   // row of cs lanes to the slopes of each position it reaches: 12 bytes per lane (row, slope read, slope written),
   // plus the final advance of every position (u and slope read, u written); the potential advances that events
-  // trigger on the way are not counted, so the fraction is an upper bound on the time's share of useful traffic
+  // trigger on the way (u, slope and spike time read, u written) are not counted, so the fraction understates the
+  // kernel's actual memory traffic
   const fwdWork = (L: typeof L0, tIn: Slab<'i32'>, tau: number) => {
     let lanes = 0, syn = 0;
     for (let i = 0; i < S; i++) {
@@ -290,7 +291,7 @@ function stidiCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext)
     return { bytes: lanes * 12 + final * 12, syn, lanes };
   };
   const u = a.alloc('f32', n0), sl = a.alloc('f32', n0), to = a.alloc('i32', n0), lt = a.alloc('i32', L0.hout * L0.wout);
-  const thr0 = tau0 * net.theta(0), thr1 = tau1 * net.theta(1);
+  const thr0 = net.kernelThreshold(0), thr1 = net.kernelThreshold(1);
   const cases: KernelCase[] = [];
   const f0 = fwdWork(L0, tIn0, tau0), f1 = fwdWork(L1, tP, tau1);
   const fw0 = (kk: KernelSet) => loop(S, (i) => kk.stidi_forward_f32(L0.w.offset, L0.cin, L0.hin, L0.win, L0.k, L0.hout, L0.wout, L0.cs,

@@ -9,6 +9,7 @@
 import { createSession } from '../dist/src/session.js';
 import { ALGORITHMS } from '../dist/src/algorithms/registry.js';
 import { loadDataset } from '../dist/src/data/index.js';
+import { layerTau } from '../dist/src/algorithms/stidi/config.js';
 import { otherBuildKernels, printPerImageTable } from './ab-common.mjs';
 
 const [otherPath, nArg, rArg, mArg, dArg, modelArg] = process.argv.slice(2);
@@ -37,7 +38,7 @@ for (let i = 0; snaps.length < S && i < test.count; i++) {
 }
 const cases = [];
 net.layers.forEach((L, l) => {
-  const tau = Array.isArray(cfg.tau) ? cfg.tau[l] : cfg.tau;
+  const tau = layerTau(cfg, l);
   const geo = `${L.k > 1 ? `conv ${L.k}x${L.k} ${L.cin}->${L.cout}` : `fc ${L.cin * L.hin * L.win}->${L.cout}`}`;
   const live = snaps.reduce((sum, sn) => sum + a.view(sn[l].delta).reduce((c, d) => c + (d !== 0 ? 1 : 0), 0), 0) / snaps.length;
   const gNew = a.alloc('f32', L.nW), gOld = a.alloc('f32', L.nW);

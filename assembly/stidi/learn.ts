@@ -21,6 +21,12 @@
   return true;
 }
 
+/** ((lane 0 + lane 1) + lane 2) + lane 3: the scalar twin's order for the four partial sums. */
+// @ts-ignore: decorator
+@inline function laneSum(acc: v128): f32 {
+  return ((f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + f32x4.extract_lane(acc, 2)) + f32x4.extract_lane(acc, 3);
+}
+
 /** Bit v set for every 4-lane group v of the delta row (cs lanes, cs <= 256) with a non-zero lane. A zero
  *  group adds +0 or -0 to sums that start at +0 and so are never -0, which leaves them unchanged: skipping it is
  *  exact, and after earliest-spike pooling most groups of a conv layer's row are zero (only window winners
@@ -144,10 +150,11 @@ export function stidi_backprop_f32_simd(
         const tiV = i32x4.splat(ti);
         for (let j = 0; j < cs; j += 4) acc = f32x4.add(acc, backpropGroup(row + (<usize>j << 2), tOut + (<usize>j << 2), delta + (<usize>j << 2), tiV, tauV, false));
       } else if (silent != 0) {
+        // a quiet input's group is unmasked: the time vector is not read
         for (let j = 0; j < cs; j += 4) acc = f32x4.add(acc, backpropGroup(row + (<usize>j << 2), tOut + (<usize>j << 2), delta + (<usize>j << 2), tauV, tauV, true));
       } else continue;
       const ea = eIn + (<usize>c << 2);
-      store<f32>(ea, load<f32>(ea) + (((f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + f32x4.extract_lane(acc, 2)) + f32x4.extract_lane(acc, 3)));
+      store<f32>(ea, load<f32>(ea) + laneSum(acc));
     }
     return;
   }
@@ -186,9 +193,8 @@ export function stidi_backprop_f32_simd(
                 acc = f32x4.add(acc, backpropGroup(row + o, tOut + pos + o, delta + pos + o, tiV, tauV, false));
               }
             }
-            const sum = ((f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + f32x4.extract_lane(acc, 2)) + f32x4.extract_lane(acc, 3);
             const ea = eIn + (ia - tIn);
-            store<f32>(ea, load<f32>(ea) + sum);
+            store<f32>(ea, load<f32>(ea) + laneSum(acc));
           }
         }
       }

@@ -231,7 +231,7 @@ test('stidi --revive: a silent window asking for an earlier spike gives revive *
     net.clearGradient(ws);
   }
   assert.ok(samples > 5 && revived > samples, `silent windows were revived (${revived} over ${samples} samples)`);
-  // and the signal reaches the weights: training with it keeps the network finite and learning
+  // the 200 training steps above ran with the option: its updates keep the weights finite
   m.checkFinite(260);
 });
 

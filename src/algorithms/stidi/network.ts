@@ -205,7 +205,7 @@ export class StidiNetwork {
   }
 
   /** Threshold in the kernel's units: U = sum w clamp(t - t_i, 0, tau) > tau theta (binary: tau theta / alpha). */
-  private kernelThreshold(l: number): number {
+  kernelThreshold(l: number): number {
     const th = this.theta(l);
     if (!(th > 0 && th < Infinity)) throw new NumericalError(`layer ${l} threshold theta`, -1, `theta = ${th}`);
     return layerTau(this.cfg, l) * th / (this.layers[l].sgn && this.cfg.binaryScale !== 'filter' ? this.alpha(l) : 1);
