@@ -1,7 +1,7 @@
 // The one list of exports the host sees. Every SIMD kernel `x_simd` has a scalar twin `x_ref`
 // with the same signature; src/wasm/kernels.ts registers the pairs and test/ compares them.
 export { module_data_end } from "./layout";
-export { ttfs_sort_events } from "./ttfs/events";
+export { ttfs_sort_events_simd, ttfs_sort_events_ref } from "./ttfs/events";
 export { ttfs_forward_f32_simd, ttfs_forward_f32_ref } from "./ttfs/forward_f32";
 export { ttfs_forward_bin_i16_simd, ttfs_forward_bin_i16_ref, ttfs_forward_bin_popc } from "./ttfs/forward_bin";
 export { ttfs_update_f32_simd, ttfs_update_f32_ref } from "./ttfs/update_f32";

@@ -4,7 +4,8 @@
 // module instances share one memory, so each call reads the same weights and event lists.
 //   node scripts/ab-ttfs-forward.mjs <other build>/snnwasm.wasm [images=128] [rounds=15]
 // Prints median µs per image of each layer for both builds, their paired ratio, and whether both
-// give identical spike times (and recorded potentials) on every image.
+// give identical spike times (and recorded potentials) on every image; then the same for the event sort
+// (ttfs_sort_events) of the S4NN layers' input times (identical: the same event lists).
 import { createSession } from '../dist/src/session.js';
 import { ALGORITHMS } from '../dist/src/algorithms/registry.js';
 import { loadDataset } from '../dist/src/data/index.js';
@@ -50,10 +51,25 @@ function layerCases(algo, hidden, trainSamples) {
     }
     cases.push({ name: `${algo} ${nIn}→${L.nOut}`, meanEvents: nEv.reduce((x, y) => x + y, 0) / S, same,
       fns: { this: () => { for (let i = 0; i < S; i++) call(kNew, sNew, i); }, other: () => { for (let i = 0; i < S; i++) call(kOld, sOld, i); } } });
+    // the counting sort that makes this layer's event list (S4NN only: BS4NN's input times differ, its hidden ones alike)
+    if (algo === 's4nn') {
+      const oNew = a.alloc('i32', nIn), oOld = a.alloc('i32', nIn);
+      const sort = (k, o, i) => k.ttfs_sort_events(tIn[i].offset, nIn, tmax - 2, counts.offset, o.offset);
+      let sameSort = true;
+      for (let i = 0; i < S; i++) {
+        const n1 = sort(kNew, oNew, i), n2 = sort(kOld, oOld, i);
+        const x = a.view(oNew), y = a.view(oOld);
+        if (n1 !== n2) sameSort = false;
+        for (let j = 0; j < n1; j++) if (x[j] !== y[j]) sameSort = false;
+      }
+      sortCases.push({ name: `ttfs_sort_events, ${algo} ${l === 0 ? 'input' : 'hidden'} times (${nIn})`, meanEvents: nEv.reduce((x, y) => x + y, 0) / S, same: sameSort,
+        fns: { this: () => { for (let i = 0; i < S; i++) sort(kNew, oNew, i); }, other: () => { for (let i = 0; i < S; i++) sort(kOld, oOld, i); } } });
+    }
   });
   return cases;
 }
 
-const cases = [...layerCases('s4nn', 400, 3000), ...layerCases('bs4nn', 600, 3000)];
+const sortCases = [];
+const cases = [...layerCases('s4nn', 400, 3000), ...layerCases('bs4nn', 600, 3000), ...sortCases];
 printPerImageTable(cases, S, rounds);
 console.log(`\ncommand: node scripts/ab-ttfs-forward.mjs ${otherPath} ${S} ${rounds}`);

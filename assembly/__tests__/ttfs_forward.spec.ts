@@ -1,7 +1,7 @@
 // Event sorting and the event-driven TTFS forward kernels: each fast variant against its scalar
 // twin, bit for bit, on random layers of awkward sizes (stride = nOut rounded up to 8).
 import {
-  ttfs_sort_events,
+  ttfs_sort_events_simd, ttfs_sort_events_ref,
   ttfs_forward_f32_simd, ttfs_forward_f32_ref,
   ttfs_forward_bin_i16_simd, ttfs_forward_bin_i16_ref, ttfs_forward_bin_popc,
 } from "../index";
@@ -12,12 +12,22 @@ import {
 
 // ------------------------------------------------------------------------- ttfs_sort_events
 
-function sortCase(n: i32, tLast: i32, lo: i32, hi: i32): void {
+// out: the share of times drawn outside lo..hi as the input layer's black pixels (tLast + 2), in runs
+function sortCase(n: i32, tLast: i32, lo: i32, hi: i32, out: f64 = 0): void {
   const times = alloc(max(n, 1) << 2);
-  for (let i = 0; i < n; i++) store<i32>(times + (<usize>i << 2), rndInt(lo, hi));
+  let black = false;
+  for (let i = 0; i < n; i++) {
+    if (rndF32(0, 1) < 0.2) black = <f64>rndF32(0, 1) < out;
+    store<i32>(times + (<usize>i << 2), black ? tLast + 2 : rndInt(lo, hi));
+  }
+  sortCheck(times, n, tLast, true);
+  sortCheck(times, n, tLast, false);
+}
+
+function sortCheck(times: usize, n: i32, tLast: i32, simd: bool): void {
   const counts = alloc((tLast + 2) << 2, 0x5a);
   const order = alloc(max(n, 1) << 2, 0xee);
-  const got = ttfs_sort_events(times, n, tLast, counts, order);
+  const got = simd ? ttfs_sort_events_simd(times, n, tLast, counts, order) : ttfs_sort_events_ref(times, n, tLast, counts, order);
   // direct definition: indices with 0 <= t <= tLast, by time, ties by index
   const want = alloc(max(n, 1) << 2);
   let cnt = 0;
@@ -26,7 +36,7 @@ function sortCase(n: i32, tLast: i32, lo: i32, hi: i32): void {
       if (load<i32>(times + (<usize>i << 2)) == t) store<i32>(want + (<usize>(cnt++) << 2), i);
     }
   }
-  const name = "n=" + n.toString() + " tLast=" + tLast.toString() + ": ";
+  const name = (simd ? "simd" : "ref") + " n=" + n.toString() + " tLast=" + tLast.toString() + ": ";
   expect<i32>(got).toBe(cnt, name + "event count");
   expect<i32>(diff32(order, want, cnt)).toBe(-1, name + "first wrong slot of order");
   let written = 0;
@@ -35,7 +45,7 @@ function sortCase(n: i32, tLast: i32, lo: i32, hi: i32): void {
 }
 
 describe("ttfs_sort_events", () => {
-  it("matches the direct definition (sorted by time, ties by index, only 0 <= t <= tLast)", () => {
+  it("both variants match the direct definition (sorted by time, ties by index, only 0 <= t <= tLast)", () => {
     seed(11);
     sortCase(0, 254, 0, 256);
     sortCase(1, 254, 0, 256);
@@ -43,6 +53,12 @@ describe("ttfs_sort_events", () => {
     sortCase(100, 254, 250, 256); // heavy ties at the cut
     sortCase(300, 5, -2, 8);
     sortCase(64, 0, -1, 1);
+    // the SIMD passes: sizes off the vector width, runs of out-of-range times, negative times
+    sortCase(3, 254, 0, 256);
+    sortCase(7, 254, -2, 256, 0.5);
+    sortCase(784, 254, 0, 254, 0.8);
+    sortCase(401, 254, 0, 256, 0.1);
+    sortCase(130, 10, -5, 12, 0.6);
     freeAll();
   });
 });

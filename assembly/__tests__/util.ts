@@ -1,7 +1,7 @@
 // Shared helpers for the kernel specs (not a spec itself: as-pect only compiles *.spec.ts).
 // Buffers are raw, 16-byte aligned blocks from heap.alloc, released with freeAll() at the end of
 // each test; inputs come from a xorshift32 generator so every run sees the same data.
-import { ttfs_forward_f32_simd, ttfs_forward_f32_ref, ttfs_sort_events } from "../index";
+import { ttfs_forward_f32_simd, ttfs_forward_f32_ref, ttfs_sort_events_simd } from "../index";
 
 // ---------------------------------------------------------------- deterministic PRNG (xorshift32)
 
@@ -111,7 +111,7 @@ export function fillTimes(p: usize, n: i32, mode: i32): void {
 export function sortEvents(tIn: usize, n: i32, nEv: StaticArray<i32>): usize {
   const counts = alloc((TMAX - 2 + 2) << 2);
   const order = alloc(max(n, 1) << 2, 0xee);
-  nEv[0] = ttfs_sort_events(tIn, n, TMAX - 2, counts, order);
+  nEv[0] = ttfs_sort_events_simd(tIn, n, TMAX - 2, counts, order);
   return order;
 }
 
@@ -138,7 +138,7 @@ export function checkHandForwardF32(): void {
   store<i32>(tIn, 1); store<i32>(tIn + 4, 3); store<i32>(tIn + 8, 5);
   const counts = alloc((tmax - 2 + 2) * 4);
   const order = alloc(3 * 4);
-  const nEv = ttfs_sort_events(tIn, 3, tmax - 2, counts, order);
+  const nEv = ttfs_sort_events_simd(tIn, 3, tmax - 2, counts, order);
   expect<i32>(nEv).toBe(3, "hand case: 3 events");
   expect<i32>(load<i32>(order)).toBe(0);
   expect<i32>(load<i32>(order + 4)).toBe(1);

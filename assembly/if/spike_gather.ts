@@ -2,7 +2,7 @@
 // is the sum of the weights of its active inputs, so instead of multiplying every input (dense GEMM)
 // we list the active inputs and add their weight rows (weights transposed: wt[input][output], so a row
 // is contiguous over outputs and SIMD adds 4 outputs at a time).
-//   if_conv_gather: x[Cin][H][W] (0/1) -> y[Cout][Ho Wo] (accumulated over 32 channels of one
+//   if_conv_gather: x[Cin][H][W] (0/1) -> y[Cout][Ho Wo] (accumulated over 16 channels of one
 //                   pixel in registers, stored lane by lane into the channel planes)
 //                   y[co][p] = sum over the active taps of output pixel p of wt[(ci k + ky) k + kx][co],
 //                   in the order ky, kx, then active channel ci ascending (first one pass lists each
@@ -19,24 +19,7 @@
 @inline function accumulate(list: usize, nAct: i32, wt: usize, ld: i32, nout: i32, y: usize): void {
   const lw = <usize>ld << 2;
   let c = 0;
-  for (; c + 32 <= nout; c += 32) {
-    // 32 outputs per pass over the list: half the passes (and list reads) of 16
-    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-    let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
-    const co = <usize>c << 2;
-    for (let j = 0; j < nAct; j++) {
-      const r = wt + <usize>load<i32>(list + (<usize>j << 2)) * lw + co;
-      a0 = f32x4.add(a0, v128.load(r)); a1 = f32x4.add(a1, v128.load(r, 16));
-      a2 = f32x4.add(a2, v128.load(r, 32)); a3 = f32x4.add(a3, v128.load(r, 48));
-      a4 = f32x4.add(a4, v128.load(r, 64)); a5 = f32x4.add(a5, v128.load(r, 80));
-      a6 = f32x4.add(a6, v128.load(r, 96)); a7 = f32x4.add(a7, v128.load(r, 112));
-    }
-    const z = f32x4.splat(0);
-    v128.store(y + co, f32x4.add(z, a0)); v128.store(y + co, f32x4.add(z, a1), 16);
-    v128.store(y + co, f32x4.add(z, a2), 32); v128.store(y + co, f32x4.add(z, a3), 48);
-    v128.store(y + co, f32x4.add(z, a4), 64); v128.store(y + co, f32x4.add(z, a5), 80);
-    v128.store(y + co, f32x4.add(z, a6), 96); v128.store(y + co, f32x4.add(z, a7), 112);
-  }
+  // 16 outputs per pass over the list, four accumulators: see rows4 on why not 32
   for (; c + 16 <= nout; c += 16) {
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
     const co = <usize>c << 2;
@@ -180,7 +163,6 @@ export function if_conv_gather_simd(x: usize, Cin: i32, H: i32, W: i32, k: i32, 
     }
     const yp = y + ((<usize>(oy * Wo + ox)) << 2);
     let c = 0;
-    for (; c + 32 <= Cout; c += 32) rows8(taps, m, wt + (<usize>c << 2), yp, P, c);
     for (; c + 16 <= Cout; c += 16) rows4(taps, m, wt + (<usize>c << 2), yp, P, c);
     for (; c + 4 <= Cout; c += 4) {
       let a0 = f32x4.splat(0);
@@ -197,26 +179,11 @@ export function if_conv_gather_simd(x: usize, Cin: i32, H: i32, W: i32, k: i32, 
   }
 }
 
-/** 32 output channels (from w = wt + c) of one output pixel: the sum of the m rows at byte offsets taps[]. */
-// @ts-ignore: decorator
-@inline function rows8(taps: usize, m: i32, w: usize, yp: usize, P: i32, c: i32): void {
-  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-  let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
-  for (let j = 0; j < m; j++) {
-    const r = w + <usize>load<i32>(taps + (<usize>j << 2));
-    a0 = f32x4.add(a0, v128.load(r)); a1 = f32x4.add(a1, v128.load(r, 16));
-    a2 = f32x4.add(a2, v128.load(r, 32)); a3 = f32x4.add(a3, v128.load(r, 48));
-    a4 = f32x4.add(a4, v128.load(r, 64)); a5 = f32x4.add(a5, v128.load(r, 80));
-    a6 = f32x4.add(a6, v128.load(r, 96)); a7 = f32x4.add(a7, v128.load(r, 112));
-  }
-  const z = f32x4.splat(0);
-  storeLanes(yp, P, c, f32x4.add(z, a0)); storeLanes(yp, P, c + 4, f32x4.add(z, a1));
-  storeLanes(yp, P, c + 8, f32x4.add(z, a2)); storeLanes(yp, P, c + 12, f32x4.add(z, a3));
-  storeLanes(yp, P, c + 16, f32x4.add(z, a4)); storeLanes(yp, P, c + 20, f32x4.add(z, a5));
-  storeLanes(yp, P, c + 24, f32x4.add(z, a6)); storeLanes(yp, P, c + 28, f32x4.add(z, a7));
-}
-
-/** 16 output channels: as rows8. */
+/** 16 output channels (from w = wt + c) of one output pixel: the sum of the m rows at byte offsets taps[].
+ *  Four accumulators, not eight: V8 (11.3, x64) issues all of an iteration's loads before its adds, so eight
+ *  accumulators and their eight loaded rows need 16 vector registers where 15 are free, and it kept one
+ *  accumulator on the stack (a store and a reload in every iteration's dependency chain). Two passes of four
+ *  re-read the tap list and measured 1.06-1.07x faster (docs/kernel-changes.md, 2026-12-04). */
 // @ts-ignore: decorator
 @inline function rows4(taps: usize, m: i32, w: usize, yp: usize, P: i32, c: i32): void {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);

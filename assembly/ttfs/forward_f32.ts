@@ -47,8 +47,8 @@ export function ttfs_forward_f32_simd(
     if (!recorded && k > kRec) { memory.copy(vRec, v, bytes); recorded = true; }
     const q = event_group_end(tIn, order, nEv, p, k);
     const ordP = order + (<usize>p << 2), ordQ = order + (<usize>q << 2);
-    const kV = i32x4.splat(k + 1);
-    let newly = 0;
+    const dV = i32x4.splat(k + 1 - tmax);
+    let nV = i32x4.splat(0);
     let o: usize = 0;
     for (; o < blocked; o += 64) {
       let v0 = v128.load(v + o), v1 = v128.load(v + o, 16), v2 = v128.load(v + o, 32), v3 = v128.load(v + o, 48);
@@ -60,19 +60,19 @@ export function ttfs_forward_f32_simd(
         v3 = f32x4.add(v3, v128.load(row, 48));
       }
       v128.store(v + o, v0); v128.store(v + o, v1, 16); v128.store(v + o, v2, 32); v128.store(v + o, v3, 48);
-      newly += fire_f32(v0, thV, tOut + o, tmaxV, kV);
-      newly += fire_f32(v1, thV, tOut + o + 16, tmaxV, kV);
-      newly += fire_f32(v2, thV, tOut + o + 32, tmaxV, kV);
-      newly += fire_f32(v3, thV, tOut + o + 48, tmaxV, kV);
+      nV = fire_f32(nV, v0, thV, tOut + o, tmaxV, dV);
+      nV = fire_f32(nV, v1, thV, tOut + o + 16, tmaxV, dV);
+      nV = fire_f32(nV, v2, thV, tOut + o + 32, tmaxV, dV);
+      nV = fire_f32(nV, v3, thV, tOut + o + 48, tmaxV, dV);
     }
     for (; o < bytes; o += 16) {
       let v0 = v128.load(v + o);
       for (let e = ordP; e < ordQ; e += 4) v0 = f32x4.add(v0, v128.load(wt + <usize>load<i32>(e) * bytes + o));
       v128.store(v + o, v0);
-      newly += fire_f32(v0, thV, tOut + o, tmaxV, kV);
+      nV = fire_f32(nV, v0, thV, tOut + o, tmaxV, dV);
     }
     p = q;
-    unfired -= newly;
+    unfired -= i32x4.extract_lane(nV, 0) + i32x4.extract_lane(nV, 1) + i32x4.extract_lane(nV, 2) + i32x4.extract_lane(nV, 3);
     if (unfired == 0 && recorded) break;
   }
   if (!recorded) memory.copy(vRec, v, bytes);
@@ -80,14 +80,17 @@ export function ttfs_forward_f32_simd(
 }
 
 /** The threshold test of 4 potentials: those above theta and not yet fired (time still tmax) get
- *  spike time kV; returns how many they are. Branch-free: where neurons fire is data-dependent, and a branch per vector
- *  measured slower (scripts/ab-ttfs-forward.mjs). */
+ *  spike time tmax + dV = k + 1 (an and and an add, not a three-instruction select); each lane of the
+ *  returned counter nV grows by one per neuron that fired (now is -1 there), summed once per event time
+ *  instead of a mask, a popcount and an add per vector (1.04x on S4NN's hidden layer, docs/kernel-changes.md).
+ *  Branch-free: where neurons fire is data-dependent; a branch per vector, and one per 16 neurons on an
+ *  any-crossed test (as the binary kernel has), measured slower (0.60x) (scripts/ab-ttfs-forward.mjs). */
 // @ts-ignore: decorator
-@inline function fire_f32(vv: v128, thV: v128, t: usize, tmaxV: v128, kV: v128): i32 {
+@inline function fire_f32(nV: v128, vv: v128, thV: v128, t: usize, tmaxV: v128, dV: v128): v128 {
   const tv = v128.load(t);
   const now = v128.and(f32x4.gt(vv, thV), i32x4.eq(tv, tmaxV));
-  v128.store(t, v128.bitselect(kV, tv, now));
-  return popcnt<i32>(i32x4.bitmask(now));
+  v128.store(t, i32x4.add(tv, v128.and(now, dV)));
+  return i32x4.sub(nV, now);
 }
 
 /** Scalar twin: the same event order and the same float operations, one lane at a time. */

@@ -72,7 +72,7 @@ export type KernelVariant = 'fast' | 'ref';
 
 /** fast: the optimised export; ref: its scalar twin (absent for kernels that are already scalar). */
 export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
-  ttfs_sort_events: { fast: 'ttfs_sort_events' },
+  ttfs_sort_events: { fast: 'ttfs_sort_events_simd', ref: 'ttfs_sort_events_ref' },
   ttfs_forward_f32: { fast: 'ttfs_forward_f32_simd', ref: 'ttfs_forward_f32_ref' },
   ttfs_forward_bin_i16: { fast: 'ttfs_forward_bin_i16_simd', ref: 'ttfs_forward_bin_i16_ref' },
   ttfs_forward_bin_popc: { fast: 'ttfs_forward_bin_popc' },
