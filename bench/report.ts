@@ -92,7 +92,7 @@ function kernelsSection(r: BenchRecord, svgs: string[]): string {
     rows.map((k) => [
       `\`${k.kernel}\``, k.label + (k.note ? ` — ${k.note}` : ''), k.shape, fmt(k.usPerCall.fast),
       [k.gflops !== null ? `${fmt(k.gflops)} GFLOP/s` : '', k.gbits !== null ? `${fmt(k.gbits)} Gbit/s` : '', k.gbs !== null ? `${fmt(k.gbs)} GB/s` : ''].filter(Boolean).join(', ') || '—',
-      k.bound ? `${k.bound.ceiling} (${fmt(k.bound.ceilingValue)})` : '— (scalar, no ceiling)', k.bound ? pct(k.bound.fraction) : '—',
+      k.bound ? `${k.bound.ceiling} (${fmt(k.bound.ceilingValue)})` : k.usPerCall.ref !== null ? '— (no ceiling)' : '— (scalar, no ceiling)', k.bound ? pct(k.bound.fraction) : '—',
       k.usPerCall.ref !== null ? fmt(k.usPerCall.ref) : '—', k.simdSpeedup !== null ? `${fmt(k.simdSpeedup)}× (paired ${fmt(k.pairedSimdSpeedup)}×)` : '— (no twin)',
     ])));
   if ((res.notMeasured ?? []).length) md.push(`Registry kernels without a case (each called once per sample on a few values, once per 1000 steps, or not on a training path): ${res.notMeasured.map((k: string) => `\`${k}\``).join(', ')}.`);
