@@ -20,7 +20,7 @@ export { probe_f32_fma_peak, probe_f32_divsqrt_peak, probe_popcnt_peak, probe_st
 export { f32_gemm_nn_acc_simd, f32_gemm_nn_acc_ref, f32_gemm_tn_any_simd, f32_gemm_tn_any_ref, f32_gemm_tn_set_simd, f32_gemm_tn_set_ref } from "./dense/gemm_nn_f32";
 export { f32_gemm_nt_acc_simd, f32_gemm_nt_acc_ref } from "./dense/gemm_nt_f32";
 export { f32_im2col, f32_col2im_simd, f32_col2im_ref } from "./dense/im2col_f32";
-export { f32_plane_stats, f32_plane_sums, f32_affine_planes_simd, f32_affine_planes_ref, f32_bn_bwd_planes_simd, f32_bn_bwd_planes_ref } from "./dense/norm_f32";
+export { f32_plane_stats_fast, f32_plane_stats_ref, f32_plane_sums_fast, f32_plane_sums_ref, f32_affine_planes_simd, f32_affine_planes_ref, f32_bn_bwd_planes_simd, f32_bn_bwd_planes_ref } from "./dense/norm_f32";
 export { f32_relu_simd, f32_relu_ref, f32_relu_bwd_simd, f32_relu_bwd_ref } from "./dense/act_f32";
 export { f32_maxpool2_simd, f32_maxpool2_ref, f32_maxpool2_bwd } from "./dense/pool_f32";
 export { if_step_simd, if_step_ref } from "./if/if_f32";

@@ -234,6 +234,15 @@ function convCases(P: Params): KernelCase[] {
   const rl = (kk: KernelSet) => loop(S, () => kk.f32_relu(dy.offset, dx.offset, C * HW));
   cases.push({ kernel: 'f32_relu', label: 'ReLU over the conv output', shape: `${C * HW}`, calls: S, fast: rl(k), ref: rl(kr),
     work: { bytes: S * C * HW * 8, traffic: 'copy', wsBytes: C * HW * 8 } });
+  // batch-norm statistics over the conv output (one sample here; training calls it per chunk of samples), f64 per
+  // channel, each channel one chain of adds in a fixed order: bytes = what the two passes (or the dy and x) read
+  const bnMean = a.alloc('f64', C), bnM2 = a.alloc('f64', C);
+  const bst = (kk: KernelSet) => loop(S, () => kk.f32_plane_stats(dy.offset, 1, C, HW, bnMean.offset, bnM2.offset));
+  cases.push({ kernel: 'f32_plane_stats', label: 'batch-norm statistics of the conv output (mean, then squared deviations)', shape: `${C}×${HW}`, calls: S, fast: bst(k), ref: bst(kr),
+    work: { bytes: S * C * HW * 8, traffic: 'read', wsBytes: C * HW * 4 } });
+  const bsu = (kk: KernelSet) => loop(S, () => kk.f32_plane_sums(dy.offset, y.offset, 1, C, HW, bnMean.offset, bnM2.offset));
+  cases.push({ kernel: 'f32_plane_sums', label: 'batch-norm backward sums (dy, dy x)', shape: `${C}×${HW}`, calls: S, fast: bsu(k), ref: bsu(kr),
+    work: { bytes: S * C * HW * 8, traffic: 'read', wsBytes: C * HW * 8 } });
   return cases;
 }
 

@@ -1,4 +1,4 @@
-// Side-by-side timing of the proxy-learning kernels (f32 GEMMs, im2col / col2im, ReLU, pooling, the spike-driven conv and fc) of this build against the same exports of another
+// Side-by-side timing of the proxy-learning kernels (f32 GEMMs, im2col / col2im, ReLU, pooling, batch-norm statistics, the spike-driven conv and fc) of this build against the same exports of another
 // build, in one process, on the same random inputs (the proxy conv shapes of bench/kernels.ts:
 // 32 -> 32 channels, 3x3, 28x28). Both module instances share one memory.
 //   node --no-liftoff scripts/ab-proxy-kernels.mjs <other build>/snnwasm.wasm [rounds=15] [channels=32]
@@ -26,6 +26,7 @@ const x10 = spikes(0.10), x24 = spikes(0.24);
 // the ANN forward of fully connected layers over a chunk of 16 samples (the proxy trainer's default --chunk):
 // Y[16][out] = X[16][in] W[out][in]^T; 6272 -> 2560 is fmnist-paper's first fc layer (64 MiB of weights)
 const Bc = 16;
+const bnX = fill(a.alloc('f32', Bc * Cout * P)), bnDy = fill(a.alloc('f32', Bc * Cout * P));
 const fcCase = (nI, nO) => {
   const x = fill(a.alloc('f32', Bc * nI)), w = fill(a.alloc('f32', nI * nO));
   const o = { mine: a.alloc('f32', Bc * nO), other: a.alloc('f32', Bc * nO) };
@@ -55,6 +56,9 @@ const cases = [
   ['f32_maxpool2', 'spike-map 2x2 pooling, 24% spiking', 0, (kk, c) => kk.f32_maxpool2(x24.offset, Cin, 28, 28, c.offset, 0)],
   // the ANN's ReLU over a conv output (32 x 784) and its backward (y, dy -> dx)
   ['f32_relu', 'ReLU over the conv output', 0, (kk, c) => kk.f32_relu(img.offset, c.offset, Cin * P)],
+  // batch-norm statistics of a conv output over a chunk of 16 samples (mean and m2 per channel, f64), and the backward's sums
+  ['f32_plane_stats', `batch-norm statistics, ${Bc} samples`, 0, (kk, c) => kk.f32_plane_stats(bnX.offset, Bc, Cout, P, c.offset, c.offset + Cout * 8)],
+  ['f32_plane_sums', `batch-norm backward sums, ${Bc} samples`, 0, (kk, c) => kk.f32_plane_sums(bnDy.offset, bnX.offset, Bc, Cout, P, c.offset, c.offset + Cout * 8)],
   ['f32_relu_bwd', 'ReLU backward over the conv output', 0, (kk, c) => kk.f32_relu_bwd(img.offset, dy.offset, c.offset, Math.min(Cin, Cout) * P)],
   // y[Cout][P] += W[Cout][KK] col[KK][P]
   ['f32_gemm_nn_acc', 'conv forward, y = W col', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_nn_acc(c.offset, P, Cout, P, W.offset, KK, col.offset, P, KK)],

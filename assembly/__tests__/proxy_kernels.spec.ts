@@ -6,6 +6,7 @@ import {
   f32_gemm_nn_acc_simd, f32_gemm_nn_acc_ref, f32_gemm_tn_any_simd, f32_gemm_tn_any_ref, f32_gemm_nt_acc_simd, f32_gemm_nt_acc_ref,
   f32_gemm_tn_set_simd, f32_gemm_tn_set_ref,
   f32_im2col, f32_col2im_simd, f32_col2im_ref, f32_affine_planes_simd, f32_affine_planes_ref, f32_bn_bwd_planes_simd, f32_bn_bwd_planes_ref,
+  f32_plane_stats_fast, f32_plane_stats_ref, f32_plane_sums_fast, f32_plane_sums_ref,
   f32_relu_simd, f32_relu_ref, f32_relu_bwd_simd, f32_relu_bwd_ref, if_step_simd, if_step_ref, f32_maxpool2_simd, f32_maxpool2_ref,
   if_conv_gather_simd, if_conv_gather_ref, if_fc_gather_simd, if_fc_gather_inputmajor_simd, if_fc_gather_ref, f32_transpose,
 } from "../index";
@@ -230,6 +231,28 @@ describe("conv pieces", () => {
       expect<i32>(diff32(v1, v2, len)).toBe(-1);
       expect<i32>(diff32(y1, y2, len)).toBe(-1);
       expect<i32>(diff32(n1, n2, len)).toBe(-1);
+      freeAll();
+    }
+  });
+});
+
+describe("batch-norm statistics", () => {
+  it("f32_plane_stats / f32_plane_sums: _fast (channels interleaved) == _ref bit for bit", () => {
+    seed(31);
+    // channel counts through the 8-, 4- and 1-channel paths; planes of 1, 3 and 49 values; 1 and 3 samples
+    const Cs: i32[] = [1, 3, 4, 5, 8, 9, 12, 13, 17];
+    const ns: i32[] = [1, 3, 49];
+    for (let qc = 0; qc < Cs.length; qc++) for (let qn = 0; qn < ns.length; qn++) for (let B = 1; B <= 3; B += 2) {
+      const C = Cs[qc], n = ns[qn], len = B * C * n;
+      // an offset keeps the mean away from 0, where the two passes' order matters most
+      const x = randomF32(len, -3, 5), dy = randomF32(len, -1, 1);
+      const m1 = alloc(C * 8, 0x11), q1 = alloc(C * 8, 0x11), m2 = alloc(C * 8, 0x22), q2 = alloc(C * 8, 0x22);
+      f32_plane_stats_fast(x, B, C, n, m1, q1); f32_plane_stats_ref(x, B, C, n, m2, q2);
+      expect<i32>(diff32(m1, m2, 2 * C)).toBe(-1);
+      expect<i32>(diff32(q1, q2, 2 * C)).toBe(-1);
+      f32_plane_sums_fast(dy, x, B, C, n, m1, q1); f32_plane_sums_ref(dy, x, B, C, n, m2, q2);
+      expect<i32>(diff32(m1, m2, 2 * C)).toBe(-1);
+      expect<i32>(diff32(q1, q2, 2 * C)).toBe(-1);
       freeAll();
     }
   });
