@@ -140,25 +140,33 @@ export function if_conv_gather_simd(x: usize, Cin: i32, H: i32, W: i32, k: i32, 
   let copy = (active / (H * W) + 8 + 3) & ~3;
   if (copy > slot) copy = slot;
   const taps = list + ((<usize>(H * W * Cin)) << 2);
+  // 3x3 "same" convolutions (every proxy conv): output pixels off the border read all nine taps, so their
+  // tap lists are built without the bounds tests, from the input pixel above-left by fixed offsets
+  const same3 = k == 3 && stride == 1 && pad == 1;
   for (let oy = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++) {
     // one flat list of this output pixel's weight rows, in the order (ky, kx, active ci ascending):
     // the accumulation below then runs one loop per channel block, not one per tap
     let m = 0;
-    for (let ky = 0; ky < k; ky++) {
-      const iy = oy * stride - pad + ky;
-      if (iy < 0 || iy >= H) continue;
-      for (let kx = 0; kx < k; kx++) {
-        const ix = ox * stride - pad + kx;
-        if (ix < 0 || ix >= W) continue;
-        const p = iy * W + ix, n = load<i32>(cnt + (<usize>p << 2)), lp = list + ((<usize>(p * Cin)) << 2);
-        // copy a fixed number of entries whatever this pixel's n is (a trip count the branch
-        // predictor learns; entries past n are overwritten by the next tap or unused), then the rest
-        // of n in the rare pixels that have more active channels than that
-        const tapOff = i32x4.splat(<i32>(<usize>(ky * k + kx) * lw));
-        const dst = taps + (<usize>m << 2);
-        for (let j = 0; j < copy; j += 4) v128.store(dst + (<usize>j << 2), i32x4.add(v128.load(lp + (<usize>j << 2)), tapOff));
-        for (let j = copy; j < n; j += 4) v128.store(dst + (<usize>j << 2), i32x4.add(v128.load(lp + (<usize>j << 2)), tapOff));
-        m += n;
+    if (same3 && oy >= 1 && oy <= H - 2 && ox >= 1 && ox <= W - 2) {
+      const p0 = (oy - 1) * W + ox - 1;
+      m = appendTap(taps, m, list, cnt, Cin, p0, 0, copy);
+      m = appendTap(taps, m, list, cnt, Cin, p0 + 1, lw, copy);
+      m = appendTap(taps, m, list, cnt, Cin, p0 + 2, 2 * lw, copy);
+      m = appendTap(taps, m, list, cnt, Cin, p0 + W, 3 * lw, copy);
+      m = appendTap(taps, m, list, cnt, Cin, p0 + W + 1, 4 * lw, copy);
+      m = appendTap(taps, m, list, cnt, Cin, p0 + W + 2, 5 * lw, copy);
+      m = appendTap(taps, m, list, cnt, Cin, p0 + 2 * W, 6 * lw, copy);
+      m = appendTap(taps, m, list, cnt, Cin, p0 + 2 * W + 1, 7 * lw, copy);
+      m = appendTap(taps, m, list, cnt, Cin, p0 + 2 * W + 2, 8 * lw, copy);
+    } else {
+      for (let ky = 0; ky < k; ky++) {
+        const iy = oy * stride - pad + ky;
+        if (iy < 0 || iy >= H) continue;
+        for (let kx = 0; kx < k; kx++) {
+          const ix = ox * stride - pad + kx;
+          if (ix < 0 || ix >= W) continue;
+          m = appendTap(taps, m, list, cnt, Cin, iy * W + ix, <usize>(ky * k + kx) * lw, copy);
+        }
       }
     }
     const yp = y + ((<usize>(oy * Wo + ox)) << 2);
@@ -177,6 +185,20 @@ export function if_conv_gather_simd(x: usize, Cin: i32, H: i32, W: i32, k: i32, 
       store<f32>(yp + ((<usize>c * <usize>P) << 2), <f32>0 + a);
     }
   }
+}
+
+/** Appends input pixel p's active channels to the tap list at entry m, as weight-row byte offsets of tap
+ *  `tapOff` (bytes); returns the new length. A fixed number of entries (`copy`) is copied whatever the pixel's
+ *  count n is (a trip count the branch predictor learns; entries past n are overwritten by the next tap or
+ *  unused), then the rest of n in the rare pixels that have more active channels than that. */
+// @ts-ignore: decorator
+@inline function appendTap(taps: usize, m: i32, list: usize, cnt: usize, Cin: i32, p: i32, tapOff: usize, copy: i32): i32 {
+  const n = load<i32>(cnt + (<usize>p << 2)), lp = list + ((<usize>(p * Cin)) << 2);
+  const off = i32x4.splat(<i32>tapOff);
+  const dst = taps + (<usize>m << 2);
+  for (let j = 0; j < copy; j += 4) v128.store(dst + (<usize>j << 2), i32x4.add(v128.load(lp + (<usize>j << 2)), off));
+  for (let j = copy; j < n; j += 4) v128.store(dst + (<usize>j << 2), i32x4.add(v128.load(lp + (<usize>j << 2)), off));
+  return m + n;
 }
 
 /** 16 output channels (from w = wt + c) of one output pixel: the sum of the m rows at byte offsets taps[].
