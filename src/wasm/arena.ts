@@ -22,6 +22,7 @@ export class Arena {
   constructor(readonly memory: WebAssembly.Memory, base: number) {
     if (!(base >= 1024)) throw new Error(`arena base ${base} would overlap the module's static data`);
     this.top = base;
+    this.views = memory.buffer instanceof SharedArrayBuffer ? new WeakMap() : undefined;
   }
 
   get used(): number { return this.top; }
@@ -46,17 +47,28 @@ export class Arena {
     this.memory.grow(Math.max(pages, Math.min(current, MAX_PAGES - current)));
   }
 
+  /** The typed view of a tensor, made once and then kept: the per-sample trainers ask for the same few views
+   *  several times per sample, and a shared memory's `buffer` getter plus a typed-array construction cost more
+   *  than the lookup. A kept view stays valid: the memory is shared, so growing it detaches nothing, and the
+   *  tensor lies inside the buffer the view was made on. */
   view<T extends DType>(t: Tensor<T>): ViewOf<T> {
+    const kept = this.views?.get(t);
+    if (kept !== undefined) return kept as ViewOf<T>;
     const buf = this.memory.buffer;
+    let v: ViewOf<T>;
     switch (t.dtype) {
-      case 'f32': return new Float32Array(buf, t.offset, t.length) as ViewOf<T>;
-      case 'f64': return new Float64Array(buf, t.offset, t.length) as ViewOf<T>;
-      case 'i32': return new Int32Array(buf, t.offset, t.length) as ViewOf<T>;
-      case 'i16': return new Int16Array(buf, t.offset, t.length) as ViewOf<T>;
-      case 'u8': return new Uint8Array(buf, t.offset, t.length) as ViewOf<T>;
-      default: return new BigUint64Array(buf, t.offset, t.length) as ViewOf<T>;
+      case 'f32': v = new Float32Array(buf, t.offset, t.length) as ViewOf<T>; break;
+      case 'f64': v = new Float64Array(buf, t.offset, t.length) as ViewOf<T>; break;
+      case 'i32': v = new Int32Array(buf, t.offset, t.length) as ViewOf<T>; break;
+      case 'i16': v = new Int16Array(buf, t.offset, t.length) as ViewOf<T>; break;
+      case 'u8': v = new Uint8Array(buf, t.offset, t.length) as ViewOf<T>; break;
+      default: v = new BigUint64Array(buf, t.offset, t.length) as ViewOf<T>;
     }
+    this.views?.set(t, v);
+    return v;
   }
+  /** kept views, only over a shared memory (a non-shared one detaches its old buffer when it grows) */
+  private readonly views: WeakMap<Tensor, ArrayBufferView> | undefined;
 }
 
 /** Rounds a neuron count up to the 8-lane stride the kernels require. */
