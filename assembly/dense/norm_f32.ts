@@ -12,37 +12,45 @@
 //   f32_bn_bwd_planes:  dx = (p[c] dy + q[c] x) + r[c]      (backward; eval mode: q = r = 0)
 
 export function f32_plane_stats_ref(x: usize, B: i32, C: i32, n: i32, mean: usize, m2: usize): void {
-  for (let c = 0; c < C; c++) {
-    let s: f64 = 0;
-    for (let b = 0; b < B; b++) {
-      const p = x + ((<usize>((b * C + c) * n)) << 2);
-      for (let i = 0; i < n; i++) s += <f64>load<f32>(p + (<usize>i << 2));
-    }
-    const mu = s / <f64>(B * n);
-    let q: f64 = 0;
-    for (let b = 0; b < B; b++) {
-      const p = x + ((<usize>((b * C + c) * n)) << 2);
-      for (let i = 0; i < n; i++) { const d = <f64>load<f32>(p + (<usize>i << 2)) - mu; q += d * d; }
-    }
-    store<f64>(mean + (<usize>c << 3), mu);
-    store<f64>(m2 + (<usize>c << 3), q);
+  for (let c = 0; c < C; c++) planeStats1(x, B, C, n, c, mean, m2);
+}
+
+/** Channel c's mean and m2 (the twin, one channel at a time; also the fast kernel's remainder channels). */
+// @ts-ignore: decorator
+@inline function planeStats1(x: usize, B: i32, C: i32, n: i32, c: i32, mean: usize, m2: usize): void {
+  let s: f64 = 0;
+  for (let b = 0; b < B; b++) {
+    const p = x + ((<usize>((b * C + c) * n)) << 2);
+    for (let i = 0; i < n; i++) s += <f64>load<f32>(p + (<usize>i << 2));
   }
+  const mu = s / <f64>(B * n);
+  let q: f64 = 0;
+  for (let b = 0; b < B; b++) {
+    const p = x + ((<usize>((b * C + c) * n)) << 2);
+    for (let i = 0; i < n; i++) { const d = <f64>load<f32>(p + (<usize>i << 2)) - mu; q += d * d; }
+  }
+  store<f64>(mean + (<usize>c << 3), mu);
+  store<f64>(m2 + (<usize>c << 3), q);
 }
 
 export function f32_plane_sums_ref(dy: usize, x: usize, B: i32, C: i32, n: i32, sdy: usize, sdyx: usize): void {
-  for (let c = 0; c < C; c++) {
-    let s: f64 = 0, t: f64 = 0;
-    for (let b = 0; b < B; b++) {
-      const o = (<usize>((b * C + c) * n)) << 2;
-      for (let i = 0; i < n; i++) {
-        const g = <f64>load<f32>(dy + o + (<usize>i << 2));
-        s += g;
-        t += g * <f64>load<f32>(x + o + (<usize>i << 2));
-      }
+  for (let c = 0; c < C; c++) planeSums1(dy, x, B, C, n, c, sdy, sdyx);
+}
+
+/** Channel c's sum of dy and of dy x (the twin, one channel at a time; also the fast kernel's remainder channels). */
+// @ts-ignore: decorator
+@inline function planeSums1(dy: usize, x: usize, B: i32, C: i32, n: i32, c: i32, sdy: usize, sdyx: usize): void {
+  let s: f64 = 0, t: f64 = 0;
+  for (let b = 0; b < B; b++) {
+    const o = (<usize>((b * C + c) * n)) << 2;
+    for (let i = 0; i < n; i++) {
+      const g = <f64>load<f32>(dy + o + (<usize>i << 2));
+      s += g;
+      t += g * <f64>load<f32>(x + o + (<usize>i << 2));
     }
-    store<f64>(sdy + (<usize>c << 3), s);
-    store<f64>(sdyx + (<usize>c << 3), t);
   }
+  store<f64>(sdy + (<usize>c << 3), s);
+  store<f64>(sdyx + (<usize>c << 3), t);
 }
 
 /** f32_plane_stats_ref with four channels' chains interleaved (then one at a time): same sums, same bits. Four, not
@@ -76,24 +84,6 @@ export function f32_plane_stats_fast(x: usize, B: i32, C: i32, n: i32, mean: usi
   for (; c < C; c++) planeStats1(x, B, C, n, c, mean, m2);
 }
 
-/** Channel c's mean and m2, as f32_plane_stats_ref computes them. */
-// @ts-ignore: decorator
-@inline function planeStats1(x: usize, B: i32, C: i32, n: i32, c: i32, mean: usize, m2: usize): void {
-  let s: f64 = 0;
-  for (let b = 0; b < B; b++) {
-    const p = x + ((<usize>((b * C + c) * n)) << 2);
-    for (let i = 0; i < n; i++) s += <f64>load<f32>(p + (<usize>i << 2));
-  }
-  const mu = s / <f64>(B * n);
-  let q: f64 = 0;
-  for (let b = 0; b < B; b++) {
-    const p = x + ((<usize>((b * C + c) * n)) << 2);
-    for (let i = 0; i < n; i++) { const d = <f64>load<f32>(p + (<usize>i << 2)) - mu; q += d * d; }
-  }
-  store<f64>(mean + (<usize>c << 3), mu);
-  store<f64>(m2 + (<usize>c << 3), q);
-}
-
 /** f32_plane_sums_ref with two channels' chains interleaved (four chains: dy and dy x of each), then one: same bits.
  *  Two, not four: eight sums and eight loaded values spilled a sum to the stack (as in f32_plane_stats_fast). */
 export function f32_plane_sums_fast(dy: usize, x: usize, B: i32, C: i32, n: i32, sdy: usize, sdyx: usize): void {
@@ -113,19 +103,7 @@ export function f32_plane_sums_fast(dy: usize, x: usize, B: i32, C: i32, n: i32,
     store<f64>(sc, s0); store<f64>(sc, s1, 8);
     store<f64>(tc, t0); store<f64>(tc, t1, 8);
   }
-  for (; c < C; c++) {
-    let s: f64 = 0, t: f64 = 0;
-    for (let b = 0; b < B; b++) {
-      const o = (<usize>((b * C + c) * n)) << 2;
-      for (let i = 0; i < n; i++) {
-        const g = <f64>load<f32>(dy + o + (<usize>i << 2));
-        s += g;
-        t += g * <f64>load<f32>(x + o + (<usize>i << 2));
-      }
-    }
-    store<f64>(sdy + (<usize>c << 3), s);
-    store<f64>(sdyx + (<usize>c << 3), t);
-  }
+  for (; c < C; c++) planeSums1(dy, x, B, C, n, c, sdy, sdyx);
 }
 
 export function f32_affine_planes_simd(x: usize, y: usize, B: i32, C: i32, n: i32, a: usize, s: usize): void {
