@@ -89,7 +89,8 @@ describe("ttfs_update_f32", () => {
   it("_simd == _ref (weights, returned f64, sign rows) with lambda 0 / > 0 and sgn 0 / set", () => {
     seed(4242);
     const nIns: i32[] = [37, 100];
-    const nOuts: i32[] = [10, 13, 27];
+    // 64 and 71 (strides 64, 72): the SIMD kernel's paired-rows path for S4NN's long rows (sum 0, no sign rows)
+    const nOuts: i32[] = [10, 13, 27, 64, 71];
     let c = 0;
     for (let a = 0; a < nIns.length; a++) {
       for (let b = 0; b < nOuts.length; b++) {
@@ -105,10 +106,12 @@ describe("ttfs_update_f32", () => {
     }
     // nothing to update (all deltas 0: only the decay applies), and a single active neuron
     for (let m = 1; m <= 2; m++) {
-      const L = new Layer(100, 27, 0, m, 1.0);
-      updateCase(L, 0.05, 0, true);
-      updateCase(L, 0.05, 0.01, true);
-      updateCase(L, 0.05, 0.01, false);
+      for (let q = 0; q < 2; q++) {
+        const L = new Layer(100, q == 0 ? 27 : 71, 0, m, 1.0);
+        updateCase(L, 0.05, 0, true);
+        updateCase(L, 0.05, 0.01, true);
+        updateCase(L, 0.05, 0.01, false);
+      }
     }
     freeAll();
   });
@@ -176,7 +179,8 @@ describe("ttfs_grad_accum_f32", () => {
   it("_simd == _ref (accumulated g, returned f64)", () => {
     seed(2024);
     const nIns: i32[] = [37, 100];
-    const nOuts: i32[] = [10, 13, 27];
+    // 64 and 71 (strides 64, 72): the SIMD kernel's paired-rows path for S4NN's long rows (sum 0, no sign rows)
+    const nOuts: i32[] = [10, 13, 27, 64, 71];
     for (let a = 0; a < nIns.length; a++) {
       for (let b = 0; b < nOuts.length; b++) {
         gradCase(new Layer(nIns[a], nOuts[b], (a + b) % 3, 0, 1.0), 2);
