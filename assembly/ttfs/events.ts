@@ -12,27 +12,12 @@ export function ttfs_sort_events_ref(times: usize, n: i32, tLast: i32, counts: u
   memory.fill(counts, 0, <usize>(tLast + 2) << 2);
   for (let i = 0; i < n; i++) {
     const t = load<i32>(times + (<usize>i << 2));
-    if (t >= 0 && t <= tLast) {
-      const c = counts + (<usize>(t + 1) << 2);
-      store<i32>(c, load<i32>(c) + 1);
-    }
+    if (t >= 0 && t <= tLast) count(counts, t);
   }
-  // counts[t+1] held the count of time t; an inclusive prefix sum turns counts[t] into the
-  // first slot of time t, which then serves as that time's write cursor.
-  let run = 0;
-  for (let t = 0; t <= tLast + 1; t++) {
-    const c = counts + (<usize>t << 2);
-    run += load<i32>(c);
-    store<i32>(c, run);
-  }
+  const run = cursors(counts, tLast);
   for (let i = 0; i < n; i++) {
     const t = load<i32>(times + (<usize>i << 2));
-    if (t >= 0 && t <= tLast) {
-      const c = counts + (<usize>t << 2);
-      const slot = load<i32>(c);
-      store<i32>(order + (<usize>slot << 2), i);
-      store<i32>(c, slot + 1);
-    }
+    if (t >= 0 && t <= tLast) place(counts, order, t, i);
   }
   return run;
 }
@@ -65,12 +50,7 @@ export function ttfs_sort_events_simd(times: usize, n: i32, tLast: i32, counts: 
     const t = load<i32>(times + (<usize>i << 2));
     if (<u32>t <= <u32>tLast) count(counts, t);
   }
-  let run = 0;
-  for (let t = 0; t <= tLast + 1; t++) {
-    const c = counts + (<usize>t << 2);
-    run += load<i32>(c);
-    store<i32>(c, run);
-  }
+  const run = cursors(counts, tLast);
   for (let i0 = 0; i0 < n4; i0 += 4) {
     let m = i32x4.bitmask(i32x4.le_u(v128.load(times + (<usize>i0 << 2)), lastV));
     if (m == 15) {
@@ -86,6 +66,19 @@ export function ttfs_sort_events_simd(times: usize, n: i32, tLast: i32, counts: 
   for (let i = n4; i < n; i++) {
     const t = load<i32>(times + (<usize>i << 2));
     if (<u32>t <= <u32>tLast) place(counts, order, t, i);
+  }
+  return run;
+}
+
+/** counts[t + 1] held the count of time t; an inclusive prefix sum turns counts[t] into the first slot of
+ *  time t, which then serves as that time's write cursor. Returns the total (the event count). */
+// @ts-ignore: decorator
+@inline function cursors(counts: usize, tLast: i32): i32 {
+  let run = 0;
+  for (let t = 0; t <= tLast + 1; t++) {
+    const c = counts + (<usize>t << 2);
+    run += load<i32>(c);
+    store<i32>(c, run);
   }
   return run;
 }
