@@ -8,8 +8,7 @@
 // step: with 2 threads, twice the wall time of a balanced step).
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { createSession, sharedImages } from '../dist/src/session.js';
-import { compileKernelModule } from '../dist/src/wasm/module.js';
+import { createSession, sharedImages, workerInit } from '../dist/src/session.js';
 import { ALGORITHMS } from '../dist/src/algorithms/registry.js';
 import { loadDataset } from '../dist/src/data/index.js';
 import { shardSlices } from '../dist/src/pool/shards.js';
@@ -23,8 +22,7 @@ const s = createSession(ALGORITHMS[algo], 'mnist', algo === 'stidi' || algo === 
 s.model.initialise(1);
 const pool = new Piscina({
   filename: fileURLToPath(new URL('./lib/pool-timing-worker.mjs', import.meta.url)), minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 1,
-  workerData: { module: compileKernelModule(), memory: s.memory, algorithm: s.algorithm.name, config: s.config, nInput: s.nInput, nClasses: s.nClasses,
-    shards: s.shards, arenaUsed: s.arenaUsed, pixels: 784, trainImages: train.images.buffer, trainLabels: train.labels.buffer },
+  workerData: workerInit(s, { train, test: train }),
 });
 const order = epochPermutation(1, 0, train.count);
 let cursor = 0;

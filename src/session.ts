@@ -7,6 +7,7 @@ import type { KernelVariant, KernelSet } from './wasm/kernels.js';
 import type { AlgorithmEntry, ImageSource, Model } from './algorithms/types.js';
 import { DATASETS, type DatasetName } from './data/index.js';
 import { InlineExecutor, PoolExecutor, type Executor } from './pool/executor.js';
+import type { WorkerInit } from './pool/protocol.js';
 
 export const DEFAULT_SHARDS = 8;
 
@@ -38,15 +39,17 @@ export function sharedImages(images: Uint8Array, labels: Uint8Array, pixels: num
 export function createExecutor(s: Session, data: { train: ImageSource; test: ImageSource }, workers: number,
   faults?: [number, number]): Executor {
   if (workers <= 1 && !faults) return new InlineExecutor(s.model, data);
+  return new PoolExecutor({ workers: Math.max(1, workers), maxAttempts: 4, faults, init: workerInit(s, data) });
+}
+
+/** What a pool worker needs to rebuild the session's model over the same memory (src/pool/worker-model.ts). */
+export function workerInit(s: Session, data: { train: ImageSource; test: ImageSource }): Omit<WorkerInit, 'faults'> {
   const shared = (x: Uint8Array) => {
     if (!(x.buffer instanceof SharedArrayBuffer)) throw new Error('pool data must live in SharedArrayBuffers (use sharedImages)');
     return x.buffer;
   };
-  return new PoolExecutor({
-    workers: Math.max(1, workers), maxAttempts: 4, faults,
-    init: { module: compileKernelModule(), memory: s.memory, algorithm: s.algorithm.name, config: s.config, nInput: s.nInput,
-      nClasses: s.nClasses, shards: s.shards, arenaUsed: s.arenaUsed, pixels: data.train.pixels,
-      trainImages: shared(data.train.images), trainLabels: shared(data.train.labels),
-      testImages: shared(data.test.images), testLabels: shared(data.test.labels) },
-  });
+  return { module: compileKernelModule(), memory: s.memory, algorithm: s.algorithm.name, config: s.config, nInput: s.nInput,
+    nClasses: s.nClasses, shards: s.shards, arenaUsed: s.arenaUsed, pixels: data.train.pixels,
+    trainImages: shared(data.train.images), trainLabels: shared(data.train.labels),
+    testImages: shared(data.test.images), testLabels: shared(data.test.labels) };
 }
