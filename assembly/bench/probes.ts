@@ -120,3 +120,27 @@ export function probe_f32_divsqrt_peak(iters: i32, d: f32, e: f32): f32 {
   const s = f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7)));
   return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
 }
+
+/**
+ * f32x4.add latency: one chain of dependent adds a = a + c, 4 per iteration (iters * 4 adds). Time per add is the
+ * add's latency: what bounds a sum kept in a fixed order (the spike gathers, docs/kernel-changes.md).
+ */
+export function probe_f32_add_latency(iters: i32, c: f32): f32 {
+  const cv = f32x4.splat(c);
+  let a = f32x4.splat(0);
+  for (let i = 0; i < iters; i++) { a = f32x4.add(a, cv); a = f32x4.add(a, cv); a = f32x4.add(a, cv); a = f32x4.add(a, cv); }
+  return f32x4.extract_lane(a, 0);
+}
+
+/** f32x4.add throughput: 8 independent chains (iters * 8 adds): time per add is the issue rate of adds alone. */
+export function probe_f32_add_peak(iters: i32, c: f32): f32 {
+  const cv = f32x4.splat(c);
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(1), a2 = f32x4.splat(2), a3 = f32x4.splat(3);
+  let a4 = f32x4.splat(4), a5 = f32x4.splat(5), a6 = f32x4.splat(6), a7 = f32x4.splat(7);
+  for (let i = 0; i < iters; i++) {
+    a0 = f32x4.add(a0, cv); a1 = f32x4.add(a1, cv); a2 = f32x4.add(a2, cv); a3 = f32x4.add(a3, cv);
+    a4 = f32x4.add(a4, cv); a5 = f32x4.add(a5, cv); a6 = f32x4.add(a6, cv); a7 = f32x4.add(a7, cv);
+  }
+  const s = f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7)));
+  return f32x4.extract_lane(s, 0);
+}
