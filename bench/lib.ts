@@ -3,7 +3,7 @@
 // WASM kernels with V8 warm-up, and child processes that report a JSON line.
 import os from 'node:os';
 import path from 'node:path';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -263,26 +263,46 @@ export interface BenchRecord {
   nodeFlags: string[];
   /** the core's and the memory path's speed just before and after the run (host-speed.ts); absent in older results */
   hostSpeed?: { before: HostSpeedProbe; after: HostSpeedProbe };
+  /** `--tag=NAME`: measured on another machine than the page's, kept as <name>@<tag>.json */
+  tag?: string;
   schema: 1;
 }
 
-export function resultPath(name: string): string { return path.join(RESULTS_DIR, `${name}.json`); }
+/** A results tag names a machine other than the one the page is about (`--tag=NAME`): its results
+ *  are kept beside the main ones as `<name>@<tag>.json` and reported in a section of their own. */
+export const TAG_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+export function resultPath(name: string, tag?: string): string { return path.join(RESULTS_DIR, tag ? `${name}@${tag}.json` : `${name}.json`); }
+
+/** The tags that have results, each with its benchmarks' names, sorted. */
+export function resultTags(): [string, string[]][] {
+  if (!existsSync(RESULTS_DIR)) return [];
+  const tags = new Map<string, string[]>();
+  for (const f of readdirSync(RESULTS_DIR).sort()) {
+    const m = f.match(/^([a-z0-9-]+)@([a-z0-9-]+)\.json$/);
+    if (m) tags.set(m[2], [...(tags.get(m[2]) ?? []), m[1]]);
+  }
+  return [...tags].sort((a, b) => a[0].localeCompare(b[0]));
+}
 
 export function writeResult(rec: BenchRecord): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const p = resultPath(rec.name);
+  const p = resultPath(rec.name, rec.tag);
   writeFileSync(p, JSON.stringify(rec, null, 1) + '\n');
   return p;
 }
 
-export function readResult(name: string): BenchRecord | null {
-  const p = resultPath(name);
+export function readResult(name: string, tag?: string): BenchRecord | null {
+  const p = resultPath(name, tag);
   if (!existsSync(p)) return null;
   try { return JSON.parse(readFileSync(p, 'utf8')) as BenchRecord; } catch { return null; }
 }
 
+/** The command that reruns a benchmark: the SNN_* settings it ran under (not the data directory,
+ *  which only says where the files are) then the harness with its options. */
 export function reproduceCommand(name: string, quick: boolean, extra: string[] = []): string {
-  return ['node', RUN_JS, name, ...(quick ? ['--quick'] : []), ...extra].join(' ');
+  const env = Object.keys(process.env).filter((k) => k.startsWith('SNN_') && k !== 'SNN_DATA_DIR').sort().map((k) => `${k}=${process.env[k]}`);
+  return [...env, 'node', RUN_JS, name, ...(quick ? ['--quick'] : []), ...extra].join(' ');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -292,6 +312,8 @@ export interface BenchContext {
   quick: boolean;
   /** arguments after the benchmark name (e.g. --install) */
   flags: Set<string>;
+  /** --tag=NAME, if given */
+  tag?: string;
   log(line: string): void;
   warn(line: string): void;
   monitor: LoadMonitor;

@@ -29,12 +29,25 @@ function proxyConfig(model: string): ProxyConfig {
 export const proxyPeer: Benchmark = {
   name: 'proxy-peer',
   title: 'Proxy learning: one training step, ours vs PyTorch (same machine, same run)',
-  about: 'images/s of one proxy-learning training step at batch 100 (SNN T steps + ANN forward/backward + Adam, BN train mode) for fmnist-paper and a reduced net: our trainer (--workers all cores and 1; 8 micro-shards, fewer where the workspaces do not fit in wasm memory) vs an independent PyTorch implementation of the authors\' step (threads all cores and 1), same images.',
+  about: 'images/s of one proxy-learning training step at batch 100 (SNN T steps + ANN forward/backward + Adam, BN train mode) for fmnist-paper and a reduced net: our trainer (--workers all cores and 1; 8 micro-shards or one per worker when more, fewer where the workspaces do not fit in wasm memory) vs an independent PyTorch implementation of the authors\' step (threads all cores and 1), same images.',
   async run(ctx) {
     const ncpu = os.availableParallelism();
     const P = pick(ctx.quick,
       { models: ['fmnist-paper', 'fmnist-small'], batch: 100, warmup: 1, steps: { 'fmnist-paper': 2, 'fmnist-small': 4 } as Record<string, number>, threads: [...new Set([ncpu, 1])], shards: 8, seed: 1 },
       { models: ['fmnist-small'], batch: 100, warmup: 1, steps: { 'fmnist-small': 1 } as Record<string, number>, threads: [...new Set([ncpu, 1])], shards: 8, seed: 1 });
+    // SNN_PROXY_PEER_THREADS=16 / SNN_PROXY_PEER_MODELS=fmnist-small pick a subset (a many-core
+    // machine's one-thread runs of fmnist-paper take minutes and say nothing new)
+    const threadsEnv = process.env.SNN_PROXY_PEER_THREADS, modelsEnv = process.env.SNN_PROXY_PEER_MODELS;
+    if (threadsEnv) {
+      const th = threadsEnv.split(',').map(Number);
+      if (th.some((x) => !Number.isInteger(x) || x < 1 || x > 256)) throw new Error(`SNN_PROXY_PEER_THREADS=${threadsEnv}: a comma-separated list of thread counts 1..256`);
+      P.threads = [...new Set(th)];
+    }
+    if (modelsEnv) {
+      const ms = modelsEnv.split(',');
+      for (const m of ms) if (!(m in P.steps)) throw new Error(`SNN_PROXY_PEER_MODELS: unknown model "${m}" (known: ${Object.keys(P.steps).join(', ')})`);
+      P.models = ms;
+    }
     const archs = ARCHITECTURES;
     const errors: string[] = [];
     const mayInstall = !ctx.quick || ctx.flags.has('--install');
@@ -73,9 +86,10 @@ export const proxyPeer: Benchmark = {
         for (const th of P.threads) {
           {
             jobs.push([`ours ${model} workers ${th}`, async () => {
-              // the trainer's default shard count, or fewer when the model's workspaces do not fit in wasm memory
+              // the trainer's default shard count (as many as workers, when more), or fewer when the
+              // model's workspaces do not fit in wasm memory
               let r;
-              for (let shards = P.shards; ; shards >>= 1) {
+              for (let shards = Math.max(P.shards, th); ; shards >>= 1) {
                 const spec: StepSpec = { algo: 'proxy', dataset: DATASET, flags: { model }, batchSize: P.batch, shards, workers: th, warmup: P.warmup, steps, seed: P.seed };
                 r = await runChild(process.execPath, [STEP_CHILD_JS, JSON.stringify(spec)], { timeoutMs: 60 * 60_000 });
                 if (!(r.error && /--shards/.test(r.stderr) && shards > 1)) break;

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type BenchRecord, DOCS_DIR, PEER_MMAP_THRESHOLD_MIB, ROOT, RUN_JS, fmt, readResult, resultPath } from './lib.js';
+import { type BenchRecord, DOCS_DIR, PEER_MMAP_THRESHOLD_MIB, ROOT, RUN_JS, fmt, readResult, resultPath, resultTags } from './lib.js';
 import { COLORS, hbarChart, lineChartLog2, type Bar } from './svg.js';
 import { describeHostSpeed, hostSpeedFraction, isSlowHost } from './host-speed.js';
 
@@ -210,36 +210,61 @@ function peersSection(r: BenchRecord, svgs: string[]): string {
   return md.join('\n\n');
 }
 
-function scalingSection(r: BenchRecord, svgs: string[]): string {
+/** How a section is titled and where its chart goes: the page's own machine, or a tagged one (§7). */
+interface Variant { heading: string; svg: (base: string) => string }
+const MAIN: Variant = { heading: '', svg: (b) => `${b}.svg` };
+
+function scalingSection(r: BenchRecord, svgs: string[], v: Variant = MAIN): string {
   const rows = r.results.configs as any[];
-  const md: string[] = ['## 4. Worker scaling of minibatch training', provenance(r)];
-  md.push('The trainer\'s minibatch step (split into shard tasks, `executor.run`, then reduction + apply on the main thread) with the inline executor (`--workers 1`), a 1-thread pool and a 2-thread pool, ' +
-    `in interleaved blocks of steps over one model (${(r.params as any).repeats} repeats, medians). "Ideal" is the greedy schedule of the same tasks timed inline; pool overhead = time in \`executor.run\` minus that ideal (dispatch, wake-up, messages, imbalance).`);
+  const md: string[] = [v.heading || '## 4. Worker scaling of minibatch training', provenance(r)];
+  const poolsOf = (x: any): number[] => x.pools ?? [1, 2];
+  const modesOf = (x: any): string[] => ['inline', ...poolsOf(x).map((w) => `pool${w}`), ...(x.callerTakesPart ? [`wait${x.callerTakesPart.workers}`] : [])];
+  const label = (m: string, w: number) => (m === 'inline' ? 'inline (--workers 1)' : m === 'pool1' ? 'pool of 1 thread, caller waits' :
+    m.startsWith('wait') ? `pool of ${w} threads, caller waits` : `--workers ${w}: caller + ${w - 1} pool thread${w > 2 ? 's' : ''}`);
+  md.push('The trainer\'s minibatch step (split into shard tasks, `executor.run`, then reduction + apply on the main thread) with the inline executor (`--workers 1`), ' +
+    `with \`--workers N\` for N = ${[...new Set(rows.flatMap(poolsOf))].filter((w) => w > 1).join(', ')} (the calling thread and N - 1 pool threads claim tasks from one shared cursor), ` +
+    'and, for comparison, with pools whose caller only waits (a 1-thread pool, and N pool threads: what `--workers N` did before the caller took part), ' +
+    `in interleaved blocks of steps over one model (${(r.params as any).repeats} repeats, medians). "Ideal" is the greedy schedule of the same tasks timed inline; ` +
+    'pool overhead = time in `executor.run` minus that ideal (dispatch, wake-up, messages, imbalance). A thread count above a step\'s task count is not timed (its extra threads could only idle).');
   const trows: (string | number)[][] = [];
   for (const x of rows) {
-    for (const m of ['inline', 'pool1', 'pool2']) {
-      const v = x.modes[m];
-      trows.push([x.label, m === 'inline' ? 'inline (--workers 1)' : `pool, ${v.workers} thread${v.workers > 1 ? 's' : ''}`, `**${fmt(v.samplesPerSecond.median)}**`, fmt(v.stepMs), fmt(v.runMs), fmt(v.idealComputeMs),
-        m === 'inline' ? '—' : `${fmt(v.poolOverheadMs)} (${pct(v.poolOverheadShare)})`, `${fmt(v.applyMs)} (${pct(v.reduceApplyShare)})`, fmt(v.otherCores.median)]);
+    for (const m of modesOf(x)) {
+      const e = x.modes[m];
+      if (!e) continue;
+      trows.push([x.label, label(m, e.workers), `**${fmt(e.samplesPerSecond.median)}**`, fmt(e.stepMs), fmt(e.runMs), fmt(e.idealComputeMs),
+        m === 'inline' ? '—' : `${fmt(e.poolOverheadMs)} (${pct(e.poolOverheadShare)})`, `${fmt(e.applyMs)} (${pct(e.reduceApplyShare)})`, fmt(e.otherCores.median)]);
     }
   }
   md.push(table(['configuration', 'executor', 'samples/s', 'step ms', 'run ms', 'ideal compute ms', 'pool overhead ms (share of step)', 'reduce + apply ms (share)', 'other processes (cores)'], trows));
-  md.push(table(['configuration', '2 threads / inline (paired)', '2 / 1 pool threads (paired)', '1-thread pool / inline', 'verdict'],
-    rows.map((x) => [x.label, `**${fmt(x.ratios.pool2OverInline)}×**`, `${fmt(x.ratios.pool2OverPool1)}×`, `${fmt(x.ratios.pool1OverInline)}×`,
-      x.contended ? `**meaningless**: other processes used ${fmt(x.otherCoresMedian)} cores meanwhile` : 'quiet machine: valid']))); 
-  md.push(writeSvg('bench-scaling.svg', hbarChart({
-    title: 'Minibatch training throughput by executor', unit: 'samples / s',
-    bars: rows.flatMap((x) => ['inline', 'pool1', 'pool2'].map((m) => ({ label: `${x.id} ${m}`, value: x.modes[m].samplesPerSecond.median, color: m === 'pool2' ? COLORS.ours : m === 'pool1' ? COLORS.ours2 : COLORS.peer }))),
+  const srows: (string | number)[][] = [];
+  for (const x of rows) {
+    const det = x.determinism ? (x.determinism.identical ? `identical (${x.determinism.steps} steps)` : '**DIFFERS**') : 'not checked';
+    const verdict = x.contended ? `**meaningless**: other processes used ${fmt(x.otherCoresMedian)} cores meanwhile` : 'quiet machine: valid';
+    const by: any[] = x.byPool ?? [{ workers: 2, overInline: x.ratios.pool2OverInline, idealOverInline: null }];
+    const ctp = x.callerTakesPart;
+    for (const b of by.filter((b) => b.workers > 1)) {
+      srows.push([x.label, b.workers, `**${fmt(b.overInline)}×**`, pct(b.overInline / b.workers),
+        b.idealOverInline !== null ? `${fmt(b.idealOverInline)}×` : 'n/a',
+        ctp && ctp.workers === b.workers ? `${fmt(ctp.overWaiting)}× (waiting: ${fmt(ctp.waitingOverInline)}× inline)` : '—', det, verdict]);
+    }
+  }
+  md.push('Speed-ups are medians of per-repeat ratios of blocks run side by side; efficiency = speed-up over inline / threads; "ideal" = inline step / (greedy schedule of its tasks on that many threads + the serial reduction and apply), what a pool without overhead would reach. ' +
+    '"Caller computing / waiting" is `--workers N` against N pool threads with an idle caller, paired. "State" compares the SHA-256 of the whole model state after the same 3 steps from the same initialisation on every executor.');
+  md.push(table(['configuration', 'threads', 'over inline (paired)', 'efficiency', 'ideal over inline', 'caller computing / waiting (paired)', 'state on every executor', 'verdict'], srows));
+  const color = (m: string) => (m === 'inline' ? COLORS.peer : m === 'pool1' || m.startsWith('wait') ? COLORS.ours2 : COLORS.ours);
+  md.push(writeSvg(v.svg('bench-scaling'), hbarChart({
+    title: `Minibatch training throughput by executor (${r.machine.logicalCores} cores)`, unit: 'samples / s',
+    bars: rows.flatMap((x) => modesOf(x).filter((m) => x.modes[m]).map((m) => ({ label: `${x.id} ${m}`, value: x.modes[m].samplesPerSecond.median, color: color(m) }))),
   }), svgs));
   return md.join('\n\n');
 }
 
-function proxySection(r: BenchRecord, svgs: string[]): string {
+function proxySection(r: BenchRecord, svgs: string[], v: Variant = MAIN): string {
   const res = r.results;
-  const md: string[] = ['## 6. Proxy learning vs PyTorch, one training step', provenance(r)];
+  const md: string[] = [v.heading || '## 6. Proxy learning vs PyTorch, one training step', provenance(r)];
   md.push('Images/s of **one training step** of proxy learning at batch 100 (the SNN forward over T steps, the ANN forward and backward, Adam; BN in its epoch-0 train mode), ' +
     'median of the timed steps after a warm-up step, on the same Fashion-MNIST images (the first of the seed\'s epoch-0 permutation). ' +
-    '**Ours**: the trainer\'s inner loop (`bench/step-child.ts`: micro-shards -> executor -> applyShards, with the algorithm\'s defaults: 8 shards, or fewer where the workspaces do not fit in wasm memory, training augmentation included) with `--workers` = all cores and 1. ' +
+    '**Ours**: the trainer\'s inner loop (`bench/step-child.ts`: micro-shards -> executor -> applyShards, with the algorithm\'s defaults: 8 shards (one per worker where there are more workers), or fewer where the workspaces do not fit in wasm memory, training augmentation included) with `--workers` = all cores and 1. ' +
     '**PyTorch**: `bench/peers/proxy_torch.py`, an independent implementation of the authors\' step (IF neurons written out as in SpikingJelly 0.0.0.0.8, dense tensors, ' +
     '`torch.set_num_threads` = all cores and 1; no augmentation, which the reference does in its DataLoader outside the step; glibc\'s mmap threshold raised to ' + PEER_MMAP_THRESHOLD_MIB + ' MiB as for every Python peer, §3), the kind of code the authors ran. Both implement the same step: `test/algorithms/proxy-torch-fixture.test.ts` checks our step against the fixtures of this PyTorch code (equal spike counts, gradients within float32 rounding). Only a few steps are timed: one step of `fmnist-paper` is ~3 G multiply-adds per image.');
   const t = res.torch ?? {};
@@ -277,7 +302,34 @@ function proxySection(r: BenchRecord, svgs: string[]): string {
   }
   if (t.torch) md.push(`PyTorch ${t.torch} (NumPy ${t.numpy}) via ${t.python?.python ?? '?'}; ${(t.blasInfo ?? []).join('; ')}. PyTorch's convolutions use its bundled oneDNN; the fully connected layers use the system BLAS.`);
   if ((res.errors ?? []).length) md.push('Failures: ' + res.errors.map((e: string) => `\`${e}\``).join('; '));
-  if (bars.length) md.push(writeSvg('bench-proxy.svg', hbarChart({ title: 'Proxy learning training step, images / s (same machine, same run)', unit: 'images / s', log: true, bars }), svgs));
+  if (bars.length) md.push(writeSvg(v.svg('bench-proxy'), hbarChart({ title: 'Proxy learning training step, images / s (same machine, same run)', unit: 'images / s', log: true, bars }), svgs));
+  return md.join('\n\n');
+}
+
+/** §7: the results of another machine (`--tag=NAME`), each benchmark's own section where it has one,
+ *  its printed summary otherwise. The host-speed lines compare with that machine's kernels run, if any. */
+function taggedSection(tag: string, names: string[], sources: string[], svgs: string[]): string {
+  const recs = names.map((n) => readResult(n, tag)).filter((r): r is BenchRecord => r !== null);
+  for (const r of recs) sources.push(resultPath(r.name, tag));
+  if (!recs.length) return `## 7. Another machine: \`${tag}\`\n\nIts result files (\`bench/results/*@${tag}.json\`) could not be read.`;
+  const m = recs[0].machine;
+  const md: string[] = [`## 7. Another machine: \`${tag}\``,
+    `Results kept with \`--tag=${tag}\` (files \`bench/results/*@${tag}.json\`), measured on ${m.cpuModel} (family ${m.cpuFamily}, model ${m.cpuModelNumber}${m.hypervisor ? ', virtual machine' : ''}), ` +
+    `${m.logicalCores} logical cores, ${m.memTotalGiB} GiB, Node ${m.node}. They are not comparable with the tables above (another CPU); ratios within each run are.`];
+  const saved = hostCeilings;
+  const kc = recs.find((r) => r.name === 'kernels')?.results?.ceilings as { f32PeakGflops: number; stream: { bytes: number; readGBs: number }[] } | undefined;
+  const kr = kc?.stream.find((x) => x.bytes === 4 << 20)?.readGBs;
+  hostCeilings = kc && kr ? { f32Gflops: kc.f32PeakGflops, readGBs: kr } : null;
+  try {
+    for (const r of recs) {
+      const v: Variant = { heading: `### 7.${recs.indexOf(r) + 1} ${r.title} (\`${tag}\`)`, svg: (b) => `${b}-${tag}.svg` };
+      if (r.name === 'scaling') md.push(scalingSection(r, svgs, v));
+      else if (r.name === 'proxy-peer') md.push(proxySection(r, svgs, v));
+      else md.push([v.heading, provenance(r), 'Figures as the benchmark printed them:', r.summary.map((x) => `- ${x}`).join('\n')].join('\n\n'));
+    }
+  } finally {
+    hostCeilings = saved;
+  }
   return md.join('\n\n');
 }
 
@@ -326,6 +378,7 @@ export function generateReport(): { markdown: string; svgs: string[]; sources: s
   md.push(recs.scaling ? scalingSection(recs.scaling, svgs) : `## 4. Worker scaling\n\nNot measured yet: \`node ${RUN_JS} scaling\`.`);
   md.push(memorySection(recs.trainer ?? null, recs.peers ?? null));
   md.push(recs['proxy-peer'] ? proxySection(recs['proxy-peer'], svgs) : `## 6. Proxy learning vs PyTorch\n\nNot measured yet: \`node ${RUN_JS} proxy-peer\`.`);
+  for (const [tag, names] of resultTags()) md.push(taggedSection(tag, names, sources, svgs));
   const file = path.join(DOCS_DIR, 'benchmarks.md');
   writeFileSync(file, md.join('\n\n') + '\n');
   return { markdown: file, svgs, sources };

@@ -4,13 +4,15 @@
 //   --quick        tiny settings (smoke test of the harness; figures are not representative)
 //   --install      let a --quick peers run apt-get install missing Python packages (full runs always may)
 //   --no-report    do not regenerate docs/benchmarks.md afterwards
+//   --tag=NAME     results of another machine: written as bench/results/<name>@NAME.json and
+//                  reported in a section of their own (the main tables stay this machine's)
 //   --list         list the benchmarks
 // Each benchmark records the machine and its load, prints its figures and the command that
 // reproduces them, and writes bench/results/<name>.json; bench/report.ts turns those into
 // docs/benchmarks.md and docs/bench-*.svg.
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { type Benchmark, type BenchContext, type BenchRecord, LoadMonitor, ROOT, RUN_JS, machineInfo, reproduceCommand, writeResult } from './lib.js';
+import { type Benchmark, type BenchContext, type BenchRecord, LoadMonitor, ROOT, RUN_JS, TAG_PATTERN, machineInfo, reproduceCommand, writeResult } from './lib.js';
 import { kernels } from './kernels.js';
 import { trainer } from './trainer.js';
 import { peers } from './peers.js';
@@ -27,8 +29,9 @@ async function runOne(b: Benchmark, quick: boolean, flags: Set<string>): Promise
   const warnings: string[] = [];
   const log = (s: string) => process.stdout.write(s + '\n');
   const monitor = new LoadMonitor();
+  const tag = tagOf(flags);
   const ctx: BenchContext = {
-    quick, flags, monitor, log,
+    quick, flags, monitor, log, tag,
     warn: (s) => { warnings.push(s); process.stdout.write(`WARNING: ${s}\n`); },
   };
   const machine = machineInfo();
@@ -42,9 +45,9 @@ async function runOne(b: Benchmark, quick: boolean, flags: Set<string>): Promise
   const speedAfter = measureHostSpeed(quick);
   const load = monitor.finish();
   if (load.contended) warnings.push(`machine was busy: ${load.note}`);
-  const extra = flags.has('--install') ? ['--install'] : [];
+  const extra = [...(flags.has('--install') ? ['--install'] : []), ...(tag ? [`--tag=${tag}`] : [])];
   const rec: BenchRecord = {
-    schema: 1, name: b.name, title: b.title, quick, command: reproduceCommand(b.name, quick, extra),
+    schema: 1, name: b.name, title: b.title, quick, command: reproduceCommand(b.name, quick, extra), ...(tag ? { tag } : {}),
     startedAt, finishedAt: new Date().toISOString(), durationS,
     machine, load, nodeFlags: process.execArgv, params: out.params, results: out.results, summary: out.summary, warnings,
     hostSpeed: speedBefore && speedAfter ? { before: speedBefore, after: speedAfter } : undefined,
@@ -70,12 +73,22 @@ function runChildBench(b: Benchmark, args: string[]): Promise<number> {
 
 class BenchUsageError extends Error {}
 
+function tagOf(flags: Set<string>): string | undefined {
+  return [...flags].find((f) => f.startsWith('--tag='))?.slice('--tag='.length);
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
   const names = argv.filter((a) => !a.startsWith('--'));
   const known = new Set(['--quick', '--install', '--no-report', '--list', '--help']);
-  for (const f of flags) if (!known.has(f)) throw new BenchUsageError(`unknown option ${f} (known: ${[...known].join(' ')})`);
+  for (const f of flags) {
+    if (f.startsWith('--tag=')) {
+      if (!TAG_PATTERN.test(f.slice(6))) throw new BenchUsageError(`${f}: a tag is 1-32 lower-case letters, digits and '-' (it becomes part of a file name)`);
+      continue;
+    }
+    if (!known.has(f)) throw new BenchUsageError(`unknown option ${f} (known: ${[...known].join(' ')} --tag=NAME)`);
+  }
   if (flags.has('--list') || flags.has('--help')) {
     for (const b of BENCHMARKS) process.stdout.write(`${b.name.padEnd(10)} ${b.title}\n         ${b.about}\n`);
     process.stdout.write(`\nnode ${RUN_JS} [name ...] [--quick] [--install] [--no-report]\n`);
@@ -97,7 +110,7 @@ async function main(): Promise<void> {
     await runOne(b, quick, flags);
   } else {
     // one process per benchmark: clean heap, fresh V8 tiering, no pools left over
-    const pass = argv.filter((a) => a === '--quick' || a === '--install');
+    const pass = argv.filter((a) => a === '--quick' || a === '--install' || a.startsWith('--tag='));
     for (const b of selected) {
       const code = await runChildBench(b, [...pass, '--no-report']);
       if (code !== 0) { failed++; process.stdout.write(`WARNING: benchmark ${b.name} failed (exit ${code})\n`); }

@@ -35,11 +35,16 @@ export function sharedImages(images: Uint8Array, labels: Uint8Array, pixels: num
   return { images: im, labels: lb, pixels };
 }
 
-/** workers <= 1: run shards inline on this thread; otherwise a piscina pool sharing the memory. */
+/** workers <= 1: run shards inline on this thread; otherwise this thread and a piscina pool of
+ *  workers - 1 threads sharing the memory. `mainWaits`: a pool of `workers` threads while this thread
+ *  only waits (what the pool did before the calling thread took part; benchmarks compare the two). A
+ *  fault hook with workers <= 1 gives a 1-thread pool (the tests' and benchmarks' pool without
+ *  parallelism). */
 export function createExecutor(s: Session, data: { train: ImageSource; test: ImageSource }, workers: number,
-  faults?: [number, number]): Executor {
+  faults?: [number, number], mainWaits = false): Executor {
   if (workers <= 1 && !faults) return new InlineExecutor(s.model, data);
-  return new PoolExecutor({ workers: Math.max(1, workers), maxAttempts: 4, faults, init: workerInit(s, data) });
+  const main = workers >= 2 && !mainWaits ? { model: s.model, data } : undefined;
+  return new PoolExecutor({ workers: Math.max(1, workers), maxAttempts: 4, faults, init: workerInit(s, data), main });
 }
 
 /** What a pool worker needs to rebuild the session's model over the same memory (src/pool/worker-model.ts). */

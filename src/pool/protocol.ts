@@ -1,7 +1,7 @@
 // What the main thread hands a worker once (workerData) and per task. Everything large is shared:
 // the compiled module, the wasm memory holding the parameters and every shard's workspace, and the
 // images; a task carries only its shard number and sample indices.
-import type { ShardTask } from '../algorithms/types.js';
+import type { ShardOutcome, ShardTask } from '../algorithms/types.js';
 
 export interface WorkerInit {
   module: WebAssembly.Module;
@@ -21,5 +21,10 @@ export interface WorkerInit {
   faults: Int32Array;
 }
 
-/** A contiguous run of shard tasks for one worker: one message and one wake-up per worker per step. */
-export interface WorkerTask { set: 'train' | 'test'; tasks: ShardTask[] }
+/** Shard tasks for one worker: without `claim`, a contiguous run of them, all run, outcomes returned in
+ *  order (one message and one wake-up per worker per step); with `claim`, the step's whole task list,
+ *  of which the worker runs those it claims from the shared cursor (Atomics.add) until none is left,
+ *  beside the other workers and the calling thread, returning [task index, outcome] pairs. */
+export interface WorkerTask { set: 'train' | 'test'; tasks: ShardTask[]; claim?: Int32Array }
+
+export type ClaimedOutcome = [number, ShardOutcome];
