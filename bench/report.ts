@@ -355,7 +355,9 @@ export function generateReport(): { markdown: string; svgs: string[]; sources: s
   md.push(['## How to run', '```sh', 'npm run build                      # wasm (with the probe kernels) and TypeScript',
     'npm run bench                      # every benchmark, each in its own process, then this page', `node ${RUN_JS} kernels             # one of: ${NAMES.join(', ')}`,
     `node ${RUN_JS} --quick             # smoke test of the whole harness (< 2 min), figures not representative`, `node ${RUN_JS} --list              # what each measures`,
-    'node dist/bench/report.js          # rebuild this page and docs/bench-*.svg from bench/results/*.json', '```',
+    'node dist/bench/report.js          # rebuild this page and docs/bench-*.svg from bench/results/*.json',
+    `node ${RUN_JS} scaling --tag=NAME  # another machine's results, kept as bench/results/<name>@NAME.json (section 7)`,
+    'bash scripts/bench-bundle.sh pack DIR   # Node + built project + data for a machine without npm or network; there: bash DIR/run.sh NAME', '```',
     'Run on a quiet machine (`uptime`): every result records the load average and the CPU time other processes took meanwhile, and flags itself when that exceeded 0.2 cores. ' +
     'The peers and proxy-peer benchmarks install `python3-numpy` / `python3-torch` (and `libopenblas0-pthread`) with apt-get when no python3 can import them (failures are recorded, not fatal). No timing threshold is asserted anywhere.'].join('\n'));
   const hostOf = (x: { cpuModel: string; cpuFamily: string | null; cpuModelNumber: string | null }) => `${x.cpuModel} family ${x.cpuFamily} model ${x.cpuModelNumber}`;
