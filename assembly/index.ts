@@ -17,7 +17,7 @@ export { bin_xnor_gemv_popc, bin_xnor_gemv_ref, bin_andpopc_planes_gemv_popc, bi
 export { bin_ste_backprop_simd, bin_ste_backprop_ref } from "./binary/ste_backprop";
 export { probe_f32_fma_peak, probe_f32_divsqrt_peak, probe_f32_add_latency, probe_f32_add_peak, probe_popcnt_peak, probe_stream_read, probe_stream_update, probe_stream_copy } from "./bench/probes";
 // proxy learning (conv nets, batch norm, IF dynamics)
-export { f32_gemm_nn_acc_simd, f32_gemm_nn_acc_ref, f32_gemm_tn_any_simd, f32_gemm_tn_any_ref, f32_gemm_tn_set_simd, f32_gemm_tn_set_ref } from "./dense/gemm_nn_f32";
+export { f32_gemm_nn_acc_simd, f32_gemm_nn_acc_ref, f32_gemm_tn_any_simd, f32_gemm_tn_any_ref, f32_gemm_tn_set_simd, f32_gemm_tn_set_ref, f32_gemm_nn_set_simd, f32_gemm_nn_set_ref } from "./dense/gemm_nn_f32";
 export { f32_gemm_nt_acc_simd, f32_gemm_nt_acc_ref } from "./dense/gemm_nt_f32";
 export { f32_im2col, f32_col2im_simd, f32_col2im_ref } from "./dense/im2col_f32";
 export { f32_plane_stats_fast, f32_plane_stats_ref, f32_plane_sums_fast, f32_plane_sums_ref, f32_affine_planes_simd, f32_affine_planes_ref, f32_bn_bwd_planes_simd, f32_bn_bwd_planes_ref } from "./dense/norm_f32";

@@ -207,14 +207,15 @@ function convCases(P: Params): KernelCase[] {
   const flops = 2 * C * K * HW;
   cases.push({ kernel: 'f32_im2col', label: 'conv input to columns', shape, calls: S, fast: loop(S, () => k.f32_im2col(x.offset, C, H, Wd, Kk, 1, 1, col.offset)),
     work: { bytes: S * (C * HW + K * HW) * 4, traffic: 'copy', wsBytes: (C + K) * HW * 4 } });
-  const fwd = (kk: KernelSet) => loop(S, () => { a.view(y).fill(0); kk.f32_gemm_nn_acc(y.offset, HW, C, HW, w.offset, K, col.offset, HW, K); });
-  cases.push({ kernel: 'f32_gemm_nn_acc', label: 'conv forward, y = W col', shape, calls: S, fast: fwd(k), ref: fwd(kr),
+  // the stored forms, as src/nn/conv.ts calls them: no zeroing pass, C never read
+  const fwd = (kk: KernelSet) => loop(S, () => kk.f32_gemm_nn_set(y.offset, HW, C, HW, w.offset, K, col.offset, HW, K));
+  cases.push({ kernel: 'f32_gemm_nn_set', label: 'conv forward, y = W col', shape, calls: S, fast: fwd(k), ref: fwd(kr),
     work: { flops: S * flops, wsBytes: K * HW * 4 } });
   const gwc = (kk: KernelSet) => loop(S, () => kk.f32_gemm_nt_acc(gw.offset, K, C, K, dy.offset, HW, col.offset, HW, HW));
   cases.push({ kernel: 'f32_gemm_nt_acc', label: 'conv weight gradient, gW += dy col^T', shape, calls: S, fast: gwc(k), ref: gwc(kr),
     work: { flops: S * flops, wsBytes: K * HW * 4 } });
-  const dcol = (kk: KernelSet) => loop(S, () => { a.view(col).fill(0); kk.f32_gemm_tn_any(col.offset, HW, K, HW, w.offset, K, dy.offset, HW, C); });
-  cases.push({ kernel: 'f32_gemm_tn_any', label: 'conv input gradient, dcol = W^T dy', shape, calls: S, fast: dcol(k), ref: dcol(kr),
+  const dcol = (kk: KernelSet) => loop(S, () => kk.f32_gemm_tn_set(col.offset, HW, K, HW, w.offset, K, dy.offset, HW, C));
+  cases.push({ kernel: 'f32_gemm_tn_set', label: 'conv input gradient, dcol = W^T dy', shape, calls: S, fast: dcol(k), ref: dcol(kr),
     work: { flops: S * flops, wsBytes: K * HW * 4 } });
   const c2i = (kk: KernelSet) => loop(S, () => kk.f32_col2im(col.offset, C, H, Wd, Kk, 1, 1, dx.offset));
   cases.push({ kernel: 'f32_col2im', label: 'conv columns back to the input gradient', shape, calls: S, fast: c2i(k), ref: c2i(kr),

@@ -19,6 +19,8 @@ import { evaluateModel } from '../src/train/evaluate.js';
 import type { ProxyModel } from '../src/algorithms/proxy/model.js';
 import { loadImage } from '../src/algorithms/proxy/augment.js';
 import { loadCheckpoint } from '../src/io/index.js';
+import { convForward } from '../src/nn/conv.js';
+import { linearForward } from '../src/nn/linear.js';
 
 export const proxySnn: Benchmark = {
   name: 'proxy-snn',
@@ -96,15 +98,10 @@ export const proxySnn: Benchmark = {
         if (L.kind === 'conv') for (let b = 0; b < B; b++) k.if_conv_gather(x + b * inN * F, L.cin, L.H, L.W, L.k, L.stride, L.pad, wtOff(l), L.cout, out + b * L.cout * L.Ho * L.Wo * F, ws.list, ws.pixCnt);
         else if (L.kind === 'fc') k.if_fc_gather(x, B, L.nin, wtOff(l), L.nout, out, ws.list);
       };
+      // the dense path is the trainer's own (src/nn: im2col + stored GEMM per sample; the batched fc GEMM)
       const denseOnce = () => {
-        if (L.kind === 'conv') {
-          const P = L.Ho * L.Wo, K = L.cin * L.k * L.k;
-          for (let b = 0; b < B; b++) {
-            k.f32_im2col(x + b * inN * F, L.cin, L.H, L.W, L.k, L.stride, L.pad, ws.col);
-            net.nn.zero(out + b * L.cout * P * F, L.cout * P);
-            k.f32_gemm_nn_acc(out + b * L.cout * P * F, P, L.cout, P, wOff(l), K, ws.col, P, K);
-          }
-        } else if (L.kind === 'fc') { net.nn.zero(out, B * L.nout); k.f32_gemm_nt_acc(out, L.nout, B, L.nout, x, L.nin, wOff(l), L.nin, L.nin); }
+        if (L.kind === 'conv') convForward(net.nn, L, wOff(l), x, out, B, ws.col);
+        else if (L.kind === 'fc') linearForward(net.nn, L, wOff(l), x, out, B);
       };
       const reps = Math.max(3, Math.round(P.images / B));
       const timeIt = (f: () => void) => { const t0 = performance.now(); for (let r = 0; r < reps; r++) f(); return ((performance.now() - t0) * 1000) / (reps * B); };

@@ -13,15 +13,23 @@ export function openAB(script, pages) {
   if (!otherPath) { console.error(`usage: node --no-liftoff scripts/${script} <other snnwasm.wasm> [rounds] ...`); process.exit(2); }
   const memory = createSharedMemory(pages);
   const mine = instantiateKernels(memory);
-  const other = otherBuildKernels(memory, otherPath);
-  return { otherPath, rounds: Number(rArg ?? 15), rest, memory, k: mine.kernels, other, a: new Arena(memory, mine.heapBase) };
+  const otherExports = buildExports(memory, otherPath);
+  const other = kernelsOf(otherExports);
+  return { otherPath, rounds: Number(rArg ?? 15), rest, memory, k: mine.kernels, other, otherExports, a: new Arena(memory, mine.heapBase) };
 }
 
 /** The other build's fast kernels over `memory`, by registered name: only those it exports (an older
  *  build lacks the kernels added since, which the comparisons do not call). A kernel that had one version
  *  then (exported under its registered name) and has a SIMD/twin pair now is found under that name. */
-export function otherBuildKernels(memory, path) {
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { memory } }).exports;
+export function otherBuildKernels(memory, path) { return kernelsOf(buildExports(memory, path)); }
+
+/** All exports of a build's snnwasm.wasm over `memory` (an older build's kernels the registry has since dropped
+ *  are reached here, by export name). */
+function buildExports(memory, path) {
+  return new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { memory } }).exports;
+}
+
+function kernelsOf(exports) {
   const fn = (name, e) => (typeof exports[e.fast] === 'function' ? exports[e.fast] : exports[name]);
   return Object.fromEntries(Object.entries(KERNELS).filter(([name, e]) => typeof fn(name, e) === 'function').map(([name, e]) => [name, fn(name, e)]));
 }

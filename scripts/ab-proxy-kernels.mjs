@@ -9,7 +9,7 @@ import { convGatherListLength } from '../dist/src/wasm/kernels.js';
 import { openAB, comparePair } from './ab-common.mjs';
 
 // 384 MiB: the fmnist-paper fc 6272 -> 2560 weights are 64 MiB, twice
-const { otherPath, rounds, rest: [cArg], k, other, a } = openAB('ab-proxy-kernels.mjs', 6144);
+const { otherPath, rounds, rest: [cArg], k, other, otherExports, a } = openAB('ab-proxy-kernels.mjs', 6144);
 const Cout = Number(cArg ?? 32), Cin = Cout, KK = Cin * 9, P = 28 * 28;
 let seed = 12345;
 const rnd = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32 - 0.5; };
@@ -23,6 +23,7 @@ const ifS = a.alloc('f32', Cin * P), ifCnt = a.alloc('f32', Cin * P);
 const Wt = a.alloc('f32', KK * Cout); k.f32_transpose(W.offset, Cout, KK, Wt.offset);
 const list = a.alloc('i32', convGatherListLength(Cin, 28, 28, 3)), pixCnt = a.alloc('i32', P);
 const x10 = spikes(0.10), x24 = spikes(0.24);
+const argMine = a.alloc('u8', Cin * 14 * 14), argOther = a.alloc('u8', Cin * 14 * 14);
 // the ANN forward of fully connected layers over a chunk of 16 samples (the proxy trainer's default --chunk):
 // Y[16][out] = X[16][in] W[out][in]^T; 6272 -> 2560 is fmnist-paper's first fc layer (64 MiB of weights)
 const Bc = 16;
@@ -54,16 +55,25 @@ const cases = [
   ['if_step', 'IF time step over the conv output', 0, (kk, c) => kk.if_step(c.offset, img.offset, ifS.offset, ifCnt.offset, Cin * P, 2)],
   // the SNN's 2x2 OR pooling of a spike map, every time step (no winners recorded)
   ['f32_maxpool2', 'spike-map 2x2 pooling, 24% spiking', 0, (kk, c) => kk.f32_maxpool2(x24.offset, Cin, 28, 28, c.offset, 0)],
+  // the ANN's 2x2 max pooling of a real-valued map with the winners recorded (u8 per output, for the backward);
+  // the outputs compared are the maxima (the winners have a bit-for-bit as-pect spec against the scalar twin)
+  ['f32_maxpool2', 'ANN 2x2 max pooling with winners, reals', 0, (kk, c) => kk.f32_maxpool2(img.offset, Cin, 28, 28, c.offset, c === out.mine ? argMine.offset : argOther.offset)],
   // the ANN's ReLU over a conv output (32 x 784) and its backward (y, dy -> dx)
   ['f32_relu', 'ReLU over the conv output', 0, (kk, c) => kk.f32_relu(img.offset, c.offset, Cin * P)],
   // batch-norm statistics of a conv output over a chunk of 16 samples (mean and m2 per channel, f64), and the backward's sums
   ['f32_plane_stats', `batch-norm statistics, ${Bc} samples`, 0, (kk, c) => kk.f32_plane_stats(bnX.offset, Bc, Cout, P, c.offset, c.offset + Cout * 8)],
   ['f32_plane_sums', `batch-norm backward sums, ${Bc} samples`, 0, (kk, c) => kk.f32_plane_sums(bnDy.offset, bnX.offset, Bc, Cout, P, c.offset, c.offset + Cout * 8)],
   ['f32_relu_bwd', 'ReLU backward over the conv output', 0, (kk, c) => kk.f32_relu_bwd(img.offset, dy.offset, c.offset, Math.min(Cin, Cout) * P)],
-  // y[Cout][P] += W[Cout][KK] col[KK][P]
-  ['f32_gemm_nn_acc', 'conv forward, y = W col', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_nn_acc(c.offset, P, Cout, P, W.offset, KK, col.offset, P, KK)],
-  // dcol[KK][P] = W^T dy
-  ['f32_gemm_tn_any', 'conv input gradient, dcol = W^T dy', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_tn_any(c.offset, P, KK, P, W.offset, KK, dy.offset, P, Cout)],
+  // y[Cout][P] = W[Cout][KK] col[KK][P] (a build before f32_gemm_nn_set: zeroed, then f32_gemm_nn_acc, as its conv did)
+  ['f32_gemm_nn_set', 'conv forward, y = W col', 2 * Cout * KK * P, (kk, c) => {
+    if (kk.f32_gemm_nn_set) kk.f32_gemm_nn_set(c.offset, P, Cout, P, W.offset, KK, col.offset, P, KK);
+    else { a.view(c).fill(0, 0, Cout * P); otherExports.f32_gemm_nn_acc_simd(c.offset, P, Cout, P, W.offset, KK, col.offset, P, KK); }
+  }],
+  // dcol[KK][P] = W^T dy (before: zeroed, then f32_gemm_tn_any)
+  ['f32_gemm_tn_set', 'conv input gradient, dcol = W^T dy', 2 * Cout * KK * P, (kk, c) => {
+    if (kk.f32_gemm_tn_set) kk.f32_gemm_tn_set(c.offset, P, KK, P, W.offset, KK, dy.offset, P, Cout);
+    else { a.view(c).fill(0, 0, KK * P); otherExports.f32_gemm_tn_any_simd(c.offset, P, KK, P, W.offset, KK, dy.offset, P, Cout); }
+  }],
   // gW[Cout][KK] += dy col^T
   ['f32_gemm_nt_acc', 'conv weight gradient, gW += dy col^T', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_nt_acc(c.offset, KK, Cout, KK, dy.offset, P, col.offset, P, P)],
   ...fcCases,

@@ -4,7 +4,7 @@
 // dense GEMM (the same sums in the same order, so the same bits).
 import {
   f32_gemm_nn_acc_simd, f32_gemm_nn_acc_ref, f32_gemm_tn_any_simd, f32_gemm_tn_any_ref, f32_gemm_nt_acc_simd, f32_gemm_nt_acc_ref,
-  f32_gemm_tn_set_simd, f32_gemm_tn_set_ref,
+  f32_gemm_tn_set_simd, f32_gemm_tn_set_ref, f32_gemm_nn_set_simd, f32_gemm_nn_set_ref,
   f32_im2col, f32_col2im_simd, f32_col2im_ref, f32_affine_planes_simd, f32_affine_planes_ref, f32_bn_bwd_planes_simd, f32_bn_bwd_planes_ref,
   f32_plane_stats_fast, f32_plane_stats_ref, f32_plane_sums_fast, f32_plane_sums_ref,
   f32_relu_simd, f32_relu_ref, f32_relu_bwd_simd, f32_relu_bwd_ref, if_step_simd, if_step_ref, f32_maxpool2_simd, f32_maxpool2_ref,
@@ -74,33 +74,46 @@ describe("proxy GEMMs", () => {
   });
 });
 
-describe("the stored TN GEMM (the BNN's first flush)", () => {
-  it("tn_set: _simd == _ref == tn_any into zeros, bit for bit, whatever C held; the stride gaps untouched", () => {
+describe("the stored GEMMs (the BNN's first flush; conv outputs, column and input gradients)", () => {
+  it("nn_set / tn_set: _simd == _ref == the _acc / _any form into zeros, bit for bit, whatever C held; the stride gaps untouched", () => {
     seed(24);
     const Ms: i32[] = [1, 5, 9, 10];
     const Ns: i32[] = [1, 3, 12, 49, 784];
     const Ks: i32[] = [1, 7, 16];
+    for (let kind = 0; kind < 2; kind++) // 0: nn (A = [M][K]), 1: tn (A = [K][M])
     for (let x = 0; x < Ms.length; x++) for (let y = 0; y < Ns.length; y++) for (let z = 0; z < Ks.length; z++) {
-      const M = Ms[x], N = Ns[y], K = Ks[z], ldc = N + 2, lda = M + 3, ldb = N + 1;
-      const a = randomF32(K * lda, -2, 2), b = randomF32(K * ldb, -1, 1);
-      // products of exact zeros too: a column of A all -0 and +0 (sums that are zero)
-      for (let s = 0; s < K; s++) store<f32>(a + (<usize>(s * lda) << 2), (s & 1) != 0 ? <f32>-0.0 : <f32>0.0);
+      const M = Ms[x], N = Ns[y], K = Ks[z], ldc = N + 2, ldb = N + 1;
+      const lda = kind == 0 ? K + 3 : M + 3, aRows = kind == 0 ? M : K;
+      const a = randomF32(aRows * lda, -2, 2), b = randomF32(K * ldb, -1, 1);
+      // products of exact zeros too: one row of C whose A entries are all -0 and +0 (sums that are zero)
+      for (let s = 0; s < K; s++) {
+        const at0 = kind == 0 ? s : s * lda;
+        store<f32>(a + (<usize>at0 << 2), (s & 1) != 0 ? <f32>-0.0 : <f32>0.0);
+      }
       const junk = randomF32(M * ldc, -3, 3);
       const c1 = dup(junk, M * ldc * 4), c2 = dup(junk, M * ldc * 4), c3 = alloc(M * ldc * 4);
-      f32_gemm_tn_set_simd(c1, ldc, M, N, a, lda, b, ldb, K);
-      f32_gemm_tn_set_ref(c2, ldc, M, N, a, lda, b, ldb, K);
-      f32_gemm_tn_any_simd(c3, ldc, M, N, a, lda, b, ldb, K);
-      let bad12 = 0, bad13 = 0, gap = 0;
+      if (kind == 0) {
+        f32_gemm_nn_set_simd(c1, ldc, M, N, a, lda, b, ldb, K);
+        f32_gemm_nn_set_ref(c2, ldc, M, N, a, lda, b, ldb, K);
+        f32_gemm_nn_acc_simd(c3, ldc, M, N, a, lda, b, ldb, K);
+      } else {
+        f32_gemm_tn_set_simd(c1, ldc, M, N, a, lda, b, ldb, K);
+        f32_gemm_tn_set_ref(c2, ldc, M, N, a, lda, b, ldb, K);
+        f32_gemm_tn_any_simd(c3, ldc, M, N, a, lda, b, ldb, K);
+      }
+      let bad12 = 0, bad13 = 0, gap = 0, zeroRowNonZero = 0;
       for (let r = 0; r < M; r++) for (let col = 0; col < ldc; col++) {
         const i = r * ldc + col;
         const v1 = load<u32>(c1 + (<usize>i << 2)), v2 = load<u32>(c2 + (<usize>i << 2)), v3 = load<u32>(c3 + (<usize>i << 2));
-        if (col < N) { if (v1 != v2) bad12++; if (v1 != v3) bad13++; }
+        if (col < N) { if (v1 != v2) bad12++; if (v1 != v3) bad13++; if (r == 0 && v1 != 0) zeroRowNonZero++; }
         else if (v1 != load<u32>(junk + (<usize>i << 2))) gap++;
       }
-      const label = "M=" + M.toString() + " N=" + N.toString() + " K=" + K.toString();
+      const label = (kind == 0 ? "nn" : "tn") + " M=" + M.toString() + " N=" + N.toString() + " K=" + K.toString();
       expect<i32>(bad12).toBe(0, label + " simd vs ref");
       expect<i32>(bad13).toBe(0, label + " set vs add into zeros");
       expect<i32>(gap).toBe(0, label + " stride gap written");
+      // the all-zero row's sums are +0 (bits 0), not -0 and not the junk C held
+      expect<i32>(zeroRowNonZero).toBe(0, label + " zero row");
       freeAll();
     }
   });

@@ -2,6 +2,8 @@
 //   f32_gemm_nn_acc: C[M][N] += A B     with A = [M][K] (row stride lda), B = [K][N] (ldb), C (ldc)
 //   f32_gemm_tn_any: C[M][N] += A^T B   with A = [K][M] (lda): like f32_gemm_tn_acc, but any N and a
 //                    row stride for C (a conv's 7x7 planes have N = 49).
+// and their `_set` forms (C = the product, C's old contents never read), for outputs that would
+// otherwise be zeroed first: a conv's output planes and column gradient, a linear layer's input gradient.
 // Both share one inner loop: broadcast one A element, multiply a row of B, add to 4 x 8 (then 4 x 4,
 // then scalar) accumulators. Every element of C is acc = sum_s a(r,s) * b(s,c) in s order, starting
 // at 0, then c + acc, in the SIMD tiles, the tails and the scalar twins alike: bit-identical.
@@ -92,8 +94,18 @@ export function f32_gemm_tn_any_ref(c: usize, ldc: i32, M: i32, N: i32, a: usize
   gemm_bcast_ref(c, ldc, M, N, a, 1, lda, b, ldb, K);
 }
 
+/** C[M][N] = A B (f32_gemm_nn_acc's sums stored instead of added): a conv's output planes (y = W col) and a
+ *  linear layer's input gradient (dx = dy W) without a zeroing pass before and a read of C inside; the same
+ *  bits as accumulating into zeros (each sum starts at +0 and so is never -0). */
+export function f32_gemm_nn_set_simd(c: usize, ldc: i32, M: i32, N: i32, a: usize, lda: i32, b: usize, ldb: i32, K: i32): void {
+  gemm_bcast(c, ldc, M, N, a, lda, 1, b, ldb, K, true);
+}
+export function f32_gemm_nn_set_ref(c: usize, ldc: i32, M: i32, N: i32, a: usize, lda: i32, b: usize, ldb: i32, K: i32): void {
+  gemm_bcast_ref(c, ldc, M, N, a, lda, 1, b, ldb, K, true);
+}
+
 /** C[M][N] = A^T B (f32_gemm_tn_any's sums stored instead of added: C's old contents are never read). The BNN's
- *  first gradient flush after a step uses it, so the gradient buffer needs no zeroing pass; equal bits to
+ *  first gradient flush after a step and a conv's column gradient (dcol = W^T dy) use it, so the gradient buffer needs no zeroing pass; equal bits to
  *  accumulating into zeros, since each sum starts at +0 and so is never -0. */
 export function f32_gemm_tn_set_simd(c: usize, ldc: i32, M: i32, N: i32, a: usize, lda: i32, b: usize, ldb: i32, K: i32): void {
   gemm_bcast(c, ldc, M, N, a, 1, lda, b, ldb, K, true);

@@ -1,5 +1,6 @@
 // Fully connected layer (no bias) over a chunk: Y[B][out] = X[B][in] W[out][in]^T (f32_gemm_nt_acc);
-// backward gW += dY^T X (f32_gemm_tn_any, sums over the chunk's samples in order), dX = dY W.
+// backward gW += dY^T X (f32_gemm_tn_any, sums over the chunk's samples in order), dX = dY W (f32_gemm_nn_set:
+// stored, no zeroing pass).
 import type { FcLayer, Nn } from './types.js';
 
 export function linearForward(nn: Nn, L: FcLayer, w: number, x: number, y: number, B: number): void {
@@ -11,7 +12,6 @@ export function linearForward(nn: Nn, L: FcLayer, w: number, x: number, y: numbe
 export function linearBackward(nn: Nn, L: FcLayer, w: number, gw: number, x: number, dy: number, dx: number, B: number): void {
   nn.k.f32_gemm_tn_any(gw, L.nin, L.nout, L.nin, dy, L.nout, x, L.nin, B);
   if (dx) {
-    nn.zero(dx, B * L.nin);
-    nn.k.f32_gemm_nn_acc(dx, L.nin, B, L.nin, dy, L.nout, w, L.nin, L.nout);
+    nn.k.f32_gemm_nn_set(dx, L.nin, B, L.nin, dy, L.nout, w, L.nin, L.nout);
   }
 }

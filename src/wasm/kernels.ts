@@ -36,9 +36,11 @@ export interface KernelSet {
   bin_ste_backprop(w: P, nOut: number, nIn: number, cols: number, dz: P, zb: P, dzb: P): void;
   bin_andpopc_planes_gemv(w: P, planes: P, rows: number, words: number, out: P): void;
   // proxy learning (conv nets): C row stride ldc, any M/N/K
-  f32_gemm_nn_acc(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
   f32_gemm_tn_any(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
   /** C = A^T B (stored, C's old contents unread): the same bits as f32_gemm_tn_any into zeros */
+  /** C = A B (stored, C's old contents unread; the accumulating form f32_gemm_nn_acc_simd is the spec's witness that
+   *  these are the bits adding into zeros gives) */
+  f32_gemm_nn_set(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
   f32_gemm_tn_set(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
   f32_gemm_nt_acc(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
   f32_im2col(x: P, C: number, H: number, W: number, k: number, stride: number, pad: number, col: P): void;
@@ -93,8 +95,8 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   bin_xnor_gemv: { fast: 'bin_xnor_gemv_popc', ref: 'bin_xnor_gemv_ref' },
   bin_ste_backprop: { fast: 'bin_ste_backprop_simd', ref: 'bin_ste_backprop_ref' },
   bin_andpopc_planes_gemv: { fast: 'bin_andpopc_planes_gemv_popc', ref: 'bin_andpopc_planes_gemv_ref' },
-  f32_gemm_nn_acc: { fast: 'f32_gemm_nn_acc_simd', ref: 'f32_gemm_nn_acc_ref' },
   f32_gemm_tn_any: { fast: 'f32_gemm_tn_any_simd', ref: 'f32_gemm_tn_any_ref' },
+  f32_gemm_nn_set: { fast: 'f32_gemm_nn_set_simd', ref: 'f32_gemm_nn_set_ref' },
   f32_gemm_tn_set: { fast: 'f32_gemm_tn_set_simd', ref: 'f32_gemm_tn_set_ref' },
   f32_gemm_nt_acc: { fast: 'f32_gemm_nt_acc_simd', ref: 'f32_gemm_nt_acc_ref' },
   f32_im2col: { fast: 'f32_im2col' },
