@@ -15,6 +15,7 @@ import { reportToParent } from './lib.js';
 import { writeNirFile } from '../src/interop/nir-hdf5.js';
 import { savePackedModel } from '../src/io/packed-model.js';
 import { UsageError } from '../src/errors.js';
+import type { EvalStats } from '../src/algorithms/types.js';
 
 export interface TrainSpec {
   algo: string;
@@ -35,6 +36,9 @@ export interface TrainChildResult {
   loadSeconds: number;
   testAccuracy: Record<string, number>;
   testImages: number;
+  /** share of the test images on which no output neuron answered (TTFS: no output spike; counts: all outputs at
+   *  the same count, e.g. all silent), from the model's evaluation statistics; null where it does not say */
+  testOutputSilentShare: number | null;
   maxRssMiB: number;
   wasmMemoryMiB: number;
   checkpointBytes: number;
@@ -90,7 +94,7 @@ async function main(): Promise<void> {
       : null;
     const out: TrainChildResult = {
       spec, samplesPerSecond: rec.samplesPerSecond, trainSeconds: rec.seconds, samples: rec.samples, loadSeconds,
-      testAccuracy: rec.test.accuracy, testImages: rec.test.n,
+      testAccuracy: rec.test.accuracy, testImages: rec.test.n, testOutputSilentShare: outputSilentShare(rec.test.stats, rec.test.n),
       maxRssMiB,
       wasmMemoryMiB: session.memory.buffer.byteLength / 2 ** 20,
       checkpointBytes: statSync(path.join(dir, CHECKPOINT_FILE)).size,
@@ -106,4 +110,11 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
   main().catch((e) => { process.stderr.write(`${(e as Error).stack ?? e}\n`); process.exit(1); });
+}
+
+/** The evaluation statistics' output silence: TTFS models (S4NN, BS4NN, STiDi-BP) count the test images with no
+ *  output spike (noOutputSpike); the others do not say (the proxy's layer spike rates are over its longest
+ *  evaluation T, not per image). */
+function outputSilentShare(stats: EvalStats, n: number): number | null {
+  return typeof stats.noOutputSpike === 'number' && n ? stats.noOutputSpike / n : null;
 }

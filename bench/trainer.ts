@@ -28,7 +28,7 @@ export interface TrainRunSummary {
   id: string; label: string; spec: TrainSpec; cli: string;
   samplesPerSecond: ReturnType<typeof stat>; epochSeconds: number; runs: number;
   maxRssMiB: number; wasmMemoryMiB: number; checkpointBytes: number; npyBytes: number; npyFiles: string[]; nirBytes: number | null; packedBytes: number | null;
-  testAccuracy: Record<string, number> | null; testImages: number; errors: string[];
+  testAccuracy: Record<string, number> | null; testImages: number; testOutputSilentShare: number | null; errors: string[];
   /** per child run; hostF32Gflops: the host-speed probe's f32 figure (median round) just before and just after it */
   perRun: { samplesPerSecond: number; maxRssMiB: number; wallS: number; hostF32Gflops?: [number, number] }[];
 }
@@ -48,7 +48,7 @@ export function summariseTrain(cfg: TrainConfig, spec: TrainSpec, results: (Trai
     id: cfg.id, label: cfg.label, spec, cli: cliEquivalent(spec), samplesPerSecond: sps, epochSeconds: sig(EPOCH / sps.median), runs: ok.length,
     maxRssMiB: sig(Math.max(...ok.map((r) => r.maxRssMiB))), wasmMemoryMiB: last ? sig(last.wasmMemoryMiB) : NaN,
     checkpointBytes: last?.checkpointBytes ?? NaN, npyBytes: last?.npyBytes ?? NaN, npyFiles: last?.npyFiles ?? [], nirBytes: last?.nirBytes ?? null, packedBytes: last?.packedBytes ?? null,
-    testAccuracy: last?.testAccuracy ?? null, testImages: last?.testImages ?? 0, errors,
+    testAccuracy: last?.testAccuracy ?? null, testImages: last?.testImages ?? 0, testOutputSilentShare: last?.testOutputSilentShare ?? null, errors,
     perRun: ok.map((r, i) => ({ samplesPerSecond: sig(r.samplesPerSecond), maxRssMiB: sig(r.maxRssMiB), wallS: sig(walls[i] / 1000), hostF32Gflops: probes[i] })),
   };
 }
