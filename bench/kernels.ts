@@ -226,8 +226,8 @@ function convCases(P: Params): KernelCase[] {
   const gat = (kk: KernelSet) => loop(S, () => kk.if_conv_gather(x.offset, C, H, Wd, Kk, 1, 1, wt.offset, C, y.offset, list.offset, pixCnt.offset));
   cases.push({ kernel: 'if_conv_gather', label: 'spike-driven conv (adds active inputs\' weight rows)', shape: `${shape}, ${fmt((100 * active) / (C * HW))}% inputs spiking`,
     calls: S, fast: gat(k), ref: gat(kr),
-    work: { flops: S * active * Kk * Kk * C, wsBytes: K * C * 4, synOps: S * active * Kk * Kk * C },
-    note: 'flops = one add per active input per tap per output channel (the dense GEMM does 2 per input)' });
+    work: { flops: S * active * Kk * Kk * C, bytes: S * active * Kk * Kk * C * 4, traffic: 'read', wsBytes: K * C * 4, synOps: S * active * Kk * Kk * C },
+    note: 'flops = one add per active input per tap per output channel (the dense GEMM does 2 per input); bytes = the weight rows read (one load per add)' });
   // the SNN's 2x2 OR pooling of a spike map (every time step; no winners recorded), into dx's first quarter
   const mp = (kk: KernelSet) => loop(S, () => kk.f32_maxpool2(x.offset, C, H, Wd, dx.offset, 0));
   cases.push({ kernel: 'f32_maxpool2', label: 'SNN 2×2 pooling of a spike map', shape: `${C}×${H}×${Wd}, ${fmt((100 * active) / (C * HW))}% spiking`, calls: S, fast: mp(k), ref: mp(kr),
@@ -244,6 +244,27 @@ function convCases(P: Params): KernelCase[] {
   const bsu = (kk: KernelSet) => loop(S, () => kk.f32_plane_sums(dy.offset, y.offset, 1, C, HW, bnMean.offset, bnM2.offset));
   cases.push({ kernel: 'f32_plane_sums', label: 'batch-norm backward sums (dy, dy x)', shape: `${C}×${HW}`, calls: S, fast: bsu(k), ref: bsu(kr),
     work: { bytes: S * C * HW * 8, traffic: 'read', wsBytes: C * HW * 8 } });
+  // fmnist-small's first fully connected layer (3136 -> 256) over the trainer's chunk of 16 samples: the ANN's weight
+  // gradient gW[256][3136] += dY^T X (f32_gemm_tn_any, the samples summed in order) and the SNN's spike-driven fc at
+  // a 30% input rate (docs/proxy.md: the trained network's pooled maps), per sample below the input-major threshold
+  const Bf = 16, nI = 3136, nO = 256;
+  const fx = a.alloc('f32', Bf * nI), fdy = a.alloc('f32', Bf * nO), fgw = a.alloc('f32', nO * nI), fwt = a.alloc('f32', nI * nO);
+  const fsp = a.alloc('f32', Bf * nI), fy = a.alloc('f32', Bf * nO), flist = a.alloc('i32', nI);
+  { const v = a.view(fx), d = a.view(fdy), w = a.view(fwt), sp = a.view(fsp);
+    for (let i = 0; i < v.length; i++) v[i] = rnd() - 0.5;
+    for (let i = 0; i < d.length; i++) d[i] = rnd() - 0.5;
+    for (let i = 0; i < w.length; i++) w[i] = (rnd() - 0.5) / 8;
+    for (let i = 0; i < sp.length; i++) sp[i] = rnd() < 0.3 ? 1 : 0; }
+  const fcShape = `${nI}→${nO}, chunk ${Bf}`;
+  const fgw1 = (kk: KernelSet) => loop(S, () => kk.f32_gemm_tn_any(fgw.offset, nI, nO, nI, fdy.offset, nO, fx.offset, nI, Bf));
+  cases.push({ kernel: 'f32_gemm_tn_any', label: 'fc weight gradient, gW += dY^T X', shape: fcShape, calls: S, fast: fgw1(k), ref: fgw1(kr),
+    work: { flops: S * 2 * Bf * nI * nO, wsBytes: nI * nO * 4 } });
+  const activeFc = a.view(fsp).reduce((s2, q) => s2 + q, 0);
+  const fga = (kk: KernelSet) => loop(S, () => kk.if_fc_gather(fsp.offset, Bf, nI, fwt.offset, nO, fy.offset, flist.offset));
+  cases.push({ kernel: 'if_fc_gather', label: 'spike-driven fc (adds active inputs\' weight rows)', shape: `${fcShape}, ${fmt((100 * activeFc) / (Bf * nI))}% inputs spiking`,
+    calls: S, fast: fga(k), ref: fga(kr),
+    work: { flops: S * activeFc * nO, bytes: S * activeFc * nO * 4, traffic: 'read', wsBytes: nI * nO * 4, synOps: S * activeFc * nO },
+    note: 'flops = one add per active input per output (the dense GEMM does 2 per input); bytes = the weight rows read (one load per add)' });
   return cases;
 }
 

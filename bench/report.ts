@@ -95,7 +95,7 @@ function kernelsSection(r: BenchRecord, svgs: string[]): string {
       k.bound ? `${k.bound.ceiling} (${fmt(k.bound.ceilingValue)})` : k.usPerCall.ref !== null ? '— (no ceiling)' : '— (scalar, no ceiling)', k.bound ? pct(k.bound.fraction) : '—',
       k.usPerCall.ref !== null ? fmt(k.usPerCall.ref) : '—', k.simdSpeedup !== null ? `${fmt(k.simdSpeedup)}× (paired ${fmt(k.pairedSimdSpeedup)}×)` : '— (no twin)',
     ])));
-  if ((res.notMeasured ?? []).length) md.push(`Registry kernels without a case (each called once per sample on a few values, once per 1000 steps, or not on a training path): ${res.notMeasured.map((k: string) => `\`${k}\``).join(', ')}.`);
+  if ((res.notMeasured ?? []).length) md.push(`Registry kernels without a case (each at most ~2% of a training step in the CPU profiles, docs/kernel-changes.md: called once per sample on a few values, once per 1000 steps, on one chunk's small planes, or not on a training path): ${res.notMeasured.map((k: string) => `\`${k}\``).join(', ')}.`);
   const withBound = rows.filter((k) => k.bound);
   md.push(writeSvg('bench-kernel-ceilings.svg', hbarChart({
     title: 'Hot kernels as % of the ceiling that binds them', unit: '% of ceiling', max: 100,
