@@ -37,10 +37,10 @@ export interface KernelSet {
   bin_andpopc_planes_gemv(w: P, planes: P, rows: number, words: number, out: P): void;
   // proxy learning (conv nets): C row stride ldc, any M/N/K
   f32_gemm_tn_any(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
-  /** C = A^T B (stored, C's old contents unread): the same bits as f32_gemm_tn_any into zeros */
   /** C = A B (stored, C's old contents unread; the accumulating form f32_gemm_nn_acc_simd is the spec's witness that
    *  these are the bits adding into zeros gives) */
   f32_gemm_nn_set(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
+  /** C = A^T B (stored, C's old contents unread): the same bits as f32_gemm_tn_any into zeros */
   f32_gemm_tn_set(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
   f32_gemm_nt_acc(c: P, ldc: number, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
   f32_im2col(x: P, C: number, H: number, W: number, k: number, stride: number, pad: number, col: P): void;
