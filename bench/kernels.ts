@@ -335,6 +335,12 @@ function stidiCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext)
   cases.push({ kernel: 'stidi_forward_f32', label: 'STiDi-BP output layer, event-driven', shape: `${L1.nIn}→10`, calls: S, fast: fw1(k), ref: fw1(kr),
     work: { bytes: f1.bytes, traffic: 'update', wsBytes: L1.nW * 4, synOps: f1.syn },
     note: `${fmt(median(nEv1))} pooled events per image (median); bytes as for the conv layer` });
+  // earliest-spike pooling of the conv layer's spike times (every forward pass): each input time read once, each
+  // pooled time and winner index written once
+  const pt = a.alloc('i32', L1.nIn), pa = a.alloc('i32', L1.nIn);
+  const pm = (kk: KernelSet) => loop(S, (i) => kk.stidi_pool_min(tC.off(i), L0.hout, L0.wout, L0.cout, L0.cs, L0.pool, pt.offset, pa.offset));
+  cases.push({ kernel: 'stidi_pool_min', label: 'STiDi-BP earliest-spike pooling of the conv layer\'s spike times', shape: `${L0.cout}×${L0.hout}×${L0.wout}, 2×2`, calls: S, fast: pm(k), ref: pm(kr),
+    work: { bytes: S * (n0 + 2 * L1.nIn) * 4, traffic: 'copy', wsBytes: (n0 + 2 * L1.nIn) * 4 } });
   // gradient: per position with a non-zero delta row, per spiking input in its window, cs lanes of
   // g += delta * clamp(t_j - t_i, 0, tau): 2 flops and a read-modify-write of g per lane
   const gradLanes = (L: typeof L0, tIn: Slab<'i32'>, d: Slab<'f32'>): number => {

@@ -19,6 +19,9 @@
 // last update time. Cost: O(events * k^2 * cs + hout * wout * cs): no loop over time steps, and no
 // work for positions that no event reaches.
 // Padding lanes never fire: zero pad weights keep their U at 0 and thr > 0.
+// Outputs: tOut, lt, and u and s of every neuron that did not fire, equal in both variants bit for bit. A neuron's
+// u and s after its spike are scratch (nothing reads them: the host reads potentials only of neurons that never
+// fired): the twin keeps integrating them, the SIMD kernel's convolutions freeze them where the neuron fired.
 
 /** First j in [1, d] with u0 + s * j > thr, given u0 <= thr < u0 + s * d (so s > 0). The closed
  *  form gives the candidate; the two loops make it exact under float rounding (the expression is
@@ -29,7 +32,7 @@
   let j = q >= <f32>d ? d : <i32>Mathf.floor(q) + 1;
   if (j < 1) j = 1;
   while (j > 1 && u0 + s * <f32>(j - 1) > thr) j--;
-  while (!(u0 + s * <f32>j > thr)) j++;
+  while (j < d && !(u0 + s * <f32>j > thr)) j++; // j < d: at d it holds (the caller compared it); the bound only stops a broken caller
   return j;
 }
 
@@ -57,11 +60,6 @@
   }
 }
 
-/** Advances n neurons (one position's channels) from step a by d steps (SIMD); records crossings; returns how many fired. */
-// @ts-ignore: decorator
-@inline function advanceSimd(u: usize, s: usize, tOut: usize, n: i32, a: i32, d: i32, thr: f32, tmax: i32): i32 {
-  return advanceAdd(u, s, tOut, 0, n, a, d, thr, tmax, false, false);
-}
 
 // @ts-ignore: decorator
 @inline function advanceRef(u: usize, s: usize, tOut: usize, n: i32, a: i32, d: i32, thr: f32, tmax: i32): i32 {
@@ -81,28 +79,26 @@
 }
 
 /** Advances every output position that input i reaches to time b, then adds sign * w rows to
- *  their slopes (SIMD). Returns the neurons that fired on the way. Where the position must be advanced,
+ *  their slopes (SIMD). Where the position must be advanced,
  *  one pass over its channels does both (the potential with the old slope, then the slope): each slope
  *  vector is loaded once, not once to advance and again to add the row; per lane the operations and
  *  their order are the twin's. (Inlined with a constant `neg`, so the sign is chosen outside the lane loops.) */
 // @ts-ignore: decorator
 @inline function eventSimd(w: usize, i: i32, cin: i32, k: i32, hout: i32, wout: i32, cs: i32, u: usize, s: usize, tOut: usize,
-  lt: usize, b: i32, neg: bool, win: i32, thr: f32, tmax: i32): i32 {
+  lt: usize, b: i32, neg: bool, win: i32, thr: f32, tmax: i32): void {
   if (win == 1 && wout == 1 && hout == 1) {
     // a fully connected layer (one position, input i is channel i): no index arithmetic, whose four integer
     // divisions cost more than the few vectors of a 10-output row
     const row = w + ((<usize>(i * cs)) << 2), a = load<i32>(lt);
     if (b > a) {
       store<i32>(lt, b);
-      return advanceAdd(u, s, tOut, row, cs, a, b - a, thr, tmax, true, neg);
-    }
-    slopeAdd(s, row, cs, neg);
-    return 0;
+      advanceSolve(u, s, tOut, row, cs, a, b - a, thr, tmax, true, neg);
+    } else slopeAdd(s, row, cs, neg);
+    return;
   }
   const c = i % cin, yx = i / cin, y = yx / win, x = yx % win;
   const ky0 = max(0, y - hout + 1), ky1 = min(k - 1, y);
   const kx0 = max(0, x - wout + 1), kx1 = min(k - 1, x);
-  let fired = 0;
   for (let ky = ky0; ky <= ky1; ky++) {
     for (let kx = kx0; kx <= kx1; kx++) {
       const pos = (y - ky) * wout + (x - kx);
@@ -110,22 +106,20 @@
       const off = (<usize>(pos * cs)) << 2;
       const row = w + ((<usize>(((ky * k + kx) * cin + c) * cs)) << 2);
       if (b > a) {
-        fired += advanceAdd(u + off, s + off, tOut + off, row, cs, a, b - a, thr, tmax, true, neg);
+        advanceFreeze(u + off, s + off, tOut + off, row, cs, a, b - a, thr, tmax, true, neg);
         store<i32>(la, b);
-      } else slopeAdd(s + off, row, cs, neg);
+      } else slopeAddLive(s + off, row, tOut + off, cs, tmax, neg);
     }
   }
-  return fired;
 }
 
 /** Advances n neurons from step a by d steps, recording crossings, and with `addRow` then adds (or with `neg`
- *  subtracts) the weight row to their slopes in the same pass; returns how many fired. `addRow` and `neg` are
+ *  subtracts) the weight row to their slopes in the same pass. `addRow` and `neg` are
  *  constants at every call site, so each use compiles to its own loop. */
 // @ts-ignore: decorator
-@inline function advanceAdd(u: usize, s: usize, tOut: usize, row: usize, n: i32, a: i32, d: i32, thr: f32, tmax: i32, addRow: bool, neg: bool): i32 {
+@inline function advanceSolve(u: usize, s: usize, tOut: usize, row: usize, n: i32, a: i32, d: i32, thr: f32, tmax: i32, addRow: bool, neg: bool): void {
   const dV = f32x4.splat(<f32>d), thV = f32x4.splat(thr), tmaxV = i32x4.splat(tmax);
   const oneV = f32x4.splat(1), oneI = i32x4.splat(1), aV = i32x4.splat(a);
-  let fired = 0;
   for (let j = 0; j < n; j += 4) {
     const o = <usize>j << 2;
     const u0 = v128.load(u + o), sl = v128.load(s + o);
@@ -142,13 +136,11 @@
       const down = v128.or(i32x4.eq(jc, oneI), v128.not(f32x4.gt(f32x4.add(u0, f32x4.mul(sl, f32x4.sub(jq, oneV))), thV)));
       if ((i32x4.bitmask(v128.and(up, down)) & m) == m) {
         v128.store(tOut + o, v128.bitselect(i32x4.add(aV, jc), t0, fire));
-        fired += <i32>popcnt<i32>(m);
       } else {
         for (let l = 0; l < 4; l++) {
           if ((m >> l) & 1) {
             const ol = o + (<usize>l << 2);
             store<i32>(tOut + ol, a + crossStep(load<f32>(u + ol), load<f32>(s + ol), thr, d));
-            fired++;
           }
         }
       }
@@ -157,6 +149,63 @@
     if (addRow) {
       const r = v128.load(row + o);
       v128.store(s + o, neg ? f32x4.sub(sl, r) : f32x4.add(sl, r));
+    }
+  }
+}
+
+/** advanceSolve for convolutions, branch-free: a lane that crosses the threshold in the gap is frozen (its potential
+ *  and slope keep their values from before the gap, and its spike time becomes the code -1 - a); its crossing step
+ *  is solved once, at the end of the layer (fixCrossings). Why: with the crossing solved inline (a branch and
+ *  ~50 instructions per vector that fires), V8 kept the conv loop's pointers on the stack, and the no-fire path paid
+ *  for it: 1.19-1.21x on the conv layers in scripts/ab-stidi-forward.mjs. The fully connected path keeps
+ *  advanceSolve: its rows are a few vectors, and freezing would cost every row add a look at the spike times
+ *  (0.84-0.98x there). */
+// @ts-ignore: decorator
+@inline function advanceFreeze(u: usize, s: usize, tOut: usize, row: usize, n: i32, a: i32, d: i32, thr: f32, tmax: i32, addRow: bool, neg: bool): void {
+  const dV = f32x4.splat(<f32>d), thV = f32x4.splat(thr), tmaxV = i32x4.splat(tmax), codeV = i32x4.splat(-1 - a);
+  for (let j = 0; j < n; j += 4) {
+    const o = <usize>j << 2;
+    const u0 = v128.load(u + o), sl = v128.load(s + o), t0 = v128.load(tOut + o);
+    const u1 = f32x4.add(u0, f32x4.mul(sl, dV));
+    const live = i32x4.eq(t0, tmaxV);
+    const stay = v128.andnot(live, f32x4.gt(u1, thV)); // not fired before, not crossing now
+    v128.store(tOut + o, v128.bitselect(codeV, t0, v128.xor(live, stay)));
+    v128.store(u + o, v128.bitselect(u1, u0, stay));
+    if (addRow) {
+      const r = v128.load(row + o);
+      v128.store(s + o, v128.bitselect(neg ? f32x4.sub(sl, r) : f32x4.add(sl, r), sl, stay));
+    }
+  }
+}
+
+/** s[0 .. n) +=/-= row where the neuron has not fired (tOut still tmax); fired lanes keep the slope they fired with. */
+// @ts-ignore: decorator
+@inline function slopeAddLive(s: usize, row: usize, tOut: usize, n: i32, tmax: i32, neg: bool): void {
+  const tmaxV = i32x4.splat(tmax);
+  for (let j = 0; j < n; j += 4) {
+    const o = <usize>j << 2;
+    const a = v128.load(s + o), b = v128.load(row + o);
+    v128.store(s + o, v128.bitselect(neg ? f32x4.sub(a, b) : f32x4.add(a, b), a, i32x4.eq(v128.load(tOut + o), tmaxV)));
+  }
+}
+
+/** Replaces every coded spike time (-1 - a: crossed in the gap that started at step a, potential and slope frozen
+ *  there) by a + the crossing step; returns how many neurons fired. The gap's length is not kept: crossStep is given
+ *  tmax - a, which is at or past it, and the first step that crosses is the same for any such bound (u0 + s * j is
+ *  monotone in j). */
+function fixCrossings(u: usize, s: usize, tOut: usize, n: i32, thr: f32, tmax: i32): i32 {
+  let fired = 0;
+  const zero = i32x4.splat(0), tmaxV = i32x4.splat(tmax);
+  for (let j = 0; j < n; j += 4) {
+    const o = <usize>j << 2;
+    const t = v128.load(tOut + o);
+    fired += <i32>popcnt<i32>(i32x4.bitmask(v128.not(i32x4.eq(t, tmaxV))));
+    let m = i32x4.bitmask(i32x4.lt_s(t, zero));
+    while (m != 0) {
+      const ol = o + (<usize>ctz<i32>(m) << 2);
+      const a = -1 - load<i32>(tOut + ol);
+      store<i32>(tOut + ol, a + crossStep(load<f32>(u + ol), load<f32>(s + ol), thr, tmax - a));
+      m &= m - 1;
     }
   }
   return fired;
@@ -200,7 +249,7 @@ export function stidi_forward_f32_simd(
   const tmaxV = i32x4.splat(tmax);
   for (let j = 0; j < n; j += 4) v128.store(tOut + (<usize>j << 2), tmaxV);
   const last = tmax - 1;
-  let p = 0, q = 0, fired = 0;
+  let p = 0, q = 0;
   while (true) {
     let b = last + 1;
     if (p < nEv) b = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
@@ -209,22 +258,28 @@ export function stidi_forward_f32_simd(
     while (p < nEv) {
       const i = load<i32>(order + (<usize>p << 2));
       if (load<i32>(tIn + (<usize>i << 2)) != b) break;
-      fired += eventSimd(w, i, cin, k, hout, wout, cs, u, s, tOut, lt, b, false, win, thr, tmax);
+      eventSimd(w, i, cin, k, hout, wout, cs, u, s, tOut, lt, b, false, win, thr, tmax);
       p++;
     }
     while (q < nEv) {
       const i = load<i32>(order + (<usize>q << 2));
       if (load<i32>(tIn + (<usize>i << 2)) + tau != b) break;
-      fired += eventSimd(w, i, cin, k, hout, wout, cs, u, s, tOut, lt, b, true, win, thr, tmax);
+      eventSimd(w, i, cin, k, hout, wout, cs, u, s, tOut, lt, b, true, win, thr, tmax);
       q++;
     }
   }
+  // the final advance, to tmax - 1: the fully connected path solves crossings inline; a convolution's frozen lanes
+  // (and those frozen here) then get their crossing steps
+  const fc = win == 1 && wout == 1 && hout == 1;
   for (let pos = 0; pos < np; pos++) {
     const a = load<i32>(lt + (<usize>pos << 2));
     const off = (<usize>(pos * cs)) << 2;
-    if (last > a) fired += advanceSimd(u + off, s + off, tOut + off, cs, a, last - a, thr, tmax);
+    if (last > a) {
+      if (fc) advanceSolve(u + off, s + off, tOut + off, 0, cs, a, last - a, thr, tmax, false, false);
+      else advanceFreeze(u + off, s + off, tOut + off, 0, cs, a, last - a, thr, tmax, false, false);
+    }
   }
-  return fired;
+  return fixCrossings(u, s, tOut, n, thr, tmax);
 }
 
 /** Scalar twin: the same event order and float operations, one lane at a time. */

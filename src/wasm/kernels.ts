@@ -115,7 +115,7 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   f32_transpose: { fast: 'f32_transpose' },
   stidi_forward_f32: { fast: 'stidi_forward_f32_simd', ref: 'stidi_forward_f32_ref' },
   stidi_forward_stepped_f32: { fast: 'stidi_forward_stepped_f32' },
-  stidi_pool_min: { fast: 'stidi_pool_min' },
+  stidi_pool_min: { fast: 'stidi_pool_min_simd', ref: 'stidi_pool_min_ref' },
   stidi_grad_f32: { fast: 'stidi_grad_f32_simd', ref: 'stidi_grad_f32_ref' },
   stidi_backprop_f32: { fast: 'stidi_backprop_f32_simd', ref: 'stidi_backprop_f32_ref' },
 };
