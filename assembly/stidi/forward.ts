@@ -162,18 +162,21 @@
  *  (0.84-0.98x there). */
 // @ts-ignore: decorator
 @inline function advanceFreeze(u: usize, s: usize, tOut: usize, row: usize, n: i32, a: i32, d: i32, thr: f32, tmax: i32, addRow: bool, neg: bool): void {
-  const dV = f32x4.splat(<f32>d), thV = f32x4.splat(thr), tmaxV = i32x4.splat(tmax), codeV = i32x4.splat(-1 - a);
+  // selects by masking the addend (an and, not bitselect's three instructions: 1.06-1.18x on the conv layers): a
+  // frozen lane adds +0, which keeps its value bit for bit because u and s are never -0 (both start at +0, and a
+  // sum or difference is -0 only if the left term is)
+  const dV = f32x4.splat(<f32>d), thV = f32x4.splat(thr), tmaxV = i32x4.splat(tmax), codeV = i32x4.splat(-1 - a - tmax);
   for (let j = 0; j < n; j += 4) {
     const o = <usize>j << 2;
     const u0 = v128.load(u + o), sl = v128.load(s + o), t0 = v128.load(tOut + o);
-    const u1 = f32x4.add(u0, f32x4.mul(sl, dV));
+    const step = f32x4.mul(sl, dV);
     const live = i32x4.eq(t0, tmaxV);
-    const stay = v128.andnot(live, f32x4.gt(u1, thV)); // not fired before, not crossing now
-    v128.store(tOut + o, v128.bitselect(codeV, t0, v128.xor(live, stay)));
-    v128.store(u + o, v128.bitselect(u1, u0, stay));
+    const stay = v128.andnot(live, f32x4.gt(f32x4.add(u0, step), thV)); // not fired before, not crossing now
+    v128.store(tOut + o, i32x4.add(t0, v128.and(v128.xor(live, stay), codeV))); // tmax + (-1 - a - tmax) where it fires
+    v128.store(u + o, f32x4.add(u0, v128.and(step, stay)));
     if (addRow) {
-      const r = v128.load(row + o);
-      v128.store(s + o, v128.bitselect(neg ? f32x4.sub(sl, r) : f32x4.add(sl, r), sl, stay));
+      const r = v128.and(v128.load(row + o), stay);
+      v128.store(s + o, neg ? f32x4.sub(sl, r) : f32x4.add(sl, r));
     }
   }
 }
@@ -184,8 +187,8 @@
   const tmaxV = i32x4.splat(tmax);
   for (let j = 0; j < n; j += 4) {
     const o = <usize>j << 2;
-    const a = v128.load(s + o), b = v128.load(row + o);
-    v128.store(s + o, v128.bitselect(neg ? f32x4.sub(a, b) : f32x4.add(a, b), a, i32x4.eq(v128.load(tOut + o), tmaxV)));
+    const a = v128.load(s + o), b = v128.and(v128.load(row + o), i32x4.eq(v128.load(tOut + o), tmaxV)); // +0 where fired
+    v128.store(s + o, neg ? f32x4.sub(a, b) : f32x4.add(a, b));
   }
 }
 
