@@ -5,7 +5,7 @@ import { compileKernelModule, createSharedMemory, instantiateKernels } from './w
 import { Arena } from './wasm/arena.js';
 import type { KernelVariant, KernelSet } from './wasm/kernels.js';
 import type { AlgorithmEntry, ImageSource, Model } from './algorithms/types.js';
-import { DATASETS, type DatasetName } from './data/index.js';
+import { DATASETS, inShared, type DatasetName } from './data/index.js';
 import { InlineExecutor, PoolExecutor, type Executor } from './pool/executor.js';
 import type { WorkerInit } from './pool/protocol.js';
 
@@ -28,11 +28,10 @@ export function createSession(algorithm: AlgorithmEntry, dataset: DatasetName, f
   return { arena, kernels, model, config, shards, memory, arenaUsed: arena.used, nInput, nClasses, algorithm };
 }
 
-/** Copies images and labels into SharedArrayBuffers once, so every worker reads the same bytes. */
+/** Images and labels in SharedArrayBuffers, so every worker reads the same bytes: loadDataset's arrays as they
+ *  are (they already live in one), anything else copied once. */
 export function sharedImages(images: Uint8Array, labels: Uint8Array, pixels: number): ImageSource {
-  const im = new Uint8Array(new SharedArrayBuffer(images.length)); im.set(images);
-  const lb = new Uint8Array(new SharedArrayBuffer(labels.length)); lb.set(labels);
-  return { images: im, labels: lb, pixels };
+  return { images: inShared(images), labels: inShared(labels), pixels };
 }
 
 /** workers <= 1: run shards inline on this thread; otherwise this thread and a piscina pool of
@@ -51,7 +50,7 @@ export function createExecutor(s: Session, data: { train: ImageSource; test: Ima
 export function workerInit(s: Session, data: { train: ImageSource; test: ImageSource }): Omit<WorkerInit, 'faults'> {
   const shared = (x: Uint8Array) => {
     if (!(x.buffer instanceof SharedArrayBuffer)) throw new Error('pool data must live in SharedArrayBuffers (use sharedImages)');
-    return x.buffer;
+    return x; // a view: structured cloning gives the worker a view of the same memory, offset and length kept
   };
   return { module: compileKernelModule(), memory: s.memory, algorithm: s.algorithm.name, config: s.config, nInput: s.nInput,
     nClasses: s.nClasses, shards: s.shards, arenaUsed: s.arenaUsed, pixels: data.train.pixels,

@@ -21,10 +21,11 @@ export const MAX_IDX_ELEMENTS = 2 ** 31;
 /**
  * Reads an IDX file, raw or gzip-compressed (detected by the 1f 8b magic, not the name).
  * Pass `bytes` to parse data already in memory; `file` is then only used in error messages.
+ * `shared`: a compressed file is inflated into a SharedArrayBuffer (see gunzip).
  */
-export function readIdx(file: string, bytes?: Uint8Array): IdxTensor {
+export function readIdx(file: string, bytes?: Uint8Array, shared = false): IdxTensor {
   let b = bytes ?? readBytes(file);
-  if (isGzip(b)) b = gunzip(file, b);
+  if (isGzip(b)) b = gunzip(file, b, undefined, shared);
   return parseIdx(file, b);
 }
 

@@ -3,7 +3,7 @@
 
 export { DATASETS, DATASET_NAMES, isDatasetName, parseDatasetName, parseSplit, SPLITS } from './registry.js';
 export type { DatasetFormat, DatasetInfo, DatasetName, Split } from './registry.js';
-export { loadDataset } from './datasets.js';
+export { loadDataset, inShared } from './datasets.js';
 export type { Dataset, LoadOptions } from './datasets.js';
 export { readIdx, parseIdx, encodeIdx, MAX_IDX_ELEMENTS } from './idx.js';
 export type { IdxTensor } from './idx.js';

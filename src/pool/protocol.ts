@@ -15,8 +15,9 @@ export interface WorkerInit {
    *  reproduced the same layout */
   arenaUsed: number;
   pixels: number;
-  trainImages: SharedArrayBuffer; trainLabels: SharedArrayBuffer;
-  testImages: SharedArrayBuffer; testLabels: SharedArrayBuffer;
+  /** views of SharedArrayBuffers (a dataset's images start after its file's header: offset kept) */
+  trainImages: Uint8Array; trainLabels: Uint8Array;
+  testImages: Uint8Array; testLabels: Uint8Array;
   /** [tasks started, throw at task #, exit at task #, spare] for fault-injection tests */
   faults: Int32Array;
 }

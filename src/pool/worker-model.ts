@@ -21,8 +21,8 @@ export function buildWorkerModel(init: Omit<WorkerInit, 'faults'>): WorkerModel 
   return {
     model,
     data: {
-      train: { images: new Uint8Array(init.trainImages), labels: new Uint8Array(init.trainLabels), pixels: init.pixels },
-      test: { images: new Uint8Array(init.testImages), labels: new Uint8Array(init.testLabels), pixels: init.pixels },
+      train: { images: init.trainImages, labels: init.trainLabels, pixels: init.pixels },
+      test: { images: init.testImages, labels: init.testLabels, pixels: init.pixels },
     },
   };
 }

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { ChecksumError, FileFormatError } from '../../src/errors.js';
 import { DATASETS, loadDataset } from '../../src/data/datasets.js';
 import { encodeTar } from '../../src/data/tar.js';
+import { sharedImages } from '../../src/session.js';
 import { blob, CIFAR_BATCHES, cifarBatchBytes, gz, manifestWith, mnistSplit, sharedDataDir, tempDir, throwsNamed, write, writeMnistFolder } from './helpers.js';
 
 const tmp = tempDir();
@@ -19,7 +20,10 @@ describe('loadDataset (MNIST-like)', () => {
     assert.deepEqual(Array.from(d.labels), [9, 8, 7]);
     assert.equal(d.images.length, 3 * 784);
     assert.deepEqual([d.images[0], d.images[784], d.images[3 * 784 - 1]], [1, 2, 3]);
-    assert.equal(d.images.byteOffset, 0); // owns its buffer: safe to transfer to a worker
+    // pool workers read the arrays in place: they live in SharedArrayBuffers (the inflated files: views after the header)
+    assert.ok(d.images.buffer instanceof SharedArrayBuffer && d.labels.buffer instanceof SharedArrayBuffer);
+    assert.equal(d.images.byteOffset, 16); // the IDX header of a 3-dimensional tensor
+    assert.equal(sharedImages(d.images, d.labels, 784).images, d.images); // no second copy
   });
 
   it('rejects images and labels of different counts, naming both files', () => {
