@@ -34,6 +34,7 @@ export function ttfs_forward_bin_i16_simd(
   sgn: usize, nOut: i32, stride: i32, tIn: usize, order: usize, nEv: i32,
   thr: i32, tmax: i32, kRec: i32, c: usize, tOut: usize, cRec: usize, c0: usize,
 ): i32 {
+  if (stride == 16) return binOneBlock(sgn, nOut, tIn, order, nEv, thr, tmax, kRec, c, tOut, cRec, c0);
   const bytes = <usize>stride << 1;
   if (c0 != 0) memory.copy(c, c0, bytes); else memory.fill(c, 0, bytes);
   const alive = c + bytes;
@@ -88,6 +89,59 @@ export function ttfs_forward_bin_i16_simd(
   }
   if (!recorded) widen_i16_to_i32(c, cRec, stride);
   return nOut - unfired;
+}
+
+/**
+ * ttfs_forward_bin_i16_simd for a layer of at most 16 neurons (stride 16: a 10-class output layer), as
+ * ttfs_forward_f32's forwardOneBlock: the two count vectors, the not-fired masks and the spike times (i16, as
+ * k + 1 <= tmax fits) stay in registers through the whole event list; the loop ends once all 16 lanes have fired
+ * and the counts were recorded. Integer adds: the twin's times and counts exactly.
+ */
+function binOneBlock(
+  sgn: usize, nOut: i32, tIn: usize, order: usize, nEv: i32,
+  thr: i32, tmax: i32, kRec: i32, c: usize, tOut: usize, cRec: usize, c0: usize,
+): i32 {
+  const thV = i16x8.splat(<i16>(thr - 1)); // c >= thr  <=>  c > thr - 1
+  const ordEnd = order + (<usize>nEv << 2);
+  let a0 = i16x8.splat(0), a1 = a0;
+  if (c0 != 0) { a0 = v128.load(c0); a1 = v128.load(c0, 16); }
+  let live0 = i16x8.splat(-1), live1 = live0;
+  let t0 = i16x8.splat(<i16>tmax), t1 = t0;
+  let recorded = cRec == 0;
+  let e = order;
+  while (e < ordEnd) {
+    let i = load<i32>(e);
+    const k = load<i32>(tIn + (<usize>i << 2));
+    if (!recorded && k > kRec) { storeWidened(cRec, a0, a1); recorded = true; }
+    while (true) { // the events of time k
+      const row = sgn + (<usize>i << 5);
+      a0 = i16x8.add(a0, v128.load(row));
+      a1 = i16x8.add(a1, v128.load(row, 16));
+      e += 4;
+      if (e >= ordEnd) break;
+      i = load<i32>(e);
+      if (load<i32>(tIn + (<usize>i << 2)) != k) break;
+    }
+    const dV = i16x8.splat(<i16>(k + 1 - tmax)); // tmax + (k + 1 - tmax) where a lane fires now
+    const n0 = v128.and(i16x8.gt_s(a0, thV), live0), n1 = v128.and(i16x8.gt_s(a1, thV), live1);
+    t0 = i16x8.add(t0, v128.and(n0, dV)); t1 = i16x8.add(t1, v128.and(n1, dV));
+    live0 = v128.andnot(live0, n0); live1 = v128.andnot(live1, n1);
+    if (recorded && !v128.any_true(v128.or(live0, live1))) break;
+  }
+  if (!recorded) storeWidened(cRec, a0, a1);
+  v128.store(c, a0); v128.store(c, a1, 16);
+  v128.store(c, live0, 32); v128.store(c, live1, 48);
+  storeWidened(tOut, t0, t1);
+  let fired = 0; // real neurons only (padding lanes never reach the threshold)
+  for (let j = 0; j < nOut; j++) if (load<i32>(tOut + (<usize>j << 2)) != tmax) fired++;
+  return fired;
+}
+
+/** 16 i16 lanes (two vectors) sign-extended into 16 i32 at dst. */
+// @ts-ignore: decorator
+@inline function storeWidened(dst: usize, x0: v128, x1: v128): void {
+  v128.store(dst, i32x4.extend_low_i16x8_s(x0)); v128.store(dst, i32x4.extend_high_i16x8_s(x0), 16);
+  v128.store(dst, i32x4.extend_low_i16x8_s(x1), 32); v128.store(dst, i32x4.extend_high_i16x8_s(x1), 48);
 }
 
 /** 8 neurons of which those in `now` (i16 lanes all ones) crossed for the first time: their i32 spike
