@@ -21,7 +21,8 @@
 // Padding lanes never fire: zero pad weights keep their U at 0 and thr > 0.
 // Outputs: tOut, lt, and u and s of every neuron that did not fire, equal in both variants bit for bit. A neuron's
 // u and s after its spike are scratch (nothing reads them: the host reads potentials only of neurons that never
-// fired): the twin keeps integrating them, the SIMD kernel's convolutions freeze them where the neuron fired.
+// fired): the twin keeps integrating them; the SIMD kernel freezes them where the neuron fired (convolutions, and
+// fully connected layers of at most 16 neurons, whose state it keeps in registers: fcRegisters).
 
 /** First j in [1, d] with u0 + s * j > thr, given u0 <= thr < u0 + s * d (so s > 0). The closed
  *  form gives the candidate; the two loops make it exact under float rounding (the expression is
@@ -157,9 +158,9 @@
  *  and slope keep their values from before the gap, and its spike time becomes the code -1 - a); its crossing step
  *  is solved once, at the end of the layer (fixCrossings). Why: with the crossing solved inline (a branch and
  *  ~50 instructions per vector that fires), V8 kept the conv loop's pointers on the stack, and the no-fire path paid
- *  for it: 1.19-1.21x on the conv layers in scripts/ab-stidi-forward.mjs. The fully connected path keeps
- *  advanceSolve: its rows are a few vectors, and freezing would cost every row add a look at the spike times
- *  (0.84-0.98x there). */
+ *  for it: 1.19-1.21x on the conv layers in scripts/ab-stidi-forward.mjs. A fully connected layer of more than 16
+ *  neurons keeps advanceSolve (freezing in memory cost every row add a look at the spike times: 0.84-0.98x on
+ *  10-output layers before they got fcRegisters); one of at most 16 freezes in registers (fcRegisters). */
 // @ts-ignore: decorator
 @inline function advanceFreeze(u: usize, s: usize, tOut: usize, row: usize, n: i32, a: i32, d: i32, thr: f32, tmax: i32, addRow: bool, neg: bool): void {
   // selects by masking the addend (an and, not bitselect's three instructions: 1.06-1.18x on the conv layers): a
@@ -251,6 +252,10 @@ export function stidi_forward_f32_simd(
   memory.fill(lt, 0, <usize>np << 2);
   const tmaxV = i32x4.splat(tmax);
   for (let j = 0; j < n; j += 4) v128.store(tOut + (<usize>j << 2), tmaxV);
+  if (win == 1 && wout == 1 && hout == 1 && cs <= 16) {
+    fcRegisters(w, cs, tIn, order, nEv, thr, tau, tmax, u, s, tOut, lt);
+    return fixCrossings(u, s, tOut, n, thr, tmax);
+  }
   const last = tmax - 1;
   let p = 0, q = 0;
   while (true) {
@@ -271,8 +276,8 @@ export function stidi_forward_f32_simd(
       q++;
     }
   }
-  // the final advance, to tmax - 1: the fully connected path solves crossings inline; a convolution's frozen lanes
-  // (and those frozen here) then get their crossing steps
+  // the final advance, to tmax - 1: a wide fully connected layer solves crossings inline; a convolution's frozen
+  // lanes (and those frozen here) then get their crossing steps
   const fc = win == 1 && wout == 1 && hout == 1;
   for (let pos = 0; pos < np; pos++) {
     const a = load<i32>(lt + (<usize>pos << 2));
@@ -283,6 +288,80 @@ export function stidi_forward_f32_simd(
     }
   }
   return fixCrossings(u, s, tOut, n, thr, tmax);
+}
+
+/**
+ * A fully connected layer of at most 16 neurons (cs <= 16: an output layer), its slopes and not-fired masks in
+ * registers through the whole event list: an event costs its row's loads and a masked add per vector, the
+ * potentials and spike times are touched only when the position advances (once per distinct event time), with
+ * advanceFreeze's semantics (a lane that crosses is frozen, its time coded; fixCrossings solves it). The caller has
+ * zeroed u, s and lt and set tOut to tmax.
+ */
+function fcRegisters(w: usize, cs: i32, tIn: usize, order: usize, nEv: i32, thr: f32, tau: i32, tmax: i32,
+  u: usize, s: usize, tOut: usize, lt: usize): void {
+  const thV = f32x4.splat(thr), tmaxV = i32x4.splat(tmax), zero = f32x4.splat(0);
+  const nv = cs >> 2, rowBytes = <usize>cs << 2, last = tmax - 1;
+  let s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+  let l0 = i32x4.splat(-1), l1 = l0, l2 = l0, l3 = l0; // not fired yet
+  let a = 0, p = 0, q = 0;
+  while (true) {
+    let b = last + 1;
+    if (p < nEv) b = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
+    if (q < nEv) b = min(b, load<i32>(tIn + (<usize>load<i32>(order + (<usize>q << 2)) << 2)) + tau);
+    if (b > last) break;
+    // advance to b (every event at b reaches the one position; the first would advance it)
+    const d = b - a;
+    a = b;
+    const dV = f32x4.splat(<f32>d), codeV = i32x4.splat(-1 - (b - d) - tmax);
+    l0 = advanceLanes(u, tOut, s0, l0, dV, thV, codeV);
+    if (nv > 1) l1 = advanceLanes(u + 16, tOut + 16, s1, l1, dV, thV, codeV);
+    if (nv > 2) l2 = advanceLanes(u + 32, tOut + 32, s2, l2, dV, thV, codeV);
+    if (nv > 3) l3 = advanceLanes(u + 48, tOut + 48, s3, l3, dV, thV, codeV);
+    while (p < nEv) { // onsets at b
+      const i = load<i32>(order + (<usize>p << 2));
+      if (load<i32>(tIn + (<usize>i << 2)) != b) break;
+      const row = w + <usize>i * rowBytes;
+      s0 = f32x4.add(s0, v128.and(v128.load(row), l0));
+      if (nv > 1) s1 = f32x4.add(s1, v128.and(v128.load(row, 16), l1));
+      if (nv > 2) s2 = f32x4.add(s2, v128.and(v128.load(row, 32), l2));
+      if (nv > 3) s3 = f32x4.add(s3, v128.and(v128.load(row, 48), l3));
+      p++;
+    }
+    while (q < nEv) { // ramp ends at b
+      const i = load<i32>(order + (<usize>q << 2));
+      if (load<i32>(tIn + (<usize>i << 2)) + tau != b) break;
+      const row = w + <usize>i * rowBytes;
+      s0 = f32x4.sub(s0, v128.and(v128.load(row), l0));
+      if (nv > 1) s1 = f32x4.sub(s1, v128.and(v128.load(row, 16), l1));
+      if (nv > 2) s2 = f32x4.sub(s2, v128.and(v128.load(row, 32), l2));
+      if (nv > 3) s3 = f32x4.sub(s3, v128.and(v128.load(row, 48), l3));
+      q++;
+    }
+  }
+  store<i32>(lt, a);
+  if (last > a) {
+    const d = last - a;
+    const dV = f32x4.splat(<f32>d), codeV = i32x4.splat(-1 - a - tmax);
+    advanceLanes(u, tOut, s0, l0, dV, thV, codeV);
+    if (nv > 1) advanceLanes(u + 16, tOut + 16, s1, l1, dV, thV, codeV);
+    if (nv > 2) advanceLanes(u + 32, tOut + 32, s2, l2, dV, thV, codeV);
+    if (nv > 3) advanceLanes(u + 48, tOut + 48, s3, l3, dV, thV, codeV);
+  }
+  v128.store(s, s0);
+  if (nv > 1) v128.store(s, s1, 16);
+  if (nv > 2) v128.store(s, s2, 32);
+  if (nv > 3) v128.store(s, s3, 48);
+}
+
+/** advanceFreeze for one vector whose slope and not-fired mask are in registers: u (and the time where a lane
+ *  crosses, as the code) in memory; returns the new not-fired mask. */
+// @ts-ignore: decorator
+@inline function advanceLanes(u: usize, tOut: usize, sl: v128, live: v128, dV: v128, thV: v128, codeV: v128): v128 {
+  const u0 = v128.load(u), step = f32x4.mul(sl, dV);
+  const stay = v128.andnot(live, f32x4.gt(f32x4.add(u0, step), thV));
+  v128.store(tOut, i32x4.add(v128.load(tOut), v128.and(v128.xor(live, stay), codeV)));
+  v128.store(u, f32x4.add(u0, v128.and(step, stay)));
+  return stay;
 }
 
 /** Scalar twin: the same event order and float operations, one lane at a time. */
