@@ -37,6 +37,16 @@
   return j;
 }
 
+/** The next event time: the earlier of the next onset (event p) and the next ramp end (event q's time + tau);
+ *  last + 1 when both lists are done. */
+// @ts-ignore: decorator
+@inline function nextTime(tIn: usize, order: usize, nEv: i32, p: i32, q: i32, tau: i32, last: i32): i32 {
+  let b = last + 1;
+  if (p < nEv) b = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
+  if (q < nEv) b = min(b, load<i32>(tIn + (<usize>load<i32>(order + (<usize>q << 2)) << 2)) + tau);
+  return b;
+}
+
 /** Adds sign * (the weight rows of input i) to the slopes of every output neuron that i reaches. */
 // @ts-ignore: decorator
 @inline function scatterSimd(w: usize, i: i32, cin: i32, k: i32, hout: i32, wout: i32, cs: i32, s: usize, neg: bool, win: i32): void {
@@ -259,9 +269,7 @@ export function stidi_forward_f32_simd(
   const last = tmax - 1;
   let p = 0, q = 0;
   while (true) {
-    let b = last + 1;
-    if (p < nEv) b = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
-    if (q < nEv) b = min(b, load<i32>(tIn + (<usize>load<i32>(order + (<usize>q << 2)) << 2)) + tau);
+    const b = nextTime(tIn, order, nEv, p, q, tau, last);
     if (b > last) break;
     while (p < nEv) {
       const i = load<i32>(order + (<usize>p << 2));
@@ -305,9 +313,7 @@ function fcRegisters(w: usize, cs: i32, tIn: usize, order: usize, nEv: i32, thr:
   let l0 = i32x4.splat(-1), l1 = l0, l2 = l0, l3 = l0; // not fired yet
   let a = 0, p = 0, q = 0;
   while (true) {
-    let b = last + 1;
-    if (p < nEv) b = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
-    if (q < nEv) b = min(b, load<i32>(tIn + (<usize>load<i32>(order + (<usize>q << 2)) << 2)) + tau);
+    const b = nextTime(tIn, order, nEv, p, q, tau, last);
     if (b > last) break;
     // advance to b (every event at b reaches the one position; the first would advance it)
     const d = b - a;
@@ -379,9 +385,7 @@ export function stidi_forward_f32_ref(
   const last = tmax - 1;
   let p = 0, q = 0, fired = 0;
   while (true) {
-    let b = last + 1;
-    if (p < nEv) b = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
-    if (q < nEv) b = min(b, load<i32>(tIn + (<usize>load<i32>(order + (<usize>q << 2)) << 2)) + tau);
+    const b = nextTime(tIn, order, nEv, p, q, tau, last);
     if (b > last) break;
     while (p < nEv) {
       const i = load<i32>(order + (<usize>p << 2));
