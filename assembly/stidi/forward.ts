@@ -179,12 +179,8 @@
   const dV = f32x4.splat(<f32>d), thV = f32x4.splat(thr), tmaxV = i32x4.splat(tmax), codeV = i32x4.splat(-1 - a - tmax);
   for (let j = 0; j < n; j += 4) {
     const o = <usize>j << 2;
-    const u0 = v128.load(u + o), sl = v128.load(s + o), t0 = v128.load(tOut + o);
-    const step = f32x4.mul(sl, dV);
-    const live = i32x4.eq(t0, tmaxV);
-    const stay = v128.andnot(live, f32x4.gt(f32x4.add(u0, step), thV)); // not fired before, not crossing now
-    v128.store(tOut + o, i32x4.add(t0, v128.and(v128.xor(live, stay), codeV))); // tmax + (-1 - a - tmax) where it fires
-    v128.store(u + o, f32x4.add(u0, v128.and(step, stay)));
+    const sl = v128.load(s + o), t0 = v128.load(tOut + o);
+    const stay = advanceLanes(u + o, tOut + o, t0, sl, i32x4.eq(t0, tmaxV), dV, thV, codeV);
     if (addRow) {
       const r = v128.and(v128.load(row + o), stay);
       v128.store(s + o, neg ? f32x4.sub(sl, r) : f32x4.add(sl, r));
@@ -262,7 +258,8 @@ export function stidi_forward_f32_simd(
   memory.fill(lt, 0, <usize>np << 2);
   const tmaxV = i32x4.splat(tmax);
   for (let j = 0; j < n; j += 4) v128.store(tOut + (<usize>j << 2), tmaxV);
-  if (win == 1 && wout == 1 && hout == 1 && cs <= 16) {
+  const fc = win == 1 && wout == 1 && hout == 1;
+  if (fc && cs <= 16) {
     fcRegisters(w, cs, tIn, order, nEv, thr, tau, tmax, u, s, tOut, lt);
     return fixCrossings(u, s, tOut, n, thr, tmax);
   }
@@ -286,7 +283,6 @@ export function stidi_forward_f32_simd(
   }
   // the final advance, to tmax - 1: a wide fully connected layer solves crossings inline; a convolution's frozen
   // lanes (and those frozen here) then get their crossing steps
-  const fc = win == 1 && wout == 1 && hout == 1;
   for (let pos = 0; pos < np; pos++) {
     const a = load<i32>(lt + (<usize>pos << 2));
     const off = (<usize>(pos * cs)) << 2;
@@ -319,10 +315,10 @@ function fcRegisters(w: usize, cs: i32, tIn: usize, order: usize, nEv: i32, thr:
     const d = b - a;
     a = b;
     const dV = f32x4.splat(<f32>d), codeV = i32x4.splat(-1 - (b - d) - tmax);
-    l0 = advanceLanes(u, tOut, s0, l0, dV, thV, codeV);
-    if (nv > 1) l1 = advanceLanes(u + 16, tOut + 16, s1, l1, dV, thV, codeV);
-    if (nv > 2) l2 = advanceLanes(u + 32, tOut + 32, s2, l2, dV, thV, codeV);
-    if (nv > 3) l3 = advanceLanes(u + 48, tOut + 48, s3, l3, dV, thV, codeV);
+    l0 = advanceLanes(u, tOut, v128.load(tOut), s0, l0, dV, thV, codeV);
+    if (nv > 1) l1 = advanceLanes(u + 16, tOut + 16, v128.load(tOut + 16), s1, l1, dV, thV, codeV);
+    if (nv > 2) l2 = advanceLanes(u + 32, tOut + 32, v128.load(tOut + 32), s2, l2, dV, thV, codeV);
+    if (nv > 3) l3 = advanceLanes(u + 48, tOut + 48, v128.load(tOut + 48), s3, l3, dV, thV, codeV);
     while (p < nEv) { // onsets at b
       const i = load<i32>(order + (<usize>p << 2));
       if (load<i32>(tIn + (<usize>i << 2)) != b) break;
@@ -348,10 +344,10 @@ function fcRegisters(w: usize, cs: i32, tIn: usize, order: usize, nEv: i32, thr:
   if (last > a) {
     const d = last - a;
     const dV = f32x4.splat(<f32>d), codeV = i32x4.splat(-1 - a - tmax);
-    advanceLanes(u, tOut, s0, l0, dV, thV, codeV);
-    if (nv > 1) advanceLanes(u + 16, tOut + 16, s1, l1, dV, thV, codeV);
-    if (nv > 2) advanceLanes(u + 32, tOut + 32, s2, l2, dV, thV, codeV);
-    if (nv > 3) advanceLanes(u + 48, tOut + 48, s3, l3, dV, thV, codeV);
+    advanceLanes(u, tOut, v128.load(tOut), s0, l0, dV, thV, codeV);
+    if (nv > 1) advanceLanes(u + 16, tOut + 16, v128.load(tOut + 16), s1, l1, dV, thV, codeV);
+    if (nv > 2) advanceLanes(u + 32, tOut + 32, v128.load(tOut + 32), s2, l2, dV, thV, codeV);
+    if (nv > 3) advanceLanes(u + 48, tOut + 48, v128.load(tOut + 48), s3, l3, dV, thV, codeV);
   }
   v128.store(s, s0);
   if (nv > 1) v128.store(s, s1, 16);
@@ -359,13 +355,14 @@ function fcRegisters(w: usize, cs: i32, tIn: usize, order: usize, nEv: i32, thr:
   if (nv > 3) v128.store(s, s3, 48);
 }
 
-/** advanceFreeze for one vector whose slope and not-fired mask are in registers: u (and the time where a lane
- *  crosses, as the code) in memory; returns the new not-fired mask. */
+/** One vector of a frozen-lane advance (advanceFreeze, fcRegisters): from slope sl, spike times t0 (as stored at
+ *  tOut) and the not-fired mask, moves u by sl * d where a lane stays below threshold, codes the time of a lane
+ *  that crosses now (tmax + (-1 - a - tmax)); returns the new not-fired mask. */
 // @ts-ignore: decorator
-@inline function advanceLanes(u: usize, tOut: usize, sl: v128, live: v128, dV: v128, thV: v128, codeV: v128): v128 {
+@inline function advanceLanes(u: usize, tOut: usize, t0: v128, sl: v128, live: v128, dV: v128, thV: v128, codeV: v128): v128 {
   const u0 = v128.load(u), step = f32x4.mul(sl, dV);
-  const stay = v128.andnot(live, f32x4.gt(f32x4.add(u0, step), thV));
-  v128.store(tOut, i32x4.add(v128.load(tOut), v128.and(v128.xor(live, stay), codeV)));
+  const stay = v128.andnot(live, f32x4.gt(f32x4.add(u0, step), thV)); // not fired before, not crossing now
+  v128.store(tOut, i32x4.add(t0, v128.and(v128.xor(live, stay), codeV)));
   v128.store(u, f32x4.add(u0, v128.and(step, stay)));
   return stay;
 }

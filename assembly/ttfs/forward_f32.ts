@@ -101,10 +101,7 @@ function forwardOneBlock(
   while (e < ordEnd) {
     let i = load<i32>(e);
     const k = load<i32>(tIn + (<usize>i << 2));
-    if (!recorded && k > kRec) {
-      v128.store(vRec, v0); v128.store(vRec, v1, 16); v128.store(vRec, v2, 32); v128.store(vRec, v3, 48);
-      recorded = true;
-    }
+    if (!recorded && k > kRec) { store4(vRec, v0, v1, v2, v3); recorded = true; }
     while (true) { // the events of time k
       const row = wt + (<usize>i << 6);
       v0 = f32x4.add(v0, v128.load(row));
@@ -124,12 +121,18 @@ function forwardOneBlock(
     t3 = i32x4.add(t3, v128.and(v128.and(f32x4.gt(v3, thV), i32x4.eq(t3, tmaxV)), dV));
     if (recorded && !v128.any_true(v128.or(v128.or(i32x4.eq(t0, tmaxV), i32x4.eq(t1, tmaxV)), v128.or(i32x4.eq(t2, tmaxV), i32x4.eq(t3, tmaxV))))) break;
   }
-  if (!recorded) { v128.store(vRec, v0); v128.store(vRec, v1, 16); v128.store(vRec, v2, 32); v128.store(vRec, v3, 48); }
-  v128.store(v, v0); v128.store(v, v1, 16); v128.store(v, v2, 32); v128.store(v, v3, 48);
-  v128.store(tOut, t0); v128.store(tOut, t1, 16); v128.store(tOut, t2, 32); v128.store(tOut, t3, 48);
+  if (!recorded) store4(vRec, v0, v1, v2, v3);
+  store4(v, v0, v1, v2, v3);
+  store4(tOut, t0, t1, t2, t3);
   let fired = 0; // real neurons only (padding lanes never fire)
   for (let j = 0; j < nOut; j++) if (load<i32>(tOut + (<usize>j << 2)) != tmax) fired++;
   return fired;
+}
+
+/** Four vectors (16 lanes) stored at dst. */
+// @ts-ignore: decorator
+@inline function store4(dst: usize, x0: v128, x1: v128, x2: v128, x3: v128): void {
+  v128.store(dst, x0); v128.store(dst, x1, 16); v128.store(dst, x2, 32); v128.store(dst, x3, 48);
 }
 
 /** The threshold test of 4 potentials: those above theta and not yet fired (time still tmax) get
