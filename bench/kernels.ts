@@ -80,6 +80,15 @@ interface Ceilings {
   stream: { bytes: number; readGBs: number; updateGBs: number; copyGBs?: number }[];
 }
 
+/** The probe behind one ceiling, runnable inside a kernel's timed rounds: one call does `units` of its work
+ *  (flops, bits, divider lanes or bytes, as the ceiling counts them). */
+interface Probe { units: number; run: () => void }
+/** Which ceiling a fraction is of: the kernel's flops, popcount bits, divider lanes or bytes moved. */
+type CeilingKind = 'flops' | 'bits' | 'div' | 'bytes';
+/** The probes of the ceilings a case's work can be held against (bytes: the stream probe at the case's working
+ *  set and traffic, the same row `bandwidthAt` reads). */
+type ProbesFor = (w: Work) => Partial<Record<CeilingKind, Probe>>;
+
 function bandwidthAt(c: Ceilings, bytes: number, traffic: 'read' | 'update' | 'copy'): { size: number; gbs: number } {
   const row = c.stream.find((s) => s.bytes >= bytes) ?? c.stream[c.stream.length - 1];
   const gbs = traffic === 'read' ? row.readGBs : traffic === 'update' ? row.updateGBs : row.copyGBs;
@@ -151,7 +160,22 @@ function measureCeilings(P: Params, ctx: BenchContext) {
     ctx.log(`  stream ${sizeLabel(size)}: read ${fmt(readGBs)} GB/s, in-place update (read+write) ${fmt(updateGBs)} GB/s, copy (read+write) ${fmt(copyGBs)} GB/s`);
   }
   const c: Ceilings = { f32PeakGflops: sig(f32PeakGflops), popcountGbits: sig(popcountGbits), divsqrtGlanes: sig(divsqrtGlanes), stream };
-  return { ceilings: c, detail: { basis: 'best round (ceilings); kernels below use median rounds',
+  // the same probe calls, for timing in a kernel's own rounds (timeCases): the paired fraction
+  const probesFor: ProbesFor = (w) => {
+    const out: Partial<Record<CeilingKind, Probe>> = {};
+    if (w.flops !== undefined) out.flops = { units: 96 * P.peakIters, run: () => { sink += e.probe_f32_fma_peak(P.peakIters, 0.9999, 1e-4); } };
+    if (w.bits !== undefined) out.bits = { units: words * reps * 64, run: () => { sink += Number(e.probe_popcnt_peak(a.offset, b.offset, words, reps) & 1n); } };
+    if (w.divLanes !== undefined) out.div = { units: 32 * divIters, run: () => { sink += e.probe_f32_divsqrt_peak(divIters, 1.5, 1.25); } };
+    if (w.bytes !== undefined && w.traffic) {
+      const size = bandwidthAt(c, w.wsBytes, w.traffic).size;
+      const r = Math.max(1, Math.round((32 * 2 ** 20) / size));
+      out.bytes = w.traffic === 'read' ? { units: size * r, run: () => { sink += e.probe_stream_read(buf.offset, size, r); } }
+        : w.traffic === 'update' ? { units: 2 * size * r, run: () => { e.probe_stream_update(buf.offset, size, r, 1e-7); } }
+        : { units: size * r, run: () => { e.probe_stream_copy(buf.offset, dst.offset, size / 2, r); } };
+    }
+    return out;
+  };
+  return { ceilings: c, probesFor, detail: { basis: 'best round (ceilings); kernels below use median rounds',
     f32PeakGflopsMedianRound: sig((96 * P.peakIters) / (peak.perCallMs.median * 1e6)), popcountGbitsMedianRound: sig((words * reps * 64) / (pop.perCallMs.median * 1e6)), peakMsPerCall: peak.perCallMs, peakIters: P.peakIters, divsqrtMsPerCall: dsq.perCallMs, divsqrtIters: divIters, popcMsPerCall: pop.perCallMs, popcWords: words, popcReps: reps, stream: streamDetail, sink: sink ? 1 : 0 } };
 }
 
@@ -459,7 +483,7 @@ interface BinLayerResult {
   pairedRatioPopcOverI16: number; synOpsPerSecondI16: number; popcGbits: number;
 }
 
-function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchContext, ceil: Ceilings) {
+function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchContext, ceil: Ceilings, probesFor: ProbesFor) {
   const s = createSession(ALGORITHMS.bs4nn, 'mnist', { hidden: [600] }, { shards: 1 });
   const model = s.model as TtfsModel, net = model.net, cfg = s.config as TtfsConfig, a = s.arena;
   const k = s.kernels, kr = instantiateKernels(s.memory, 'ref').kernels;
@@ -510,7 +534,13 @@ function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchConte
     for (const l of [0, 1]) {
       const L = net.layers[l], tin = l ? tH : tIn0, ord = l ? ord1 : ord0, nEv = l ? nEv1 : nEv0, rec = l ? cRec.offset : 0;
       const pos = l ? pos1 : pos0, neg = l ? neg1 : neg0, words = l ? words1 : words0, evs = l ? ev1 : ev0;
+      const events = evs.reduce((s2, e) => s2 + e.events, 0), times = evs.reduce((s2, e) => s2 + e.times, 0);
+      const i16Work: Work = { synOps: events * L.nOut, bytes: events * L.stride * 2, traffic: 'read', wsBytes: L.nIn * L.stride * 2 };
+      const popcWork: Work = { synOps: events * L.nOut, bits: times * L.nOut * words * 64 * 2, wsBytes: 2 * L.nOut * words * 8 };
+      const probeBytes = probesFor(i16Work).bytes!, probeBits = probesFor(popcWork).bits!;
       const t = timeInterleaved({
+        // the ceilings' probes in the same rounds (the paired fractions)
+        'probe:bytes': probeBytes.run, 'probe:bits': probeBits.run,
         i16: loop(S, (i) => k.ttfs_forward_bin_i16(L.sgn!.offset, L.nOut, L.stride, tin.off(i), ord.off(i), nEv[i], thr[l], tmax, tmax - 3, c16.offset, tOut.offset, rec, 0)),
         i16ref: loop(S, (i) => kr.ttfs_forward_bin_i16(L.sgn!.offset, L.nOut, L.stride, tin.off(i), ord.off(i), nEv[i], thr[l], tmax, tmax - 3, c16.offset, tOut.offset, rec, 0)),
         popc: loop(S, (i) => k.ttfs_forward_bin_popc(pos.offset, neg.offset, words, L.nOut, tin.off(i), ord.off(i), nEv[i], thr[l], tmax, tmax - 3, ev.offset, c32.offset, tOut.offset, rec)),
@@ -520,15 +550,14 @@ function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchConte
         for (const [key, val] of Object.entries(x)) (o as unknown as Record<string, number>)[key] = key === 'n' ? val : sig((val * 1000) / S);
         return o;
       };
-      const events = evs.reduce((s2, e) => s2 + e.events, 0), times = evs.reduce((s2, e) => s2 + e.times, 0);
       if (state === 'trained') {
         const what = `BS4NN ${l ? 'output' : 'hidden'} layer, trained`;
         rows.push(makeRow({ kernel: 'ttfs_forward_bin_i16', label: what, shape: `${L.nIn}→${L.nOut}`, calls: S,
-          work: { synOps: events * L.nOut, bytes: events * L.stride * 2, traffic: 'read', wsBytes: L.nIn * L.stride * 2 },
-          note: `one i16 row per processed event (${fmt(events / S)} per image)` }, { fast: t.i16, ref: t.i16ref }, ceil));
+          work: i16Work,
+          note: `one i16 row per processed event (${fmt(events / S)} per image)` }, { fast: t.i16, ref: t.i16ref, probes: { bytes: { units: probeBytes.units, t: t['probe:bytes'] } } }, ceil));
         rows.push(makeRow({ kernel: 'ttfs_forward_bin_popc', label: what, shape: `${L.nIn}→${L.nOut}`, calls: S,
-          work: { synOps: events * L.nOut, bits: times * L.nOut * words * 64 * 2, wsBytes: 2 * L.nOut * words * 8 },
-          note: `AND-popcount sweep per distinct spike time (${fmt(times / S)} per image)` }, { fast: t.popc }, ceil));
+          work: popcWork,
+          note: `AND-popcount sweep per distinct spike time (${fmt(times / S)} per image)` }, { fast: t.popc, probes: { bits: { units: probeBits.units, t: t['probe:bits'] } } }, ceil));
       }
       const paired = median(t.popc.rounds.map((x, r) => x / t.i16.rounds[r]));
       layers.push({
@@ -701,13 +730,16 @@ function bnnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext): 
  * with its rounds taken in passes a minute apart, one burst shifts at most one pass's rounds and the median
  * stays with the others. Paired ratios stay per round (fast and twin of one round are timed together).
  */
-function timeCases(cases: KernelCase[], P: Params, onPass: (pass: number) => void): { fast: Timed; ref?: Timed }[] {
-  const merged: { fast: Timed; ref?: Timed }[][] = cases.map(() => []);
+function timeCases(cases: KernelCase[], P: Params, probesFor: ProbesFor, onPass: (pass: number) => void): CaseTiming[] {
+  const merged: Record<string, Timed>[][] = cases.map(() => []);
   for (let pass = 0; pass < P.passes; pass++) {
     cases.forEach((c, i) => {
       const fns: Record<string, () => void> = { fast: c.fast };
       if (c.ref) fns.ref = c.ref;
-      merged[i].push(timeInterleaved(fns, P.timing) as { fast: Timed; ref?: Timed });
+      // the probes of the case's ceilings take turns with the kernel in the same rounds: a slow spell of the
+      // host slows both, and their per-round ratio (the paired fraction) stays
+      for (const [kind, probe] of Object.entries(probesFor(c.work))) fns[`probe:${kind}`] = probe.run;
+      merged[i].push(timeInterleaved(fns, P.timing));
     });
     onPass(pass);
   }
@@ -715,25 +747,41 @@ function timeCases(cases: KernelCase[], P: Params, onPass: (pass: number) => voi
     const rounds = ts.flatMap((t) => t.rounds);
     return { perCallMs: stat(rounds), callsPerRound: ts[0].callsPerRound, rounds };
   };
-  return merged.map((ts) => ({ fast: join(ts.map((t) => t.fast)), ref: ts[0].ref ? join(ts.map((t) => t.ref!)) : undefined }));
+  return merged.map((ts, i) => {
+    const probes: CaseTiming['probes'] = {};
+    for (const [kind, probe] of Object.entries(probesFor(cases[i].work)) as [CeilingKind, Probe][]) {
+      probes[kind] = { units: probe.units, t: join(ts.map((t) => t[`probe:${kind}`])) };
+    }
+    return { fast: join(ts.map((t) => t.fast)), ref: ts[0].ref ? join(ts.map((t) => t.ref)) : undefined, probes };
+  });
 }
 
+interface CaseTiming { fast: Timed; ref?: Timed; probes: Partial<Record<CeilingKind, { units: number; t: Timed }>> }
+
+const sigOrNull = (x: number | null) => (x === null ? null : sig(x, 3));
+
 /** A table row: per-call times, throughput, the binding ceiling and the SIMD speedup of one case. */
-function makeRow(c: Omit<KernelCase, 'fast' | 'ref'>, t: { fast: Timed; ref?: Timed }, ceil: Ceilings) {
+function makeRow(c: Omit<KernelCase, 'fast' | 'ref'>, t: CaseTiming, ceil: Ceilings) {
   const sec = t.fast.perCallMs.median / 1000;
   const w = c.work;
   const gflops = w.flops !== undefined ? w.flops / sec / 1e9 : undefined;
   const gbs = w.bytes !== undefined ? w.bytes / sec / 1e9 : undefined;
   const gbits = w.bits !== undefined ? w.bits / sec / 1e9 : undefined;
-  const fr: { ceiling: string; value: number; fraction: number }[] = [];
-  if (gflops !== undefined) fr.push({ ceiling: 'f32x4 mul+add peak', value: ceil.f32PeakGflops, fraction: gflops / ceil.f32PeakGflops });
-  if (gbits !== undefined) fr.push({ ceiling: 'i64.popcnt peak', value: ceil.popcountGbits, fraction: gbits / ceil.popcountGbits });
+  // paired: per round, the kernel's rate over its probe's rate in that same round; the median of those ratios
+  const paired = (kind: CeilingKind, units: number): number | null => {
+    const p = t.probes[kind];
+    if (!p) return null;
+    return median(t.fast.rounds.map((ms, r) => (units / ms) / (p.units / p.t.rounds[r])));
+  };
+  const fr: { ceiling: string; value: number; fraction: number; pairedFraction: number | null }[] = [];
+  if (gflops !== undefined) fr.push({ ceiling: 'f32x4 mul+add peak', value: ceil.f32PeakGflops, fraction: gflops / ceil.f32PeakGflops, pairedFraction: paired('flops', w.flops!) });
+  if (gbits !== undefined) fr.push({ ceiling: 'i64.popcnt peak', value: ceil.popcountGbits, fraction: gbits / ceil.popcountGbits, pairedFraction: paired('bits', w.bits!) });
   if (w.divLanes !== undefined && ceil.divsqrtGlanes !== undefined) {
-    fr.push({ ceiling: 'f32x4 sqrt + 2 div peak (G lanes/s)', value: ceil.divsqrtGlanes, fraction: w.divLanes / sec / 1e9 / ceil.divsqrtGlanes });
+    fr.push({ ceiling: 'f32x4 sqrt + 2 div peak (G lanes/s)', value: ceil.divsqrtGlanes, fraction: w.divLanes / sec / 1e9 / ceil.divsqrtGlanes, pairedFraction: paired('div', w.divLanes) });
   }
   if (gbs !== undefined && w.traffic) {
     const bw = bandwidthAt(ceil, w.wsBytes, w.traffic);
-    fr.push({ ceiling: `${TRAFFIC_LABEL[w.traffic]} bandwidth at ${sizeLabel(bw.size)}`, value: bw.gbs, fraction: gbs / bw.gbs });
+    fr.push({ ceiling: `${TRAFFIC_LABEL[w.traffic]} bandwidth at ${sizeLabel(bw.size)}`, value: bw.gbs, fraction: gbs / bw.gbs, pairedFraction: paired('bytes', w.bytes!) });
   }
   fr.sort((x, y) => y.fraction - x.fraction);
   const perCallUs = (x: Stat) => sig((x.median * 1000) / c.calls);
@@ -746,8 +794,8 @@ function makeRow(c: Omit<KernelCase, 'fast' | 'ref'>, t: { fast: Timed; ref?: Ti
     msPerPass: { fast: t.fast.perCallMs, ref: t.ref?.perCallMs ?? null },
     gflops: gflops !== undefined ? sig(gflops) : null, gbs: gbs !== undefined ? sig(gbs) : null, gbits: gbits !== undefined ? sig(gbits) : null,
     synOpsPerSecond: w.synOps !== undefined ? sig(w.synOps / sec) : null,
-    bound: fr[0] ? { ceiling: fr[0].ceiling, ceilingValue: fr[0].value, fraction: sig(fr[0].fraction, 3) } : null,
-    fractions: fr.map((f) => ({ ...f, fraction: sig(f.fraction, 3) })),
+    bound: fr[0] ? { ceiling: fr[0].ceiling, ceilingValue: fr[0].value, fraction: sig(fr[0].fraction, 3), pairedFraction: sigOrNull(fr[0].pairedFraction) } : null,
+    fractions: fr.map((f) => ({ ...f, fraction: sig(f.fraction, 3), pairedFraction: sigOrNull(f.pairedFraction) })),
     simdSpeedup: speedup ?? null, pairedSimdSpeedup: pairedSpeedup ?? null,
   };
 }
@@ -767,19 +815,19 @@ export const kernels: Benchmark = {
       { samples: 24, trainSamples: 300, slowSamples: 2, timing: { warmMs: 60, roundMs: 8, rounds: 3 }, passes: 1,
         streamSizes: [16 << 10, 256 << 10, 4 << 20, 32 << 20], peakIters: 100_000 });
     ctx.log('ceilings:');
-    const { ceilings, detail } = measureCeilings(P, ctx);
+    const { ceilings, probesFor, detail } = measureCeilings(P, ctx);
     const train = loadDataset('mnist', 'train'), test = loadDataset('mnist', 'test');
     ctx.log('binary forward kernels (BS4NN 784-600-10):');
-    const bin = binaryForward(P, train, test, ctx, ceilings);
+    const bin = binaryForward(P, train, test, ctx, ceilings, probesFor);
     ctx.log('registry kernels:');
     const cases = [...s4nnCases(P, train, test, ctx), ...bin.cases, ...bnnCases(P, train, test, ctx), ...stidiCases(P, train, test, ctx), ...convCases(P)];
     const rows = [...bin.rows];
-    const timed = timeCases(cases, P, (pass) => { ctx.monitor.sample(); ctx.log(`  pass ${pass + 1} of ${P.passes} timed`); });
+    const timed = timeCases(cases, P, probesFor, (pass) => { ctx.monitor.sample(); ctx.log(`  pass ${pass + 1} of ${P.passes} timed`); });
     for (const [i, c] of cases.entries()) {
       const r = makeRow(c, timed[i], ceilings);
       rows.push(r);
       ctx.log(`  ${r.kernel} [${r.label}, ${r.shape}]: ${fmt(r.usPerCall.fast)} µs/call` +
-        (r.bound ? `, ${fmt(100 * r.bound.fraction)}% of ${r.bound.ceiling} (${fmt(r.bound.ceilingValue)})` : '') +
+        (r.bound ? `, ${fmt(100 * r.bound.fraction)}% of ${r.bound.ceiling} (${fmt(r.bound.ceilingValue)}), paired ${r.bound.pairedFraction === null ? '—' : `${fmt(100 * r.bound.pairedFraction)}%`}` : '') +
         (r.simdSpeedup ? `; scalar twin ${fmt(r.usPerCall.ref!)} µs → SIMD speedup ${fmt(r.simdSpeedup)}×` : ''));
     }
     // a kernel added to the registry later shows up here until a case measures it
@@ -789,7 +837,7 @@ export const kernels: Benchmark = {
     const summary = [
       `f32x4 mul+add peak ${fmt(ceilings.f32PeakGflops)} GFLOP/s; i64.popcnt XOR ${fmt(ceilings.popcountGbits)} Gbit/s; ` +
         `read bandwidth ${ceilings.stream.map((s) => `${sizeLabel(s.bytes)} ${fmt(s.readGBs)}`).join(', ')} GB/s`,
-      ...rows.map((r) => `${r.kernel} ${r.shape}: ${fmt(r.usPerCall.fast)} µs/call` + (r.bound ? `, ${fmt(100 * r.bound.fraction)}% of ${r.bound.ceiling}` : '') +
+      ...rows.map((r) => `${r.kernel} ${r.shape}: ${fmt(r.usPerCall.fast)} µs/call` + (r.bound ? `, ${fmt(100 * r.bound.fraction)}% of ${r.bound.ceiling} (paired ${r.bound.pairedFraction === null ? '—' : `${fmt(100 * r.bound.pairedFraction)}%`})` : '') +
         (r.simdSpeedup ? `, SIMD ${fmt(r.simdSpeedup)}× over scalar` : '')),
       `binary forward: ${bin.decision.text}`,
     ];

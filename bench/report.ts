@@ -69,7 +69,10 @@ function kernelsSection(r: BenchRecord, svgs: string[]): string {
   md.push('What one core of this machine can do at best with the instructions the kernels use (probes in `assembly/bench/probes.ts`), ' +
     'then each hot kernel of the registry (`src/wasm/kernels.ts`) on inputs captured from real MNIST test images passed through a briefly trained network, ' +
     'as a fraction of the ceiling that binds it (the highest of: f32 peak, popcount peak, the divider (Adam), bandwidth at the kernel\'s working-set size), and its SIMD speedup over the scalar twin, timed side by side in interleaved rounds (medians).');
-  md.push('Ceilings are the best round of the probe (another process can only slow a round down); kernel times are medians of rounds.');
+  md.push('Ceilings are the best round of the probe (another process can only slow a round down); kernel times are medians of rounds. ' +
+    'This host also runs at about half speed for spells of seconds to minutes (README, "How steady one host is"), which a median of one case\'s rounds cannot always escape: ' +
+    'so each case\'s rounds also take turns with the probe of its ceiling (the f32 peak, popcount or divider probe, or the stream probe at its working-set size and traffic), ' +
+    'and "paired" is the median over rounds of the kernel\'s rate over the probe\'s rate in the same round: a slow spell slows both and leaves the ratio.');
   md.push(table(['ceiling', 'value'], [
     ['f32x4 mul+add, 12 independent chains', `${fmt(c.f32PeakGflops)} GFLOP/s`],
     ['i64.popcnt over XOR of u64 words, in L1', `${fmt(c.popcountGbits)} Gbit/s`],
@@ -88,18 +91,22 @@ function kernelsSection(r: BenchRecord, svgs: string[]): string {
     ],
   }), svgs));
   const rows = res.kernels as any[];
-  md.push(table(['kernel', 'case', 'shape', 'µs / call (fast)', 'throughput', 'bound by', '% of ceiling', 'scalar twin µs', 'SIMD speedup'],
+  const pairedPct = (k: any) => (k.bound?.pairedFraction == null ? '—' : pct(k.bound.pairedFraction));
+  md.push(table(['kernel', 'case', 'shape', 'µs / call (fast)', 'throughput', 'bound by', '% of ceiling', '% of ceiling, paired', 'scalar twin µs', 'SIMD speedup'],
     rows.map((k) => [
       `\`${k.kernel}\``, k.label + (k.note ? ` — ${k.note}` : ''), k.shape, fmt(k.usPerCall.fast),
       [k.gflops !== null ? `${fmt(k.gflops)} GFLOP/s` : '', k.gbits !== null ? `${fmt(k.gbits)} Gbit/s` : '', k.gbs !== null ? `${fmt(k.gbs)} GB/s` : ''].filter(Boolean).join(', ') || '—',
-      k.bound ? `${k.bound.ceiling} (${fmt(k.bound.ceilingValue)})` : k.usPerCall.ref !== null ? '— (no ceiling)' : '— (scalar, no ceiling)', k.bound ? pct(k.bound.fraction) : '—',
+      k.bound ? `${k.bound.ceiling} (${fmt(k.bound.ceilingValue)})` : k.usPerCall.ref !== null ? '— (no ceiling)' : '— (scalar, no ceiling)', k.bound ? pct(k.bound.fraction) : '—', pairedPct(k),
       k.usPerCall.ref !== null ? fmt(k.usPerCall.ref) : '—', k.simdSpeedup !== null ? `${fmt(k.simdSpeedup)}× (paired ${fmt(k.pairedSimdSpeedup)}×)` : '— (no twin)',
     ])));
   if ((res.notMeasured ?? []).length) md.push(`Registry kernels without a case (each at most ~2% of a training step in the CPU profiles, docs/kernel-changes.md: called once per sample on a few values, once per 1000 steps, on one chunk's small planes, or not on a training path): ${res.notMeasured.map((k: string) => `\`${k}\``).join(', ')}.`);
   const withBound = rows.filter((k) => k.bound);
   md.push(writeSvg('bench-kernel-ceilings.svg', hbarChart({
-    title: 'Hot kernels as % of the ceiling that binds them', unit: '% of ceiling', max: 100,
-    bars: withBound.map((k) => ({ label: `${k.kernel} ${k.shape}`, value: 100 * k.bound.fraction, text: `${fmt(100 * k.bound.fraction)}% of ${k.bound.ceiling.replace(/ bandwidth at.*/, ' bw')}` })),
+    title: 'Hot kernels as % of the ceiling that binds them (paired: the probe timed in the same rounds)', unit: '% of ceiling', max: 100,
+    bars: withBound.map((k) => {
+      const f = k.bound.pairedFraction ?? k.bound.fraction;
+      return { label: `${k.kernel} ${k.shape}`, value: 100 * f, text: `${fmt(100 * f)}% of ${k.bound.ceiling.replace(/ bandwidth at.*/, ' bw')}` };
+    }),
   }), svgs));
   const twins = rows.filter((k) => k.simdSpeedup !== null);
   md.push(writeSvg('bench-simd-speedup.svg', hbarChart({

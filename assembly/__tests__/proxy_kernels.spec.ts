@@ -252,7 +252,8 @@ describe("conv pieces", () => {
 describe("batch-norm statistics", () => {
   it("f32_plane_stats / f32_plane_sums: _fast (channels interleaved) == _ref bit for bit", () => {
     seed(31);
-    // channel counts through the 8-, 4- and 1-channel paths; planes of 1, 3 and 49 values; 1 and 3 samples
+    // channel counts through every path (statistics: 8 channels, a pair, one; sums: 4, a pair, one); planes of 1, 3
+    // and 49 values (the 4-position vectors and their tails); 1 and 3 samples
     const Cs: i32[] = [1, 3, 4, 5, 8, 9, 12, 13, 17];
     const ns: i32[] = [1, 3, 49];
     for (let qc = 0; qc < Cs.length; qc++) for (let qn = 0; qn < ns.length; qn++) for (let B = 1; B <= 3; B += 2) {
