@@ -725,7 +725,7 @@ function bnnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext): 
 
 /**
  * Times every case (fast and scalar twin side by side) in `P.passes` passes over the whole list, then merges
- * each case's rounds over the passes. This host slows down in bursts of seconds (README, "How steady one host
+ * each case's rounds over the passes. This host slows down in bursts of seconds (docs/speed-history.md, "How steady one host
  * is") that the interleaving inside one case cannot see, since all of that case's rounds fall in the burst:
  * with its rounds taken in passes a minute apart, one burst shifts at most one pass's rounds and the median
  * stays with the others. Paired ratios stay per round (fast and twin of one round are timed together).

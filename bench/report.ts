@@ -4,6 +4,8 @@ import path from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type BenchRecord, DOCS_DIR, PEER_MMAP_THRESHOLD_MIB, ROOT, RUN_JS, fmt, readResult, resultPath, resultTags } from './lib.js';
+import { pct, table } from './markdown.js';
+import { writeReadmeSummary } from './readme-summary.js';
 import { COLORS, hbarChart, lineChartLog2, type Bar } from './svg.js';
 import { describeHostSpeed, hostSpeedFraction, isSlowHost } from './host-speed.js';
 
@@ -15,13 +17,8 @@ function bytes(b: number): string {
   if (b >= 1024) return `${(b / 1024).toFixed(1)} KiB`;
   return `${b} B`;
 }
-const pct = (x: number) => (Number.isFinite(x) ? `${fmt(100 * x)}%` : 'n/a');
 const sizeLabel = (b: number) => (b >= 2 ** 20 ? `${+(b / 2 ** 20).toFixed(1)} MiB` : `${+(b / 1024).toFixed(1)} KiB`);
 
-function table(head: string[], rows: (string | number)[][]): string {
-  const line = (r: (string | number)[]) => `| ${r.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
-  return [line(head), `| ${head.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n');
-}
 
 /** the kernels benchmark's ceilings that the other results' host-speed probes are set against (generateReport) */
 let hostCeilings: { f32Gflops: number; readGBs: number } | null = null;
@@ -70,7 +67,7 @@ function kernelsSection(r: BenchRecord, svgs: string[]): string {
     'then each hot kernel of the registry (`src/wasm/kernels.ts`) on inputs captured from real MNIST test images passed through a briefly trained network, ' +
     'as a fraction of the ceiling that binds it (the highest of: f32 peak, popcount peak, the divider (Adam), bandwidth at the kernel\'s working-set size), and its SIMD speedup over the scalar twin, timed side by side in interleaved rounds (medians).');
   md.push('Ceilings are the best round of the probe (another process can only slow a round down); kernel times are medians of rounds. ' +
-    'This host also runs at about half speed for spells of seconds to minutes (README, "How steady one host is"), which a median of one case\'s rounds cannot always escape: ' +
+    'This host also runs at about half speed for spells of seconds to minutes (docs/speed-history.md, "How steady one host is"), which a median of one case\'s rounds cannot always escape: ' +
     'so each case\'s rounds also take turns with the probe of its ceiling (the f32 peak, popcount or divider probe, or the stream probe at its working-set size and traffic), ' +
     'and "paired" is the median over rounds of the kernel\'s rate over the probe\'s rate in the same round: a slow spell slows both and leaves the ratio.');
   md.push(table(['ceiling', 'value'], [
@@ -398,6 +395,8 @@ export function generateReport(): { markdown: string; svgs: string[]; sources: s
   for (const [tag, names] of resultTags()) md.push(taggedSection(tag, names, sources, svgs));
   const file = path.join(DOCS_DIR, 'benchmarks.md');
   writeFileSync(file, md.join('\n\n') + '\n');
+  // the README's summary block, from the same records
+  writeReadmeSummary(recs);
   return { markdown: file, svgs, sources };
 }
 
