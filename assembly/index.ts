@@ -15,7 +15,7 @@ export { f32_adam_step_simd, f32_adam_step_ref } from "./dense/adam_f32";
 export { bin_pack_signs, bin_pack_u8_planes } from "./binary/pack";
 export { bin_xnor_gemv_popc, bin_xnor_gemv_ref, bin_andpopc_planes_gemv_popc, bin_andpopc_planes_gemv_ref } from "./binary/gemv";
 export { bin_ste_backprop_simd, bin_ste_backprop_ref } from "./binary/ste_backprop";
-export { probe_f32_fma_peak, probe_f32_divsqrt_peak, probe_f32_add_latency, probe_f32_add_peak, probe_popcnt_peak, probe_stream_read, probe_stream_update, probe_stream_copy } from "./bench/probes";
+export { probe_f32_fma_peak, probe_f32_divsqrt_peak, probe_f32_add_latency, probe_f32_add_peak, probe_popcnt_peak, probe_stream_read, probe_stream_update, probe_stream_copy, probe_gather_rows, probe_gather_rows4 } from "./bench/probes";
 // proxy learning (conv nets, batch norm, IF dynamics)
 export { f32_gemm_nn_acc_simd, f32_gemm_nn_acc_ref, f32_gemm_tn_any_simd, f32_gemm_tn_any_ref, f32_gemm_tn_set_simd, f32_gemm_tn_set_ref, f32_gemm_nn_set_simd, f32_gemm_nn_set_ref } from "./dense/gemm_nn_f32";
 export { f32_gemm_nt_acc_simd, f32_gemm_nt_acc_ref } from "./dense/gemm_nt_f32";

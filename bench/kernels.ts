@@ -66,6 +66,9 @@ interface Work {
   synOps?: number;
   /** lanes that each take two f32 divisions and a square root (Adam's divider work) */
   divLanes?: number;
+  /** `bytes` are rows read at data-dependent offsets (an event's weight row): also held against the
+   *  indexed-gather ceiling at the working set (probe_gather_rows), beside the streaming one */
+  gather?: boolean;
 }
 
 interface KernelCase {
@@ -78,13 +81,15 @@ interface Ceilings {
   /** f32x4 lanes per second of (sqrt, div, div), G lanes/s */
   divsqrtGlanes: number;
   stream: { bytes: number; readGBs: number; updateGBs: number; copyGBs?: number }[];
+  /** 64-byte rows at random offsets within the working set, summed (the best of the 4- and 8-chain probes) */
+  gather?: { bytes: number; GBs: number; chains: 4 | 8 }[];
 }
 
 /** The probe behind one ceiling, runnable inside a kernel's timed rounds: one call does `units` of its work
  *  (flops, bits, divider lanes or bytes, as the ceiling counts them). */
 interface Probe { units: number; run: () => void }
 /** Which ceiling a fraction is of: the kernel's flops, popcount bits, divider lanes or bytes moved. */
-type CeilingKind = 'flops' | 'bits' | 'div' | 'bytes';
+type CeilingKind = 'flops' | 'bits' | 'div' | 'bytes' | 'gather';
 /** The probes of the ceilings a case's work can be held against (bytes: the stream probe at the case's working
  *  set and traffic, the same row `bandwidthAt` reads). */
 type ProbesFor = (w: Work) => Partial<Record<CeilingKind, Probe>>;
@@ -94,6 +99,11 @@ function bandwidthAt(c: Ceilings, bytes: number, traffic: 'read' | 'update' | 'c
   const gbs = traffic === 'read' ? row.readGBs : traffic === 'update' ? row.updateGBs : row.copyGBs;
   if (gbs === undefined) throw new Error(`no ${traffic} bandwidth measured at ${sizeLabel(row.bytes)}`);
   return { size: row.bytes, gbs };
+}
+
+function gatherAt(c: Ceilings, bytes: number): { bytes: number; GBs: number; chains: 4 | 8 } | null {
+  if (!c.gather?.length) return null;
+  return c.gather.find((s) => s.bytes >= bytes) ?? c.gather[c.gather.length - 1];
 }
 
 const TRAFFIC_LABEL = { read: 'read', update: 'in-place update', copy: 'copy' } as const;
@@ -116,6 +126,8 @@ function measureCeilings(P: Params, ctx: BenchContext) {
     probe_stream_read(p: number, bytes: number, reps: number): number;
     probe_stream_update(p: number, bytes: number, reps: number, c: number): void;
     probe_stream_copy(src: number, dst: number, bytes: number, reps: number): void;
+    probe_gather_rows(table: number, idx: number, m: number, reps: number): number;
+    probe_gather_rows4(table: number, idx: number, m: number, reps: number): number;
   };
   if (typeof e.probe_f32_fma_peak !== 'function') throw new Error('build/snnwasm.wasm lacks the probe kernels: run npm run build');
   let sink = 0;
@@ -159,7 +171,26 @@ function measureCeilings(P: Params, ctx: BenchContext) {
     streamDetail.push({ bytes: size, repsPerCall: r, readMsPerCall: t.read.perCallMs, updateMsPerCall: t.update.perCallMs, copyMsPerCall: t.copy.perCallMs });
     ctx.log(`  stream ${sizeLabel(size)}: read ${fmt(readGBs)} GB/s, in-place update (read+write) ${fmt(updateGBs)} GB/s, copy (read+write) ${fmt(copyGBs)} GB/s`);
   }
-  const c: Ceilings = { f32PeakGflops: sig(f32PeakGflops), popcountGbits: sig(popcountGbits), divsqrtGlanes: sig(divsqrtGlanes), stream };
+  // indexed row gathers: GATHER_M offsets of 64-byte rows drawn at random (a fixed LCG) within each working set
+  const GATHER_M = 2048, gatherReps = 40;
+  const gatherIdx = new Map<number, number>();
+  const gather: NonNullable<Ceilings['gather']> = [];
+  let gst = 987654321;
+  for (const size of P.streamSizes) {
+    const idx = arena.alloc('i32', GATHER_M), iv = arena.view(idx), rows = size / 64;
+    for (let i = 0; i < GATHER_M; i++) { gst = (Math.imul(gst, 1103515245) + 12345) >>> 0; iv[i] = (gst % rows) * 64; }
+    gatherIdx.set(size, idx.offset);
+    const t = timeInterleaved({
+      c8: () => { sink += e.probe_gather_rows(buf.offset, idx.offset, GATHER_M, gatherReps); },
+      c4: () => { sink += e.probe_gather_rows4(buf.offset, idx.offset, GATHER_M, gatherReps); },
+    }, P.timing);
+    const gbs = (x: Timed) => (GATHER_M * 64 * gatherReps) / (x.perCallMs.min * 1e6);
+    const chains: 4 | 8 = gbs(t.c8) >= gbs(t.c4) ? 8 : 4;
+    gather.push({ bytes: size, GBs: sig(Math.max(gbs(t.c8), gbs(t.c4))), chains });
+    streamDetail.push({ gatherBytes: size, gatherRows: GATHER_M, gatherReps, c8MsPerCall: t.c8.perCallMs, c4MsPerCall: t.c4.perCallMs });
+    ctx.log(`  gather of 64-byte rows within ${sizeLabel(size)}: ${fmt(gbs(t.c4))} GB/s with 4 chains, ${fmt(gbs(t.c8))} with 8`);
+  }
+  const c: Ceilings = { f32PeakGflops: sig(f32PeakGflops), popcountGbits: sig(popcountGbits), divsqrtGlanes: sig(divsqrtGlanes), stream, gather };
   // the same probe calls, for timing in a kernel's own rounds (timeCases): the paired fraction
   const probesFor: ProbesFor = (w) => {
     const out: Partial<Record<CeilingKind, Probe>> = {};
@@ -172,6 +203,11 @@ function measureCeilings(P: Params, ctx: BenchContext) {
       out.bytes = w.traffic === 'read' ? { units: size * r, run: () => { sink += e.probe_stream_read(buf.offset, size, r); } }
         : w.traffic === 'update' ? { units: 2 * size * r, run: () => { e.probe_stream_update(buf.offset, size, r, 1e-7); } }
         : { units: size * r, run: () => { e.probe_stream_copy(buf.offset, dst.offset, size / 2, r); } };
+    }
+    const g = w.gather && w.bytes !== undefined ? gatherAt(c, w.wsBytes) : null;
+    if (g) {
+      const off = gatherIdx.get(g.bytes)!, run = g.chains === 8 ? e.probe_gather_rows : e.probe_gather_rows4;
+      out.gather = { units: GATHER_M * 64 * gatherReps, run: () => { sink += run(buf.offset, off, GATHER_M, gatherReps); } };
     }
     return out;
   };
@@ -250,7 +286,7 @@ function convCases(P: Params): KernelCase[] {
   const gat = (kk: KernelSet) => loop(S, () => kk.if_conv_gather(x.offset, C, H, Wd, Kk, 1, 1, wt.offset, C, y.offset, list.offset, pixCnt.offset));
   cases.push({ kernel: 'if_conv_gather', label: 'spike-driven conv (adds active inputs\' weight rows)', shape: `${shape}, ${fmt((100 * active) / (C * HW))}% inputs spiking`,
     calls: S, fast: gat(k), ref: gat(kr),
-    work: { flops: S * active * Kk * Kk * C, bytes: S * active * Kk * Kk * C * 4, traffic: 'read', wsBytes: K * C * 4, synOps: S * active * Kk * Kk * C },
+    work: { flops: S * active * Kk * Kk * C, bytes: S * active * Kk * Kk * C * 4, traffic: 'read', gather: true, wsBytes: K * C * 4, synOps: S * active * Kk * Kk * C },
     note: 'flops = one add per active input per tap per output channel (the dense GEMM does 2 per input); bytes = the weight rows read (one load per add)' });
   // the SNN's 2x2 OR pooling of a spike map (every time step; no winners recorded), into dx's first quarter
   const mp = (kk: KernelSet) => loop(S, () => kk.f32_maxpool2(x.offset, C, H, Wd, dx.offset, 0));
@@ -287,7 +323,7 @@ function convCases(P: Params): KernelCase[] {
   const fga = (kk: KernelSet) => loop(S, () => kk.if_fc_gather(fsp.offset, Bf, nI, fwt.offset, nO, fy.offset, flist.offset));
   cases.push({ kernel: 'if_fc_gather', label: 'spike-driven fc (adds active inputs\' weight rows)', shape: `${fcShape}, ${fmt((100 * activeFc) / (Bf * nI))}% inputs spiking`,
     calls: S, fast: fga(k), ref: fga(kr),
-    work: { flops: S * activeFc * nO, bytes: S * activeFc * nO * 4, traffic: 'read', wsBytes: nI * nO * 4, synOps: S * activeFc * nO },
+    work: { flops: S * activeFc * nO, bytes: S * activeFc * nO * 4, traffic: 'read', gather: true, wsBytes: nI * nO * 4, synOps: S * activeFc * nO },
     note: 'flops = one add per active input per output (the dense GEMM does 2 per input); bytes = the weight rows read (one load per add)' });
   return cases;
 }
@@ -446,11 +482,11 @@ function s4nnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext):
   const cases: KernelCase[] = [];
   const fwd0 = (kk: KernelSet) => loop(S, (i) => kk.ttfs_forward_f32(L0.w.offset, L0.nOut, L0.stride, tIn0.off(i), ord0.off(i), nEv0[i], theta0, tmax, tmax - 3, v.offset, tOut.offset, 0));
   cases.push({ kernel: 'ttfs_forward_f32', label: 'S4NN hidden layer', shape: '784→400', calls: S, fast: fwd0(k), ref: fwd0(kr),
-    work: { flops: ev0 * L0.nOut, synOps: ev0 * L0.nOut, bytes: ev0 * L0.stride * 4, traffic: 'read', wsBytes: W0 * 4 },
+    work: { flops: ev0 * L0.nOut, synOps: ev0 * L0.nOut, bytes: ev0 * L0.stride * 4, traffic: 'read', gather: true, wsBytes: W0 * 4 },
     note: `useful adds = processed input events x 400 (mean ${fmt(ev0 / S)} events/image processed of ${fmt(median(nEv0))} median)` });
   const fwd1 = (kk: KernelSet) => loop(S, (i) => kk.ttfs_forward_f32(L1.w.offset, L1.nOut, L1.stride, tH.off(i), ord1.off(i), nEv1[i], theta1, tmax, tmax - 3, v.offset, tOut.offset, vRec.offset));
   cases.push({ kernel: 'ttfs_forward_f32', label: 'S4NN output layer', shape: '400→10', calls: S, fast: fwd1(k), ref: fwd1(kr),
-    work: { flops: ev1 * L1.nOut, synOps: ev1 * L1.nOut, bytes: ev1 * L1.stride * 4, traffic: 'read', wsBytes: W1 * 4 } });
+    work: { flops: ev1 * L1.nOut, synOps: ev1 * L1.nOut, bytes: ev1 * L1.stride * 4, traffic: 'read', gather: true, wsBytes: W1 * 4 } });
   const sort0 = (kk: KernelSet) => loop(S, (i) => kk.ttfs_sort_events(tIn0.off(i), 784, tmax - 2, counts.offset, ordScratch.offset));
   cases.push({ kernel: 'ttfs_sort_events', label: 'S4NN input events', shape: '784 inputs', calls: S, fast: sort0(k), ref: sort0(kr),
     work: { bytes: S * 2 * 784 * 4, traffic: 'read', wsBytes: 784 * 4 }, note: 'bytes = the two passes over the 784 times (the events written and the 256 counters not counted)' });
@@ -535,12 +571,12 @@ function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchConte
       const L = net.layers[l], tin = l ? tH : tIn0, ord = l ? ord1 : ord0, nEv = l ? nEv1 : nEv0, rec = l ? cRec.offset : 0;
       const pos = l ? pos1 : pos0, neg = l ? neg1 : neg0, words = l ? words1 : words0, evs = l ? ev1 : ev0;
       const events = evs.reduce((s2, e) => s2 + e.events, 0), times = evs.reduce((s2, e) => s2 + e.times, 0);
-      const i16Work: Work = { synOps: events * L.nOut, bytes: events * L.stride * 2, traffic: 'read', wsBytes: L.nIn * L.stride * 2 };
+      const i16Work: Work = { synOps: events * L.nOut, bytes: events * L.stride * 2, traffic: 'read', gather: true, wsBytes: L.nIn * L.stride * 2 };
       const popcWork: Work = { synOps: events * L.nOut, bits: times * L.nOut * words * 64 * 2, wsBytes: 2 * L.nOut * words * 8 };
-      const probeBytes = probesFor(i16Work).bytes!, probeBits = probesFor(popcWork).bits!;
+      const probeBytes = probesFor(i16Work).bytes!, probeGather = probesFor(i16Work).gather, probeBits = probesFor(popcWork).bits!;
       const t = timeInterleaved({
         // the ceilings' probes in the same rounds (the paired fractions)
-        'probe:bytes': probeBytes.run, 'probe:bits': probeBits.run,
+        'probe:bytes': probeBytes.run, 'probe:bits': probeBits.run, ...(probeGather ? { 'probe:gather': probeGather.run } : {}),
         i16: loop(S, (i) => k.ttfs_forward_bin_i16(L.sgn!.offset, L.nOut, L.stride, tin.off(i), ord.off(i), nEv[i], thr[l], tmax, tmax - 3, c16.offset, tOut.offset, rec, 0)),
         i16ref: loop(S, (i) => kr.ttfs_forward_bin_i16(L.sgn!.offset, L.nOut, L.stride, tin.off(i), ord.off(i), nEv[i], thr[l], tmax, tmax - 3, c16.offset, tOut.offset, rec, 0)),
         popc: loop(S, (i) => k.ttfs_forward_bin_popc(pos.offset, neg.offset, words, L.nOut, tin.off(i), ord.off(i), nEv[i], thr[l], tmax, tmax - 3, ev.offset, c32.offset, tOut.offset, rec)),
@@ -554,7 +590,7 @@ function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchConte
         const what = `BS4NN ${l ? 'output' : 'hidden'} layer, trained`;
         rows.push(makeRow({ kernel: 'ttfs_forward_bin_i16', label: what, shape: `${L.nIn}→${L.nOut}`, calls: S,
           work: i16Work,
-          note: `one i16 row per processed event (${fmt(events / S)} per image)` }, { fast: t.i16, ref: t.i16ref, probes: { bytes: { units: probeBytes.units, t: t['probe:bytes'] } } }, ceil));
+          note: `one i16 row per processed event (${fmt(events / S)} per image)` }, { fast: t.i16, ref: t.i16ref, probes: { bytes: { units: probeBytes.units, t: t['probe:bytes'] }, ...(probeGather ? { gather: { units: probeGather.units, t: t['probe:gather'] } } : {}) } }, ceil));
         rows.push(makeRow({ kernel: 'ttfs_forward_bin_popc', label: what, shape: `${L.nIn}→${L.nOut}`, calls: S,
           work: popcWork,
           note: `AND-popcount sweep per distinct spike time (${fmt(times / S)} per image)` }, { fast: t.popc, probes: { bits: { units: probeBits.units, t: t['probe:bits'] } } }, ceil));
@@ -596,7 +632,7 @@ function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchConte
   }
   const scall = (kk: KernelSet) => loop(S, (i) => kk.ttfs_sign_counts_i16(L0.sgn!.offset, L0.nIn, L0.nOut, L0.stride, tIn0.off(i), tH.off(i), dH.off(i), sc.offset));
   const signCounts: KernelCase = { kernel: 'ttfs_sign_counts_i16', label: 'BS4NN hidden layer, per-neuron scale counts (--binary-scale filter)', shape: '784×600', calls: S,
-    fast: scall(k), ref: scall(kr), work: { bytes: activeRows * L0.stride * 2, traffic: 'read', wsBytes: L0.nIn * L0.stride * 2 },
+    fast: scall(k), ref: scall(kr), work: { bytes: activeRows * L0.stride * 2, traffic: 'read', gather: true, wsBytes: L0.nIn * L0.stride * 2 },
     note: `one i16 sign row per input before the latest neuron with a non-zero delta (${fmt((100 * activeRows) / (S * 784))}% of rows)` };
 
   // the minibatch apply path of a BS4NN layer: reduction, SGD step, sign refresh
@@ -784,6 +820,9 @@ function makeRow(c: Omit<KernelCase, 'fast' | 'ref'>, t: CaseTiming, ceil: Ceili
     fr.push({ ceiling: `${TRAFFIC_LABEL[w.traffic]} bandwidth at ${sizeLabel(bw.size)}`, value: bw.gbs, fraction: gbs / bw.gbs, pairedFraction: paired('bytes', w.bytes!) });
   }
   fr.sort((x, y) => y.fraction - x.fraction);
+  // beside the binding ceiling (not in its choice): rows read at data-dependent offsets against the gather probe
+  const ga = w.gather && gbs !== undefined ? gatherAt(ceil, w.wsBytes) : null;
+  const gather = ga ? { ceiling: `gather of 64-byte rows within ${sizeLabel(ga.bytes)}`, value: ga.GBs, fraction: sig(gbs! / ga.GBs, 3), pairedFraction: sigOrNull(paired('gather', w.bytes!)) } : null;
   const perCallUs = (x: Stat) => sig((x.median * 1000) / c.calls);
   const speedup = t.ref ? sig(t.ref.perCallMs.median / t.fast.perCallMs.median, 3) : undefined;
   const pairedSpeedup = t.ref ? sig(median(t.ref.rounds.map((x, r) => x / t.fast.rounds[r])), 3) : undefined;
@@ -796,6 +835,7 @@ function makeRow(c: Omit<KernelCase, 'fast' | 'ref'>, t: CaseTiming, ceil: Ceili
     synOpsPerSecond: w.synOps !== undefined ? sig(w.synOps / sec) : null,
     bound: fr[0] ? { ceiling: fr[0].ceiling, ceilingValue: fr[0].value, fraction: sig(fr[0].fraction, 3), pairedFraction: sigOrNull(fr[0].pairedFraction) } : null,
     fractions: fr.map((f) => ({ ...f, fraction: sig(f.fraction, 3), pairedFraction: sigOrNull(f.pairedFraction) })),
+    gather,
     simdSpeedup: speedup ?? null, pairedSimdSpeedup: pairedSpeedup ?? null,
   };
 }
@@ -828,6 +868,7 @@ export const kernels: Benchmark = {
       rows.push(r);
       ctx.log(`  ${r.kernel} [${r.label}, ${r.shape}]: ${fmt(r.usPerCall.fast)} µs/call` +
         (r.bound ? `, ${fmt(100 * r.bound.fraction)}% of ${r.bound.ceiling} (${fmt(r.bound.ceilingValue)}), paired ${r.bound.pairedFraction === null ? '—' : `${fmt(100 * r.bound.pairedFraction)}%`}` : '') +
+        (r.gather ? `; ${fmt(100 * r.gather.fraction)}% of the ${r.gather.ceiling} (${fmt(r.gather.value)}), paired ${r.gather.pairedFraction === null ? '—' : `${fmt(100 * r.gather.pairedFraction)}%`}` : '') +
         (r.simdSpeedup ? `; scalar twin ${fmt(r.usPerCall.ref!)} µs → SIMD speedup ${fmt(r.simdSpeedup)}×` : ''));
     }
     // a kernel added to the registry later shows up here until a case measures it

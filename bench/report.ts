@@ -77,7 +77,10 @@ function kernelsSection(r: BenchRecord, svgs: string[]): string {
     ...c.stream.map((s: any) => s.copyGBs === undefined
       ? [`stream over ${sizeLabel(s.bytes)}: read / in-place update (read + write)`, `${fmt(s.readGBs)} / ${fmt(s.updateGBs)} GB/s`]
       : [`stream over ${sizeLabel(s.bytes)}: read / in-place update (read + write) / copy into a second array (read + write; both arrays in the working set)`, `${fmt(s.readGBs)} / ${fmt(s.updateGBs)} / ${fmt(s.copyGBs)} GB/s`]),
+    ...(c.gather ?? []).map((g: any) => [`gather: 64-byte rows at random offsets within ${sizeLabel(g.bytes)}, summed (best of 4 and 8 chains: ${g.chains})`, `${fmt(g.GBs)} GB/s`]),
   ]));
+  if (c.gather?.length) md.push('The gather rows are the access of the event-driven kernels (an input event adds its weight row\'s 64-byte segments, found through an index): ' +
+    'their rows are also held against that probe at their working set ("% of gather ceiling"), beside the streaming ceiling that the "bound by" column keeps.');
   md.push(writeSvg('bench-bandwidth.svg', lineChartLog2({
     title: 'WASM streaming bandwidth by working-set size (one core)', xUnit: 'working set', yUnit: 'GB/s', xLabel: sizeLabel,
     series: [
@@ -89,11 +92,12 @@ function kernelsSection(r: BenchRecord, svgs: string[]): string {
   }), svgs));
   const rows = res.kernels as any[];
   const pairedPct = (k: any) => (k.bound?.pairedFraction == null ? '—' : pct(k.bound.pairedFraction));
-  md.push(table(['kernel', 'case', 'shape', 'µs / call (fast)', 'throughput', 'bound by', '% of ceiling', '% of ceiling, paired', 'scalar twin µs', 'SIMD speedup'],
+  const gatherPct = (k: any) => (k.gather ? `${pct(k.gather.pairedFraction ?? k.gather.fraction)} (rows within ${k.gather.ceiling.replace(/.* within /, '')})` : '—');
+  md.push(table(['kernel', 'case', 'shape', 'µs / call (fast)', 'throughput', 'bound by', '% of ceiling', '% of ceiling, paired', '% of gather ceiling, paired', 'scalar twin µs', 'SIMD speedup'],
     rows.map((k) => [
       `\`${k.kernel}\``, k.label + (k.note ? ` — ${k.note}` : ''), k.shape, fmt(k.usPerCall.fast),
       [k.gflops !== null ? `${fmt(k.gflops)} GFLOP/s` : '', k.gbits !== null ? `${fmt(k.gbits)} Gbit/s` : '', k.gbs !== null ? `${fmt(k.gbs)} GB/s` : ''].filter(Boolean).join(', ') || '—',
-      k.bound ? `${k.bound.ceiling} (${fmt(k.bound.ceilingValue)})` : k.usPerCall.ref !== null ? '— (no ceiling)' : '— (scalar, no ceiling)', k.bound ? pct(k.bound.fraction) : '—', pairedPct(k),
+      k.bound ? `${k.bound.ceiling} (${fmt(k.bound.ceilingValue)})` : k.usPerCall.ref !== null ? '— (no ceiling)' : '— (scalar, no ceiling)', k.bound ? pct(k.bound.fraction) : '—', pairedPct(k), gatherPct(k),
       k.usPerCall.ref !== null ? fmt(k.usPerCall.ref) : '—', k.simdSpeedup !== null ? `${fmt(k.simdSpeedup)}× (paired ${fmt(k.pairedSimdSpeedup)}×)` : '— (no twin)',
     ])));
   if ((res.notMeasured ?? []).length) md.push(`Registry kernels without a case (each at most ~2% of a training step in the CPU profiles, docs/kernel-changes.md: called once per sample on a few values, once per 1000 steps, on one chunk's small planes, or not on a training path): ${res.notMeasured.map((k: string) => `\`${k}\``).join(', ')}.`);

@@ -144,3 +144,43 @@ export function probe_f32_add_peak(iters: i32, c: f32): f32 {
   const s = f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7)));
   return f32x4.extract_lane(s, 0);
 }
+
+/**
+ * Indexed row gather: the rows at byte offsets idx[0..m) (64 bytes each, 16 f32) added into 16 f32 sums, `reps`
+ * times: the access the event-driven kernels make (an input event's weight-row segment, a spiking input's row),
+ * with nothing else in the loop. Two rows per iteration into two sets of four accumulators (a row's four vectors
+ * depend on one index load; eight chains keep the adder busy whatever its latency). `m` must be even.
+ * Work = reps * m * 64 bytes read.
+ */
+export function probe_gather_rows(table: usize, idx: usize, m: i32, reps: i32): f32 {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  const end = idx + (<usize>m << 2);
+  for (let r = 0; r < reps; r++) {
+    for (let j = idx; j < end; j += 8) {
+      const p = table + <usize>load<i32>(j), q = table + <usize>load<i32>(j, 4);
+      a0 = f32x4.add(a0, v128.load(p)); a1 = f32x4.add(a1, v128.load(p, 16));
+      a2 = f32x4.add(a2, v128.load(p, 32)); a3 = f32x4.add(a3, v128.load(p, 48));
+      b0 = f32x4.add(b0, v128.load(q)); b1 = f32x4.add(b1, v128.load(q, 16));
+      b2 = f32x4.add(b2, v128.load(q, 32)); b3 = f32x4.add(b3, v128.load(q, 48));
+    }
+  }
+  const s = f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(b0, b1), f32x4.add(b2, b3)));
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+}
+
+/** probe_gather_rows with one row per iteration into four accumulators (the kernels' shape: the sum order of
+ *  an output block fixes one chain per vector). Work = reps * m * 64 bytes read. */
+export function probe_gather_rows4(table: usize, idx: usize, m: i32, reps: i32): f32 {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  const end = idx + (<usize>m << 2);
+  for (let r = 0; r < reps; r++) {
+    for (let j = idx; j < end; j += 4) {
+      const p = table + <usize>load<i32>(j);
+      a0 = f32x4.add(a0, v128.load(p)); a1 = f32x4.add(a1, v128.load(p, 16));
+      a2 = f32x4.add(a2, v128.load(p, 32)); a3 = f32x4.add(a3, v128.load(p, 48));
+    }
+  }
+  const s = f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3));
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+}
