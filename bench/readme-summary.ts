@@ -2,7 +2,8 @@
 // docs/benchmarks.md), so the figures quoted on the front page are those of the latest runs and never typed by hand.
 // generateReport (bench/report.ts) calls writeReadmeSummary; a README without the markers is left alone.
 import path from 'node:path';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../src/io/atomic.js';
 import { type BenchRecord, ROOT, fmt } from './lib.js';
 import { pct, table } from './markdown.js';
 
@@ -12,7 +13,7 @@ export const SUMMARY_END = '<!-- bench-summary:end -->';
 /** The #5 goal for a kernel: at least this fraction of the ceiling that binds it. */
 const KERNEL_GOAL = 0.8;
 
-type Recs = Partial<Record<'kernels' | 'trainer' | 'peers' | 'scaling' | 'proxy-peer', BenchRecord>>;
+export type Recs = Partial<Record<'kernels' | 'trainer' | 'peers' | 'scaling' | 'proxy-peer', BenchRecord>>;
 
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
 const when = (r: BenchRecord) => `${r.startedAt.slice(0, 16).replace('T', ' ')} UTC`;
@@ -99,14 +100,20 @@ export function readmeSummary(recs: Recs): string {
   return parts.join('\n\n');
 }
 
-/** Replaces the block between the markers of README.md; returns whether it did (no markers: nothing written). */
+/** `text` with the lines between the markers replaced by `block`, or null when the markers are missing or out of order. */
+export function replaceSummary(text: string, block: string): string | null {
+  const a = text.indexOf(SUMMARY_BEGIN), b = text.indexOf(SUMMARY_END);
+  if (a < 0 || b < a) return null;
+  return text.slice(0, a + SUMMARY_BEGIN.length) + '\n' + block + '\n' + text.slice(b);
+}
+
+/** Replaces the block between the markers of README.md (atomically); returns whether the markers were there. */
 export function writeReadmeSummary(recs: Recs): boolean {
   const file = path.join(ROOT, 'README.md');
   if (!existsSync(file)) return false;
   const text = readFileSync(file, 'utf8');
-  const a = text.indexOf(SUMMARY_BEGIN), b = text.indexOf(SUMMARY_END);
-  if (a < 0 || b < a) return false;
-  const next = text.slice(0, a + SUMMARY_BEGIN.length) + '\n' + readmeSummary(recs) + '\n' + text.slice(b);
-  if (next !== text) writeFileSync(file, next);
+  const next = replaceSummary(text, readmeSummary(recs));
+  if (next === null) return false;
+  if (next !== text) writeFileAtomic(file, new TextEncoder().encode(next));
   return true;
 }
