@@ -573,7 +573,7 @@ function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchConte
       const events = evs.reduce((s2, e) => s2 + e.events, 0), times = evs.reduce((s2, e) => s2 + e.times, 0);
       const i16Work: Work = { synOps: events * L.nOut, bytes: events * L.stride * 2, traffic: 'read', gather: true, wsBytes: L.nIn * L.stride * 2 };
       const popcWork: Work = { synOps: events * L.nOut, bits: times * L.nOut * words * 64 * 2, wsBytes: 2 * L.nOut * words * 8 };
-      const probeBytes = probesFor(i16Work).bytes!, probeGather = probesFor(i16Work).gather, probeBits = probesFor(popcWork).bits!;
+      const i16Probes = probesFor(i16Work), probeBytes = i16Probes.bytes!, probeGather = i16Probes.gather, probeBits = probesFor(popcWork).bits!;
       const t = timeInterleaved({
         // the ceilings' probes in the same rounds (the paired fractions)
         'probe:bytes': probeBytes.run, 'probe:bits': probeBits.run, ...(probeGather ? { 'probe:gather': probeGather.run } : {}),
@@ -768,13 +768,14 @@ function bnnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext): 
  */
 function timeCases(cases: KernelCase[], P: Params, probesFor: ProbesFor, onPass: (pass: number) => void): CaseTiming[] {
   const merged: Record<string, Timed>[][] = cases.map(() => []);
+  const probes = cases.map((c) => Object.entries(probesFor(c.work)) as [CeilingKind, Probe][]);
   for (let pass = 0; pass < P.passes; pass++) {
     cases.forEach((c, i) => {
       const fns: Record<string, () => void> = { fast: c.fast };
       if (c.ref) fns.ref = c.ref;
       // the probes of the case's ceilings take turns with the kernel in the same rounds: a slow spell of the
       // host slows both, and their per-round ratio (the paired fraction) stays
-      for (const [kind, probe] of Object.entries(probesFor(c.work))) fns[`probe:${kind}`] = probe.run;
+      for (const [kind, probe] of probes[i]) fns[`probe:${kind}`] = probe.run;
       merged[i].push(timeInterleaved(fns, P.timing));
     });
     onPass(pass);
@@ -784,11 +785,9 @@ function timeCases(cases: KernelCase[], P: Params, probesFor: ProbesFor, onPass:
     return { perCallMs: stat(rounds), callsPerRound: ts[0].callsPerRound, rounds };
   };
   return merged.map((ts, i) => {
-    const probes: CaseTiming['probes'] = {};
-    for (const [kind, probe] of Object.entries(probesFor(cases[i].work)) as [CeilingKind, Probe][]) {
-      probes[kind] = { units: probe.units, t: join(ts.map((t) => t[`probe:${kind}`])) };
-    }
-    return { fast: join(ts.map((t) => t.fast)), ref: ts[0].ref ? join(ts.map((t) => t.ref)) : undefined, probes };
+    const timedProbes: CaseTiming['probes'] = {};
+    for (const [kind, probe] of probes[i]) timedProbes[kind] = { units: probe.units, t: join(ts.map((t) => t[`probe:${kind}`])) };
+    return { fast: join(ts.map((t) => t.fast)), ref: ts[0].ref ? join(ts.map((t) => t.ref)) : undefined, probes: timedProbes };
   });
 }
 
