@@ -19,15 +19,27 @@ import { event_group_end } from "./events";
 /**
  * SIMD kernel. Returns the number of real neurons (j < nOut) that fired.
  *
- * Neuron-block-major over each distinct event time: a block of 4 vectors (16 neurons) keeps its
- * potentials in registers while every event of that time adds its row segment, and is tested
- * against the threshold in the same pass. An event costs one load and one add per vector instead
- * of load, add and store of the potential. Each lane still adds its events in list order from the
- * same starting value, so its float potential equals the scalar twin's bit for bit.
- * The threshold test is branch-free (compare, and with "not fired yet", select the time): where
- * neurons cross is data-dependent, and a test that branched per vector, even with fired neurons
- * parked below threshold so that it needed no look at the times, measured slower on S4NN's hidden
- * layer (scripts/ab-ttfs-forward.mjs).
+ * Neuron-block-major over up to four consecutive distinct event times per pass: a block of 4 vectors
+ * (16 neurons) loads its potentials and spike-time state once, adds the rows of the first time's events,
+ * tests the threshold, adds the second time's rows, tests, and so on, and stores once. Most distinct
+ * times of an MNIST image hold one event (30 of the 42 that S4NN's 784 -> 400 layer processes), so the
+ * per-time work (load, test, store of 400 neurons) cost as much as the rows it added.
+ *
+ * The test keeps its state in registers as r = tmax - t (0 until the neuron fires): a neuron above
+ * theta at time k gets max(r, tmax - 1 - k), and since the times of a pass increase, the first crossing
+ * keeps the largest value, so no "fired yet" compare is needed (compare, and, max: 3 operations per
+ * vector and time instead of 8 with the load and store of the times). tOut holds r during the pass and
+ * the times at the end. Pad lanes start at r = 1 ("fired"), so that "every lane fired" (all r non-zero,
+ * the early exit) needs no mask; they are written back as tmax. r is stored after every time's test, not
+ * only at the end of the pass: the tests are pure, and without a store after each one V8's optimizing
+ * compiler moved all four below the last event loop, which kept four copies of the potentials live and
+ * spilled them (1.04x the kernel before instead of 1.26x; six times per pass measured no better than four).
+ *
+ * Each lane still adds its events in list order from the same starting value and is tested after each
+ * whole time, so its float potential, and its spike time, equal the scalar twin's bit for bit. A pass
+ * stops before a time past kRec while V at kRec is still to be recorded. The threshold test is
+ * branch-free: where neurons cross is data-dependent, and tests that branched (per vector, or per 16
+ * neurons on an any-crossed test) measured slower (scripts/ab-ttfs-forward.mjs).
  */
 export function ttfs_forward_f32_simd(
   wt: usize, nOut: i32, stride: i32, tIn: usize, order: usize, nEv: i32,
@@ -36,48 +48,115 @@ export function ttfs_forward_f32_simd(
   if (stride == 16) return forwardOneBlock(wt, nOut, tIn, order, nEv, theta, tmax, kRec, v, tOut, vRec);
   const bytes = <usize>stride << 2;
   memory.fill(v, 0, bytes);
-  const tmaxV = i32x4.splat(tmax);
-  for (let j = 0; j < stride; j += 4) v128.store(tOut + (<usize>j << 2), tmaxV);
+  memory.fill(tOut, 0, bytes);
+  for (let j = nOut; j < stride; j++) store<i32>(tOut + (<usize>j << 2), 1);
   const thV = f32x4.splat(theta);
   const blocked = bytes & ~(<usize>63); // whole 4-vector blocks
-  let unfired = nOut;
   let recorded = vRec == 0;
   let p = 0;
   while (p < nEv) {
-    const k = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
-    if (!recorded && k > kRec) { memory.copy(vRec, v, bytes); recorded = true; }
-    const q = event_group_end(tIn, order, nEv, p, k);
-    const ordP = order + (<usize>p << 2), ordQ = order + (<usize>q << 2);
-    const dV = i32x4.splat(k + 1 - tmax);
-    let nV = i32x4.splat(0);
+    const k1 = timeAt(tIn, order, p);
+    if (!recorded && k1 > kRec) { memory.copy(vRec, v, bytes); recorded = true; }
+    // up to three more distinct times join the pass, none past kRec while V is to be recorded there;
+    // a time not taken repeats the last one taken with no events, a test that changes nothing
+    const q1 = event_group_end(tIn, order, nEv, p, k1);
+    const q2 = joinGroup(tIn, order, nEv, q1, recorded, kRec);
+    const q3 = joinGroup(tIn, order, nEv, q2, recorded, kRec);
+    const q4 = joinGroup(tIn, order, nEv, q3, recorded, kRec);
+    const k2 = q2 > q1 ? timeAt(tIn, order, q1) : k1;
+    const k3 = q3 > q2 ? timeAt(tIn, order, q2) : k2;
+    const k4 = q4 > q3 ? timeAt(tIn, order, q3) : k3;
+    const e0 = order + (<usize>p << 2), e1 = order + (<usize>q1 << 2), e2 = order + (<usize>q2 << 2);
+    const e3 = order + (<usize>q3 << 2), e4 = order + (<usize>q4 << 2);
+    const rk1 = i32x4.splat(tmax - 1 - k1), rk2 = i32x4.splat(tmax - 1 - k2);
+    const rk3 = i32x4.splat(tmax - 1 - k3), rk4 = i32x4.splat(tmax - 1 - k4);
+    let m = i32x4.splat(-1); // lanes of the r minimum: 0 while some neuron has not fired
     let o: usize = 0;
     for (; o < blocked; o += 64) {
       let v0 = v128.load(v + o), v1 = v128.load(v + o, 16), v2 = v128.load(v + o, 32), v3 = v128.load(v + o, 48);
-      for (let e = ordP; e < ordQ; e += 4) {
+      const t = tOut + o;
+      let r0 = v128.load(t), r1 = v128.load(t, 16), r2 = v128.load(t, 32), r3 = v128.load(t, 48);
+      for (let e = e0; e < e1; e += 4) {
         const row = wt + <usize>load<i32>(e) * bytes + o;
-        v0 = f32x4.add(v0, v128.load(row));
-        v1 = f32x4.add(v1, v128.load(row, 16));
-        v2 = f32x4.add(v2, v128.load(row, 32));
-        v3 = f32x4.add(v3, v128.load(row, 48));
+        v0 = f32x4.add(v0, v128.load(row)); v1 = f32x4.add(v1, v128.load(row, 16));
+        v2 = f32x4.add(v2, v128.load(row, 32)); v3 = f32x4.add(v3, v128.load(row, 48));
       }
+      r0 = cross(r0, v0, thV, rk1); r1 = cross(r1, v1, thV, rk1); r2 = cross(r2, v2, thV, rk1); r3 = cross(r3, v3, thV, rk1);
+      store4(t, r0, r1, r2, r3);
+      for (let e = e1; e < e2; e += 4) {
+        const row = wt + <usize>load<i32>(e) * bytes + o;
+        v0 = f32x4.add(v0, v128.load(row)); v1 = f32x4.add(v1, v128.load(row, 16));
+        v2 = f32x4.add(v2, v128.load(row, 32)); v3 = f32x4.add(v3, v128.load(row, 48));
+      }
+      r0 = cross(r0, v0, thV, rk2); r1 = cross(r1, v1, thV, rk2); r2 = cross(r2, v2, thV, rk2); r3 = cross(r3, v3, thV, rk2);
+      store4(t, r0, r1, r2, r3);
+      for (let e = e2; e < e3; e += 4) {
+        const row = wt + <usize>load<i32>(e) * bytes + o;
+        v0 = f32x4.add(v0, v128.load(row)); v1 = f32x4.add(v1, v128.load(row, 16));
+        v2 = f32x4.add(v2, v128.load(row, 32)); v3 = f32x4.add(v3, v128.load(row, 48));
+      }
+      r0 = cross(r0, v0, thV, rk3); r1 = cross(r1, v1, thV, rk3); r2 = cross(r2, v2, thV, rk3); r3 = cross(r3, v3, thV, rk3);
+      store4(t, r0, r1, r2, r3);
+      for (let e = e3; e < e4; e += 4) {
+        const row = wt + <usize>load<i32>(e) * bytes + o;
+        v0 = f32x4.add(v0, v128.load(row)); v1 = f32x4.add(v1, v128.load(row, 16));
+        v2 = f32x4.add(v2, v128.load(row, 32)); v3 = f32x4.add(v3, v128.load(row, 48));
+      }
+      r0 = cross(r0, v0, thV, rk4); r1 = cross(r1, v1, thV, rk4); r2 = cross(r2, v2, thV, rk4); r3 = cross(r3, v3, thV, rk4);
+      store4(t, r0, r1, r2, r3);
       v128.store(v + o, v0); v128.store(v + o, v1, 16); v128.store(v + o, v2, 32); v128.store(v + o, v3, 48);
-      nV = fire_f32(nV, v0, thV, tOut + o, tmaxV, dV);
-      nV = fire_f32(nV, v1, thV, tOut + o + 16, tmaxV, dV);
-      nV = fire_f32(nV, v2, thV, tOut + o + 32, tmaxV, dV);
-      nV = fire_f32(nV, v3, thV, tOut + o + 48, tmaxV, dV);
+      m = i32x4.min_u(m, i32x4.min_u(i32x4.min_u(r0, r1), i32x4.min_u(r2, r3)));
     }
-    for (; o < bytes; o += 16) {
-      let v0 = v128.load(v + o);
-      for (let e = ordP; e < ordQ; e += 4) v0 = f32x4.add(v0, v128.load(wt + <usize>load<i32>(e) * bytes + o));
-      v128.store(v + o, v0);
-      nV = fire_f32(nV, v0, thV, tOut + o, tmaxV, dV);
+    for (; o < bytes; o += 16) { // the last vectors of a stride that is not a multiple of 16
+      let v0 = v128.load(v + o), r0 = v128.load(tOut + o);
+      for (let e = e0; e < e1; e += 4) v0 = f32x4.add(v0, v128.load(wt + <usize>load<i32>(e) * bytes + o));
+      r0 = cross(r0, v0, thV, rk1);
+      for (let e = e1; e < e2; e += 4) v0 = f32x4.add(v0, v128.load(wt + <usize>load<i32>(e) * bytes + o));
+      r0 = cross(r0, v0, thV, rk2);
+      for (let e = e2; e < e3; e += 4) v0 = f32x4.add(v0, v128.load(wt + <usize>load<i32>(e) * bytes + o));
+      r0 = cross(r0, v0, thV, rk3);
+      for (let e = e3; e < e4; e += 4) v0 = f32x4.add(v0, v128.load(wt + <usize>load<i32>(e) * bytes + o));
+      r0 = cross(r0, v0, thV, rk4);
+      v128.store(v + o, v0); v128.store(tOut + o, r0);
+      m = i32x4.min_u(m, r0);
     }
-    p = q;
-    unfired -= i32x4.extract_lane(nV, 0) + i32x4.extract_lane(nV, 1) + i32x4.extract_lane(nV, 2) + i32x4.extract_lane(nV, 3);
-    if (unfired == 0 && recorded) break;
+    p = q4;
+    if (recorded && i32x4.all_true(m)) break; // every neuron fired
   }
   if (!recorded) memory.copy(vRec, v, bytes);
-  return nOut - unfired;
+  // r back to times (t = tmax - r), fired real neurons counted (pad lanes hold r = 1 and become tmax)
+  const tmaxV = i32x4.splat(tmax);
+  let nV = i32x4.splat(0);
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const r = v128.load(tOut + o);
+    nV = i32x4.sub(nV, v128.not(i32x4.eq(r, i32x4.splat(0))));
+    v128.store(tOut + o, i32x4.sub(tmaxV, r));
+  }
+  for (let j = nOut; j < stride; j++) store<i32>(tOut + (<usize>j << 2), tmax);
+  const fired = i32x4.extract_lane(nV, 0) + i32x4.extract_lane(nV, 1) + i32x4.extract_lane(nV, 2) + i32x4.extract_lane(nV, 3);
+  return fired - (stride - nOut);
+}
+
+/** The spike time of event p of the sorted list. */
+// @ts-ignore: decorator
+@inline function timeAt(tIn: usize, order: usize, p: i32): i32 {
+  return load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
+}
+
+/** The end of the next distinct time's events, starting at q, if that time may join the pass (there is one,
+ *  and V need not be recorded before it); else q (no events). */
+// @ts-ignore: decorator
+@inline function joinGroup(tIn: usize, order: usize, nEv: i32, q: i32, recorded: bool, kRec: i32): i32 {
+  if (q >= nEv) return q;
+  const k = timeAt(tIn, order, q);
+  return recorded || k <= kRec ? event_group_end(tIn, order, nEv, q, k) : q;
+}
+
+/** One threshold test of 4 neurons in the r = tmax - t form: those above theta take rk = tmax - 1 - k
+ *  unless they already hold a larger value (an earlier time's). */
+// @ts-ignore: decorator
+@inline function cross(r: v128, vv: v128, thV: v128, rk: v128): v128 {
+  return i32x4.max_s(r, v128.and(f32x4.gt(vv, thV), rk));
 }
 
 /**
@@ -113,7 +192,7 @@ function forwardOneBlock(
       i = load<i32>(e);
       if (load<i32>(tIn + (<usize>i << 2)) != k) break;
     }
-    // fire_f32's test on registers: lanes above theta and not yet fired get time k + 1
+    // the threshold test on registers: lanes above theta and not yet fired get time k + 1
     const dV = i32x4.splat(k + 1 - tmax);
     t0 = i32x4.add(t0, v128.and(v128.and(f32x4.gt(v0, thV), i32x4.eq(t0, tmaxV)), dV));
     t1 = i32x4.add(t1, v128.and(v128.and(f32x4.gt(v1, thV), i32x4.eq(t1, tmaxV)), dV));
@@ -133,20 +212,6 @@ function forwardOneBlock(
 // @ts-ignore: decorator
 @inline function store4(dst: usize, x0: v128, x1: v128, x2: v128, x3: v128): void {
   v128.store(dst, x0); v128.store(dst, x1, 16); v128.store(dst, x2, 32); v128.store(dst, x3, 48);
-}
-
-/** The threshold test of 4 potentials: those above theta and not yet fired (time still tmax) get
- *  spike time tmax + dV = k + 1 (an and and an add, not a three-instruction select); each lane of the
- *  returned counter nV grows by one per neuron that fired (now is -1 there), summed once per event time
- *  instead of a mask, a popcount and an add per vector (1.04x on S4NN's hidden layer, docs/kernel-changes.md).
- *  Branch-free: where neurons fire is data-dependent; a branch per vector, and one per 16 neurons on an
- *  any-crossed test (as the binary kernel has), measured slower (0.60x) (scripts/ab-ttfs-forward.mjs). */
-// @ts-ignore: decorator
-@inline function fire_f32(nV: v128, vv: v128, thV: v128, t: usize, tmaxV: v128, dV: v128): v128 {
-  const tv = v128.load(t);
-  const now = v128.and(f32x4.gt(vv, thV), i32x4.eq(tv, tmaxV));
-  v128.store(t, i32x4.add(tv, v128.and(now, dV)));
-  return i32x4.sub(nV, now);
 }
 
 /** Scalar twin: the same event order and the same float operations, one lane at a time. */
