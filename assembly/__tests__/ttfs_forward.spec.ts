@@ -185,7 +185,7 @@ function forwardBinCase(nIn: i32, nOut: i32, thr: i32, mode: i32, kRec: i32, wit
   const order = sortEvents(tIn, nIn, nEvA);
   const nEv = nEvA[0];
 
-  const c1 = alloc(stride * 4), c2 = alloc(stride * 2); // the SIMD kernel's scratch: counts, then its not-fired mask
+  const c1 = alloc(stride * 4), c2 = alloc(stride * 2); // the SIMD kernel's scratch: counts, then its spike-time state
   const t1 = alloc(stride * 4, 0xa5), t2 = alloc(stride * 4, 0xa5), t3 = alloc(stride * 4, 0xa5);
   const r1 = alloc(stride * 4, 0xa5), r2 = alloc(stride * 4, 0xa5), r3 = alloc(stride * 4, 0xa5);
   const ev = alloc(words * 8), c3 = alloc(nOut * 4);

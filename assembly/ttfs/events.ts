@@ -107,3 +107,18 @@ export function ttfs_sort_events_simd(times: usize, n: i32, tLast: i32, counts: 
   while (q < nEv && load<i32>(tIn + (<usize>load<i32>(order + (<usize>q << 2)) << 2)) == k) q++;
   return q;
 }
+
+/** The spike time of event p of the sorted list. */
+// @ts-ignore: decorator
+@inline export function event_time(tIn: usize, order: usize, p: i32): i32 {
+  return load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
+}
+
+/** The end of the next distinct time's events, starting at q, if that time may join the pass (there is one,
+ *  and V need not be recorded before it); else q (no events). */
+// @ts-ignore: decorator
+@inline export function event_join_group(tIn: usize, order: usize, nEv: i32, q: i32, recorded: bool, kRec: i32): i32 {
+  if (q >= nEv) return q;
+  const k = event_time(tIn, order, q);
+  return recorded || k <= kRec ? event_group_end(tIn, order, nEv, q, k) : q;
+}

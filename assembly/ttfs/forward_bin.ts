@@ -15,20 +15,21 @@
 // threshold thr_j runs as thr = 0 with c0_j = -thr_j (BS4NN's per-neuron scale, docs/ttfs.md). Pad
 // lanes of c0 must stay below thr (their sign rows are 0, so they never reach it).
 
-import { event_group_end } from "./events";
+import { event_group_end, event_join_group, event_time } from "./events";
 
 /**
- * Integer-accumulation SIMD kernel. `c` is i16 scratch of 2 * `stride` lanes: the counts, then an
- * "not fired yet" mask per neuron (the scalar twin uses the first `stride` only). Returns #fired real
- * neurons.
+ * Integer-accumulation SIMD kernel. `c` is i16 scratch of 2 * `stride` lanes: the counts, then the
+ * spike-time state r below (the scalar twin uses the first `stride` only). Returns #fired real neurons.
  *
- * Neuron-block-major over each distinct event time: a block of 4 vectors (32 neurons) keeps its
- * counts in registers while every event of that time adds its row segment, then is tested against
- * the threshold. An event costs one load and one add per vector (not load, add and store of the
- * counts). The threshold test first asks whether any of the block's 32 neurons crossed for the first
- * time (compare, and with the not-fired mask, one any_true); only then are the spike times written and
- * the mask cleared (a neuron fires once, so this is rare: the test used to read and select all 32
- * times at every distinct time). Integer adds: every time and recorded count equals the scalar twin's.
+ * As ttfs_forward_f32_simd: neuron-block-major over up to four consecutive distinct event times per
+ * pass; a block of 4 vectors (32 neurons) loads its counts and state once, adds the rows of each time's
+ * events and tests the threshold after each time, and stores once. The state is r = tmax - t (0 until
+ * the neuron fires, i16: tmax <= 32767): a neuron at or above the threshold at time k gets
+ * max(r, tmax - 1 - k), which keeps the first crossing since a pass's times increase (compare, and,
+ * max per vector and time; this replaced a not-fired mask with an any-crossed branch per block and
+ * time). Pad lanes start at r = 1 so that "every lane fired" is all r non-zero; r is stored after every
+ * time's test (see ttfs_forward_f32_simd: V8 otherwise moves the pure tests below the last event loop).
+ * Integer adds: every time and recorded count equals the scalar twin's.
  */
 export function ttfs_forward_bin_i16_simd(
   sgn: usize, nOut: i32, stride: i32, tIn: usize, order: usize, nEv: i32,
@@ -37,58 +38,96 @@ export function ttfs_forward_bin_i16_simd(
   if (stride == 16) return binOneBlock(sgn, nOut, tIn, order, nEv, thr, tmax, kRec, c, tOut, cRec, c0);
   const bytes = <usize>stride << 1;
   if (c0 != 0) memory.copy(c, c0, bytes); else memory.fill(c, 0, bytes);
-  const alive = c + bytes;
-  memory.fill(alive, 0xff, bytes);
-  const tmaxV = i32x4.splat(tmax);
-  for (let j = 0; j < stride; j += 4) v128.store(tOut + (<usize>j << 2), tmaxV);
+  const rs = c + bytes; // r, i16 per neuron
+  memory.fill(rs, 0, bytes);
+  for (let j = nOut; j < stride; j++) store<i16>(rs + (<usize>j << 1), 1);
   // c >= thr  <=>  c > thr - 1; thr is clamped to the i16 range by the host
   const thV = i16x8.splat(<i16>(thr - 1));
   const blocked = bytes & ~(<usize>63); // whole 4-vector blocks
-  let unfired = nOut;
   let recorded = cRec == 0;
   let p = 0;
   while (p < nEv) {
-    const k = load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
-    if (!recorded && k > kRec) { widen_i16_to_i32(c, cRec, stride); recorded = true; }
-    const q = event_group_end(tIn, order, nEv, p, k);
-    const ordP = order + (<usize>p << 2), ordQ = order + (<usize>q << 2);
-    const kV = i32x4.splat(k + 1);
-    let newly = 0;
+    const k1 = event_time(tIn, order, p);
+    if (!recorded && k1 > kRec) { widen_i16_to_i32(c, cRec, stride); recorded = true; }
+    // up to three more distinct times join the pass (as in ttfs_forward_f32_simd)
+    const q1 = event_group_end(tIn, order, nEv, p, k1);
+    const q2 = event_join_group(tIn, order, nEv, q1, recorded, kRec);
+    const q3 = event_join_group(tIn, order, nEv, q2, recorded, kRec);
+    const q4 = event_join_group(tIn, order, nEv, q3, recorded, kRec);
+    const k2 = q2 > q1 ? event_time(tIn, order, q1) : k1;
+    const k3 = q3 > q2 ? event_time(tIn, order, q2) : k2;
+    const k4 = q4 > q3 ? event_time(tIn, order, q3) : k3;
+    const e0 = order + (<usize>p << 2), e1 = order + (<usize>q1 << 2), e2 = order + (<usize>q2 << 2);
+    const e3 = order + (<usize>q3 << 2), e4 = order + (<usize>q4 << 2);
+    const rk1 = i16x8.splat(<i16>(tmax - 1 - k1)), rk2 = i16x8.splat(<i16>(tmax - 1 - k2));
+    const rk3 = i16x8.splat(<i16>(tmax - 1 - k3)), rk4 = i16x8.splat(<i16>(tmax - 1 - k4));
+    let m = i16x8.splat(-1); // lanes of the r minimum: 0 while some neuron has not fired
     let o: usize = 0;
     for (; o < blocked; o += 64) {
       let c0 = v128.load(c + o), c1 = v128.load(c + o, 16), c2 = v128.load(c + o, 32), c3 = v128.load(c + o, 48);
-      for (let e = ordP; e < ordQ; e += 4) {
+      const r = rs + o;
+      let r0 = v128.load(r), r1 = v128.load(r, 16), r2 = v128.load(r, 32), r3 = v128.load(r, 48);
+      for (let e = e0; e < e1; e += 4) {
         const row = sgn + <usize>load<i32>(e) * bytes + o;
-        c0 = i16x8.add(c0, v128.load(row));
-        c1 = i16x8.add(c1, v128.load(row, 16));
-        c2 = i16x8.add(c2, v128.load(row, 32));
-        c3 = i16x8.add(c3, v128.load(row, 48));
+        c0 = i16x8.add(c0, v128.load(row)); c1 = i16x8.add(c1, v128.load(row, 16));
+        c2 = i16x8.add(c2, v128.load(row, 32)); c3 = i16x8.add(c3, v128.load(row, 48));
       }
+      r0 = cross_i16(r0, c0, thV, rk1); r1 = cross_i16(r1, c1, thV, rk1); r2 = cross_i16(r2, c2, thV, rk1); r3 = cross_i16(r3, c3, thV, rk1);
+      store4(r, r0, r1, r2, r3);
+      for (let e = e1; e < e2; e += 4) {
+        const row = sgn + <usize>load<i32>(e) * bytes + o;
+        c0 = i16x8.add(c0, v128.load(row)); c1 = i16x8.add(c1, v128.load(row, 16));
+        c2 = i16x8.add(c2, v128.load(row, 32)); c3 = i16x8.add(c3, v128.load(row, 48));
+      }
+      r0 = cross_i16(r0, c0, thV, rk2); r1 = cross_i16(r1, c1, thV, rk2); r2 = cross_i16(r2, c2, thV, rk2); r3 = cross_i16(r3, c3, thV, rk2);
+      store4(r, r0, r1, r2, r3);
+      for (let e = e2; e < e3; e += 4) {
+        const row = sgn + <usize>load<i32>(e) * bytes + o;
+        c0 = i16x8.add(c0, v128.load(row)); c1 = i16x8.add(c1, v128.load(row, 16));
+        c2 = i16x8.add(c2, v128.load(row, 32)); c3 = i16x8.add(c3, v128.load(row, 48));
+      }
+      r0 = cross_i16(r0, c0, thV, rk3); r1 = cross_i16(r1, c1, thV, rk3); r2 = cross_i16(r2, c2, thV, rk3); r3 = cross_i16(r3, c3, thV, rk3);
+      store4(r, r0, r1, r2, r3);
+      for (let e = e3; e < e4; e += 4) {
+        const row = sgn + <usize>load<i32>(e) * bytes + o;
+        c0 = i16x8.add(c0, v128.load(row)); c1 = i16x8.add(c1, v128.load(row, 16));
+        c2 = i16x8.add(c2, v128.load(row, 32)); c3 = i16x8.add(c3, v128.load(row, 48));
+      }
+      r0 = cross_i16(r0, c0, thV, rk4); r1 = cross_i16(r1, c1, thV, rk4); r2 = cross_i16(r2, c2, thV, rk4); r3 = cross_i16(r3, c3, thV, rk4);
+      store4(r, r0, r1, r2, r3);
       v128.store(c + o, c0); v128.store(c + o, c1, 16); v128.store(c + o, c2, 32); v128.store(c + o, c3, 48);
-      const a = alive + o;
-      const n0 = v128.and(i16x8.gt_s(c0, thV), v128.load(a)), n1 = v128.and(i16x8.gt_s(c1, thV), v128.load(a, 16));
-      const n2 = v128.and(i16x8.gt_s(c2, thV), v128.load(a, 32)), n3 = v128.and(i16x8.gt_s(c3, thV), v128.load(a, 48));
-      if (v128.any_true(v128.or(v128.or(n0, n1), v128.or(n2, n3)))) {
-        const t = tOut + (o << 1);
-        newly += fire_new_i16(n0, a, t, kV);
-        newly += fire_new_i16(n1, a + 16, t + 32, kV);
-        newly += fire_new_i16(n2, a + 32, t + 64, kV);
-        newly += fire_new_i16(n3, a + 48, t + 96, kV);
-      }
+      m = i16x8.min_u(m, i16x8.min_u(i16x8.min_u(r0, r1), i16x8.min_u(r2, r3)));
     }
-    for (; o < bytes; o += 16) {
-      let c0 = v128.load(c + o);
-      for (let e = ordP; e < ordQ; e += 4) c0 = i16x8.add(c0, v128.load(sgn + <usize>load<i32>(e) * bytes + o));
-      v128.store(c + o, c0);
-      const n0 = v128.and(i16x8.gt_s(c0, thV), v128.load(alive + o));
-      if (v128.any_true(n0)) newly += fire_new_i16(n0, alive + o, tOut + (o << 1), kV);
+    for (; o < bytes; o += 16) { // the last vectors of a stride that is not a multiple of 32
+      let c0 = v128.load(c + o), r0 = v128.load(rs + o);
+      for (let e = e0; e < e1; e += 4) c0 = i16x8.add(c0, v128.load(sgn + <usize>load<i32>(e) * bytes + o));
+      r0 = cross_i16(r0, c0, thV, rk1);
+      for (let e = e1; e < e2; e += 4) c0 = i16x8.add(c0, v128.load(sgn + <usize>load<i32>(e) * bytes + o));
+      r0 = cross_i16(r0, c0, thV, rk2);
+      for (let e = e2; e < e3; e += 4) c0 = i16x8.add(c0, v128.load(sgn + <usize>load<i32>(e) * bytes + o));
+      r0 = cross_i16(r0, c0, thV, rk3);
+      for (let e = e3; e < e4; e += 4) c0 = i16x8.add(c0, v128.load(sgn + <usize>load<i32>(e) * bytes + o));
+      r0 = cross_i16(r0, c0, thV, rk4);
+      v128.store(c + o, c0); v128.store(rs + o, r0);
+      m = i16x8.min_u(m, r0);
     }
-    p = q;
-    unfired -= newly;
-    if (unfired == 0 && recorded) break;
+    p = q4;
+    if (recorded && i16x8.all_true(m)) break; // every neuron fired
   }
   if (!recorded) widen_i16_to_i32(c, cRec, stride);
-  return nOut - unfired;
+  // r back to i32 times (t = tmax - r), fired real neurons counted (pad lanes hold r = 1 and become tmax)
+  const tmaxV = i32x4.splat(tmax);
+  let nV = i16x8.splat(0);
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const r = v128.load(rs + o);
+    nV = i16x8.sub(nV, v128.not(i16x8.eq(r, i16x8.splat(0))));
+    v128.store(tOut + (o << 1), i32x4.sub(tmaxV, i32x4.extend_low_i16x8_s(r)));
+    v128.store(tOut + (o << 1), i32x4.sub(tmaxV, i32x4.extend_high_i16x8_s(r)), 16);
+  }
+  for (let j = nOut; j < stride; j++) store<i32>(tOut + (<usize>j << 2), tmax);
+  const fired = i32x4.extract_lane(i32x4.extadd_pairwise_i16x8_s(nV), 0) + i32x4.extract_lane(i32x4.extadd_pairwise_i16x8_s(nV), 1)
+    + i32x4.extract_lane(i32x4.extadd_pairwise_i16x8_s(nV), 2) + i32x4.extract_lane(i32x4.extadd_pairwise_i16x8_s(nV), 3);
+  return fired - (stride - nOut);
 }
 
 /**
@@ -144,14 +183,17 @@ function binOneBlock(
   v128.store(dst, i32x4.extend_low_i16x8_s(x1), 32); v128.store(dst, i32x4.extend_high_i16x8_s(x1), 48);
 }
 
-/** 8 neurons of which those in `now` (i16 lanes all ones) crossed for the first time: their i32 spike
- *  times at t become kV and their not-fired flags at a are cleared; returns how many they are. */
+/** One threshold test of 8 neurons in the r = tmax - t form (as ttfs_forward_f32's cross): those with
+ *  c > thr - 1 take rk = tmax - 1 - k unless they hold a larger value (an earlier time's). */
 // @ts-ignore: decorator
-@inline function fire_new_i16(now: v128, a: usize, t: usize, kV: v128): i32 {
-  v128.store(a, v128.andnot(v128.load(a), now));
-  v128.store(t, v128.bitselect(kV, v128.load(t), i32x4.extend_low_i16x8_s(now)));
-  v128.store(t, v128.bitselect(kV, v128.load(t, 16), i32x4.extend_high_i16x8_s(now)), 16);
-  return popcnt<i32>(i16x8.bitmask(now));
+@inline function cross_i16(r: v128, cc: v128, thV: v128, rk: v128): v128 {
+  return i16x8.max_s(r, v128.and(i16x8.gt_s(cc, thV), rk));
+}
+
+/** Four vectors (64 bytes) stored at dst. */
+// @ts-ignore: decorator
+@inline function store4(dst: usize, x0: v128, x1: v128, x2: v128, x3: v128): void {
+  v128.store(dst, x0); v128.store(dst, x1, 16); v128.store(dst, x2, 32); v128.store(dst, x3, 48);
 }
 
 function widen_i16_to_i32(src: usize, dst: usize, n: i32): void {

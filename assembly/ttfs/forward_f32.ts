@@ -14,7 +14,7 @@
 // reads V[tmax-3] of the output layer when no output neuron fires).
 // Padding lanes must never fire: the host guarantees theta >= 0 and zero pad weights.
 
-import { event_group_end } from "./events";
+import { event_group_end, event_join_group, event_time } from "./events";
 
 /**
  * SIMD kernel. Returns the number of real neurons (j < nOut) that fired.
@@ -55,17 +55,17 @@ export function ttfs_forward_f32_simd(
   let recorded = vRec == 0;
   let p = 0;
   while (p < nEv) {
-    const k1 = timeAt(tIn, order, p);
+    const k1 = event_time(tIn, order, p);
     if (!recorded && k1 > kRec) { memory.copy(vRec, v, bytes); recorded = true; }
     // up to three more distinct times join the pass, none past kRec while V is to be recorded there;
     // a time not taken repeats the last one taken with no events, a test that changes nothing
     const q1 = event_group_end(tIn, order, nEv, p, k1);
-    const q2 = joinGroup(tIn, order, nEv, q1, recorded, kRec);
-    const q3 = joinGroup(tIn, order, nEv, q2, recorded, kRec);
-    const q4 = joinGroup(tIn, order, nEv, q3, recorded, kRec);
-    const k2 = q2 > q1 ? timeAt(tIn, order, q1) : k1;
-    const k3 = q3 > q2 ? timeAt(tIn, order, q2) : k2;
-    const k4 = q4 > q3 ? timeAt(tIn, order, q3) : k3;
+    const q2 = event_join_group(tIn, order, nEv, q1, recorded, kRec);
+    const q3 = event_join_group(tIn, order, nEv, q2, recorded, kRec);
+    const q4 = event_join_group(tIn, order, nEv, q3, recorded, kRec);
+    const k2 = q2 > q1 ? event_time(tIn, order, q1) : k1;
+    const k3 = q3 > q2 ? event_time(tIn, order, q2) : k2;
+    const k4 = q4 > q3 ? event_time(tIn, order, q3) : k3;
     const e0 = order + (<usize>p << 2), e1 = order + (<usize>q1 << 2), e2 = order + (<usize>q2 << 2);
     const e3 = order + (<usize>q3 << 2), e4 = order + (<usize>q4 << 2);
     const rk1 = i32x4.splat(tmax - 1 - k1), rk2 = i32x4.splat(tmax - 1 - k2);
@@ -135,21 +135,6 @@ export function ttfs_forward_f32_simd(
   for (let j = nOut; j < stride; j++) store<i32>(tOut + (<usize>j << 2), tmax);
   const fired = i32x4.extract_lane(nV, 0) + i32x4.extract_lane(nV, 1) + i32x4.extract_lane(nV, 2) + i32x4.extract_lane(nV, 3);
   return fired - (stride - nOut);
-}
-
-/** The spike time of event p of the sorted list. */
-// @ts-ignore: decorator
-@inline function timeAt(tIn: usize, order: usize, p: i32): i32 {
-  return load<i32>(tIn + (<usize>load<i32>(order + (<usize>p << 2)) << 2));
-}
-
-/** The end of the next distinct time's events, starting at q, if that time may join the pass (there is one,
- *  and V need not be recorded before it); else q (no events). */
-// @ts-ignore: decorator
-@inline function joinGroup(tIn: usize, order: usize, nEv: i32, q: i32, recorded: bool, kRec: i32): i32 {
-  if (q >= nEv) return q;
-  const k = timeAt(tIn, order, q);
-  return recorded || k <= kRec ? event_group_end(tIn, order, nEv, q, k) : q;
 }
 
 /** One threshold test of 4 neurons in the r = tmax - t form: those above theta take rk = tmax - 1 - k

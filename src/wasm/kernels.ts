@@ -8,7 +8,7 @@ export interface KernelSet {
   ttfs_sort_events(times: P, n: number, tLast: number, counts: P, order: P): number;
   ttfs_forward_f32(wt: P, nOut: number, stride: number, tIn: P, order: P, nEv: number,
     theta: number, tmax: number, kRec: number, v: P, tOut: P, vRec: P): number;
-  /** c: i16 scratch of 2 * stride lanes (counts, then the SIMD kernel's not-fired mask); c0: i16 starting counts (0: zeros) */
+  /** c: i16 scratch of 2 * stride lanes (counts, then the SIMD kernel's spike-time state); c0: i16 starting counts (0: zeros) */
   ttfs_forward_bin_i16(sgn: P, nOut: number, stride: number, tIn: P, order: P, nEv: number,
     thr: number, tmax: number, kRec: number, c: P, tOut: P, cRec: P, c0: P): number;
   ttfs_forward_bin_popc(pos: P, neg: P, words: number, nOut: number, tIn: P, order: P, nEv: number,

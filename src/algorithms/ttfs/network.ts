@@ -136,7 +136,7 @@ export class TtfsNetwork {
       counts: a.alloc('i32', cfg.tmax + 2),
       layers: this.layers.map((L) => ({
         tOut: a.alloc('i32', L.stride),
-        // binary: the i16 counts, then the kernel's not-fired mask (ttfs_forward_bin_i16); ttfs_sign_counts_i16 uses both halves too
+        // binary: the i16 counts, then the kernel's spike-time state (ttfs_forward_bin_i16); ttfs_sign_counts_i16 uses both halves too
         v: cfg.binary ? a.alloc('i16', 2 * L.stride) : a.alloc('f32', L.stride),
         delta: a.alloc('f32', L.stride),
         grad: a.alloc('f32', L.nIn * L.stride),
