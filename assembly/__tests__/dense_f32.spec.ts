@@ -73,7 +73,7 @@ describe("dense f32 kernels", () => {
 
   it("f32_sgd_step: _simd == _ref", () => {
     seed(2);
-    const ns: i32[] = [4, 36, 100, 1028];
+    const ns: i32[] = [4, 36, 52, 100, 1028]; // 52: the 8-vector, 4-vector and 1-vector loops
     const decays: f32[] = [0, 1e-4, 0.5];
     for (let k = 0; k < ns.length; k++) {
       for (let d = 0; d < decays.length; d++) {
@@ -107,7 +107,7 @@ describe("dense f32 kernels", () => {
 
   it("f32_adam_step: _simd == _ref (clip 0 / 1, wd 0 / > 0, several steps)", () => {
     seed(5);
-    const ns: i32[] = [4, 100, 1028];
+    const ns: i32[] = [4, 28, 100, 1028]; // 28: the 4-vector, 2-vector and 1-vector loops
     const clips: f32[] = [0, 1];
     const wds: f32[] = [0, 1e-4];
     const b1: f32 = 0.9, b2: f32 = 0.999;
