@@ -22,10 +22,13 @@ const mom = { mine: [fill(a.alloc('f32', n), () => rnd() * 1e-3), fill(a.alloc('
 a.view(mom.other[0]).set(a.view(mom.mine[0])); a.view(mom.other[1]).set(a.view(mom.mine[1]));
 const momOf = (c) => (c === adamOut.mine ? mom.mine : mom.other);
 
+// sign refresh: both builds read the same weights (src) into their own i16 rows
+const signOut = { mine: a.alloc('i16', n), other: a.alloc('i16', n) };
 const MB = (tensors) => tensors * n * 4;
 const cases = [
   ['f32_add', 'gradient reduction dst += src', MB(3), (kk, c) => kk.f32_add(c.offset, src.offset, n), addOut],
   ['f32_sgd_step', 'SGD step w -= lr g; w -= lr d w', MB(3), (kk, c) => kk.f32_sgd_step(c.offset, g.offset, n, 1e-3, 1e-4), sgdOut],
+  ['f32_sign_i16', 'sign refresh sign(w) as i16 (w read, signs written)', 6 * n, (kk, c) => kk.f32_sign_i16(src.offset, c.offset, n), signOut],
   ['f32_adam_step', 'Adam step (w, m, v updated, g read)', MB(7), (kk, c) => { const [m, v] = momOf(c); kk.f32_adam_step(c.offset, g.offset, m.offset, v.offset, n, 1e-3, 0.9, 0.999, 1e-8, 0.5, 0.3, 0, 0); }, adamOut],
 ];
 console.log('| kernel | case | this build µs | other build µs | this GB/s | other / this (paired median) | identical outputs |');

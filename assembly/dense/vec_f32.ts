@@ -93,13 +93,27 @@ export function f32_sgd_step_ref(w: usize, g: usize, n: i32, lr: f32, decay: f32
 /** dst[i] = sign(src[i]) as i16 in {-1, 0, +1}. */
 export function f32_sign_i16_simd(src: usize, dst: usize, n: i32): void {
   const z = f32x4.splat(0);
-  for (let i = 0; i < n; i += 8) {
+  let i = 0;
+  // 32 weights per iteration (1.14-1.15x the 8 of the loop below alone, 64 no better; scripts/ab-stream-kernels.mjs)
+  for (; i + 32 <= n; i += 32) {
+    const s = src + (<usize>i << 2), d = dst + (<usize>i << 1);
+    signs16(s, d, z); signs16(s + 64, d + 32, z);
+  }
+  for (; i + 16 <= n; i += 16) signs16(src + (<usize>i << 2), dst + (<usize>i << 1), z);
+  for (; i < n; i += 8) {
     const a = v128.load(src + (<usize>i << 2));
     const b = v128.load(src + (<usize>i << 2), 16);
     const sa = i32x4.sub(f32x4.lt(a, z), f32x4.gt(a, z));
     const sb = i32x4.sub(f32x4.lt(b, z), f32x4.gt(b, z));
     v128.store(dst + (<usize>i << 1), i16x8.narrow_i32x4_s(sa, sb));
   }
+}
+/** Signs of 16 floats at s as i16 at d. */
+// @ts-ignore: decorator
+@inline function signs16(s: usize, d: usize, z: v128): void {
+  const a = v128.load(s), b = v128.load(s, 16), c = v128.load(s, 32), e = v128.load(s, 48);
+  v128.store(d, i16x8.narrow_i32x4_s(i32x4.sub(f32x4.lt(a, z), f32x4.gt(a, z)), i32x4.sub(f32x4.lt(b, z), f32x4.gt(b, z))));
+  v128.store(d, i16x8.narrow_i32x4_s(i32x4.sub(f32x4.lt(c, z), f32x4.gt(c, z)), i32x4.sub(f32x4.lt(e, z), f32x4.gt(e, z))), 16);
 }
 export function f32_sign_i16_ref(src: usize, dst: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
