@@ -16,6 +16,7 @@
 // lanes of c0 must stay below thr (their sign rows are 0, so they never reach it).
 
 import { event_group_end, event_join_group, event_time } from "./events";
+import { store4 } from "./forward_f32";
 
 /**
  * Integer-accumulation SIMD kernel. `c` is i16 scratch of 2 * `stride` lanes: the counts, then the
@@ -95,7 +96,7 @@ export function ttfs_forward_bin_i16_simd(
       }
       r0 = cross_i16(r0, c0, thV, rk4); r1 = cross_i16(r1, c1, thV, rk4); r2 = cross_i16(r2, c2, thV, rk4); r3 = cross_i16(r3, c3, thV, rk4);
       store4(r, r0, r1, r2, r3);
-      v128.store(c + o, c0); v128.store(c + o, c1, 16); v128.store(c + o, c2, 32); v128.store(c + o, c3, 48);
+      store4(c + o, c0, c1, c2, c3);
       m = i16x8.min_u(m, i16x8.min_u(i16x8.min_u(r0, r1), i16x8.min_u(r2, r3)));
     }
     for (; o < bytes; o += 16) { // the last vectors of a stride that is not a multiple of 32
@@ -125,8 +126,8 @@ export function ttfs_forward_bin_i16_simd(
     v128.store(tOut + (o << 1), i32x4.sub(tmaxV, i32x4.extend_high_i16x8_s(r)), 16);
   }
   for (let j = nOut; j < stride; j++) store<i32>(tOut + (<usize>j << 2), tmax);
-  const fired = i32x4.extract_lane(i32x4.extadd_pairwise_i16x8_s(nV), 0) + i32x4.extract_lane(i32x4.extadd_pairwise_i16x8_s(nV), 1)
-    + i32x4.extract_lane(i32x4.extadd_pairwise_i16x8_s(nV), 2) + i32x4.extract_lane(i32x4.extadd_pairwise_i16x8_s(nV), 3);
+  const n32 = i32x4.extadd_pairwise_i16x8_s(nV);
+  const fired = i32x4.extract_lane(n32, 0) + i32x4.extract_lane(n32, 1) + i32x4.extract_lane(n32, 2) + i32x4.extract_lane(n32, 3);
   return fired - (stride - nOut);
 }
 
@@ -188,12 +189,6 @@ function binOneBlock(
 // @ts-ignore: decorator
 @inline function cross_i16(r: v128, cc: v128, thV: v128, rk: v128): v128 {
   return i16x8.max_s(r, v128.and(i16x8.gt_s(cc, thV), rk));
-}
-
-/** Four vectors (64 bytes) stored at dst. */
-// @ts-ignore: decorator
-@inline function store4(dst: usize, x0: v128, x1: v128, x2: v128, x3: v128): void {
-  v128.store(dst, x0); v128.store(dst, x1, 16); v128.store(dst, x2, 32); v128.store(dst, x3, 48);
 }
 
 function widen_i16_to_i32(src: usize, dst: usize, n: i32): void {

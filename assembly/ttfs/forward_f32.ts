@@ -104,7 +104,7 @@ export function ttfs_forward_f32_simd(
       }
       r0 = cross(r0, v0, thV, rk4); r1 = cross(r1, v1, thV, rk4); r2 = cross(r2, v2, thV, rk4); r3 = cross(r3, v3, thV, rk4);
       store4(t, r0, r1, r2, r3);
-      v128.store(v + o, v0); v128.store(v + o, v1, 16); v128.store(v + o, v2, 32); v128.store(v + o, v3, 48);
+      store4(v + o, v0, v1, v2, v3);
       m = i32x4.min_u(m, i32x4.min_u(i32x4.min_u(r0, r1), i32x4.min_u(r2, r3)));
     }
     for (; o < bytes; o += 16) { // the last vectors of a stride that is not a multiple of 16
@@ -193,9 +193,9 @@ function forwardOneBlock(
   return fired;
 }
 
-/** Four vectors (16 lanes) stored at dst. */
+/** Four vectors (64 bytes) stored at dst (also the binary kernel's). */
 // @ts-ignore: decorator
-@inline function store4(dst: usize, x0: v128, x1: v128, x2: v128, x3: v128): void {
+@inline export function store4(dst: usize, x0: v128, x1: v128, x2: v128, x3: v128): void {
   v128.store(dst, x0); v128.store(dst, x1, 16); v128.store(dst, x2, 32); v128.store(dst, x3, 48);
 }
 
