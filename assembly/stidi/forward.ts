@@ -110,17 +110,23 @@
   const c = i % cin, yx = i / cin, y = yx / win, x = yx % win;
   const ky0 = max(0, y - hout + 1), ky1 = min(k - 1, y);
   const kx0 = max(0, x - wout + 1), kx1 = min(k - 1, x);
+  // pointers stepped through the taps (a position one left per kx, one row up per ky; the weight row one tap on):
+  // the index arithmetic per tap was a third of a tap's instructions
+  const posBytes = <usize>cs << 2, tapBytes = <usize>(cin * cs) << 2;
+  let pos0 = (y - ky0) * wout + (x - kx0);
+  let row0 = w + ((<usize>(((ky0 * k + kx0) * cin + c) * cs)) << 2);
   for (let ky = ky0; ky <= ky1; ky++) {
+    let la = lt + (<usize>pos0 << 2), off = <usize>pos0 * posBytes, row = row0;
     for (let kx = kx0; kx <= kx1; kx++) {
-      const pos = (y - ky) * wout + (x - kx);
-      const la = lt + (<usize>pos << 2), a = load<i32>(la);
-      const off = (<usize>(pos * cs)) << 2;
-      const row = w + ((<usize>(((ky * k + kx) * cin + c) * cs)) << 2);
+      const a = load<i32>(la);
       if (b > a) {
         advanceFreeze(u + off, s + off, tOut + off, row, cs, a, b - a, thr, tmax, true, neg);
         store<i32>(la, b);
       } else slopeAddLive(s + off, row, tOut + off, cs, tmax, neg);
+      la -= 4; off -= posBytes; row += tapBytes;
     }
+    pos0 -= wout;
+    row0 += <usize>k * tapBytes;
   }
 }
 
@@ -177,14 +183,30 @@
   // frozen lane adds +0, which keeps its value bit for bit because u and s are never -0 (both start at +0, and a
   // sum or difference is -0 only if the left term is)
   const dV = f32x4.splat(<f32>d), thV = f32x4.splat(thr), tmaxV = i32x4.splat(tmax), codeV = i32x4.splat(-1 - a - tmax);
-  for (let j = 0; j < n; j += 4) {
+  let j = 0;
+  // 16 lanes per iteration, the four vectors at constant offsets from one pointer per array (V8 computes each
+  // vector's addresses otherwise)
+  for (; j + 16 <= n; j += 16) {
     const o = <usize>j << 2;
-    const sl = v128.load(s + o), t0 = v128.load(tOut + o);
-    const stay = advanceLanes(u + o, tOut + o, t0, sl, i32x4.eq(t0, tmaxV), dV, thV, codeV);
-    if (addRow) {
-      const r = v128.and(v128.load(row + o), stay);
-      v128.store(s + o, neg ? f32x4.sub(sl, r) : f32x4.add(sl, r));
-    }
+    freezeVector(u + o, s + o, tOut + o, row + o, dV, thV, tmaxV, codeV, addRow, neg);
+    freezeVector(u + o + 16, s + o + 16, tOut + o + 16, row + o + 16, dV, thV, tmaxV, codeV, addRow, neg);
+    freezeVector(u + o + 32, s + o + 32, tOut + o + 32, row + o + 32, dV, thV, tmaxV, codeV, addRow, neg);
+    freezeVector(u + o + 48, s + o + 48, tOut + o + 48, row + o + 48, dV, thV, tmaxV, codeV, addRow, neg);
+  }
+  for (; j < n; j += 4) {
+    const o = <usize>j << 2;
+    freezeVector(u + o, s + o, tOut + o, row + o, dV, thV, tmaxV, codeV, addRow, neg);
+  }
+}
+
+/** One vector of advanceFreeze. */
+// @ts-ignore: decorator
+@inline function freezeVector(u: usize, s: usize, tOut: usize, row: usize, dV: v128, thV: v128, tmaxV: v128, codeV: v128, addRow: bool, neg: bool): void {
+  const sl = v128.load(s), t0 = v128.load(tOut);
+  const stay = advanceLanes(u, tOut, t0, sl, i32x4.eq(t0, tmaxV), dV, thV, codeV);
+  if (addRow) {
+    const r = v128.and(v128.load(row), stay);
+    v128.store(s, neg ? f32x4.sub(sl, r) : f32x4.add(sl, r));
   }
 }
 
@@ -192,11 +214,25 @@
 // @ts-ignore: decorator
 @inline function slopeAddLive(s: usize, row: usize, tOut: usize, n: i32, tmax: i32, neg: bool): void {
   const tmaxV = i32x4.splat(tmax);
-  for (let j = 0; j < n; j += 4) {
+  let j = 0;
+  for (; j + 16 <= n; j += 16) { // as advanceFreeze
     const o = <usize>j << 2;
-    const a = v128.load(s + o), b = v128.and(v128.load(row + o), i32x4.eq(v128.load(tOut + o), tmaxV)); // +0 where fired
-    v128.store(s + o, neg ? f32x4.sub(a, b) : f32x4.add(a, b));
+    liveAddVector(s + o, row + o, tOut + o, tmaxV, neg);
+    liveAddVector(s + o + 16, row + o + 16, tOut + o + 16, tmaxV, neg);
+    liveAddVector(s + o + 32, row + o + 32, tOut + o + 32, tmaxV, neg);
+    liveAddVector(s + o + 48, row + o + 48, tOut + o + 48, tmaxV, neg);
   }
+  for (; j < n; j += 4) {
+    const o = <usize>j << 2;
+    liveAddVector(s + o, row + o, tOut + o, tmaxV, neg);
+  }
+}
+
+/** One vector of slopeAddLive. */
+// @ts-ignore: decorator
+@inline function liveAddVector(s: usize, row: usize, tOut: usize, tmaxV: v128, neg: bool): void {
+  const a = v128.load(s), b = v128.and(v128.load(row), i32x4.eq(v128.load(tOut), tmaxV)); // +0 where fired
+  v128.store(s, neg ? f32x4.sub(a, b) : f32x4.add(a, b));
 }
 
 /** Replaces every coded spike time (-1 - a: crossed in the gap that started at step a, potential and slope frozen
