@@ -502,11 +502,16 @@ function s4nnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext):
   const bp = (kk: KernelSet) => loop(S, (i) => kk.ttfs_backprop_f32(w1.offset, L1.nIn, L1.stride, tH.off(i), tO.off(i), dO.off(i), dIn.offset));
   cases.push({ kernel: 'ttfs_backprop_f32', label: 'S4NN output → hidden delta', shape: '400×10', calls: S, fast: bp(k), ref: bp(kr),
     work: { flops: S * W1 * 2, bytes: S * W1 * 4, traffic: 'read', wsBytes: W1 * 4 } });
-  const ga = (kk: KernelSet) => loop(S, (i) => kk.ttfs_grad_accum_f32(g0.offset, w0.offset, L0.nIn, L0.stride, tIn0.off(i), tH.off(i), dH.off(i)));
-  // like the update, it skips the rows no neuron with a non-zero delta admits: work counts the rows it touches
-  cases.push({ kernel: 'ttfs_grad_accum_f32', label: 'S4NN hidden layer (minibatch)', shape: '784×400', calls: S, fast: ga(k), ref: ga(kr),
-    work: { flops: active0 * L0.stride * 4, bytes: active0 * L0.stride * 12, traffic: 'update', wsBytes: W0 * 8 },
+  const ga = (wantSum: number) => (kk: KernelSet) => loop(S, (i) => kk.ttfs_grad_accum_f32(g0.offset, w0.offset, L0.nIn, L0.stride, tIn0.off(i), tH.off(i), dH.off(i), wantSum));
+  // like the update, it skips the rows no neuron with a non-zero delta admits: work counts the rows it touches.
+  // S4NN's form adds the masked delta to g (read and written); with the scale sum S (BS4NN's per-layer alpha) it
+  // also reads w for the signs
+  cases.push({ kernel: 'ttfs_grad_accum_f32', label: 'S4NN hidden layer (minibatch)', shape: '784×400', calls: S, fast: ga(0)(k), ref: ga(0)(kr),
+    work: { flops: active0 * L0.stride, bytes: active0 * L0.stride * 8, traffic: 'update', wsBytes: W0 * 4 },
     note: `${fmt((100 * active0) / (S * 784))}% of rows accumulated` });
+  cases.push({ kernel: 'ttfs_grad_accum_f32', label: 'the same layer with the scale sum S (the form BS4NN\'s per-layer scale takes)', shape: '784×400', calls: S, fast: ga(1)(k), ref: ga(1)(kr),
+    work: { flops: active0 * L0.stride * 4, bytes: active0 * L0.stride * 12, traffic: 'update', wsBytes: W0 * 8 },
+    note: `${fmt((100 * active0) / (S * 784))}% of rows accumulated; S = sum of delta x mask x sign(w)` });
   return cases;
 }
 

@@ -4,6 +4,8 @@
 //   ttfs_update_f32: S4NN's hidden-layer update (784 x 400, without the scale sum S: wantSum 0, which
 //     an older build ignores and computes S anyway), at S4NN-like masks: inputs spike at 0-255 or never,
 //     hidden spike times 20-200, a quarter of the deltas zero; and BS4NN's (with S and the sign rows);
+//   ttfs_grad_accum_f32: the minibatch form of that update (g += masked delta), S4NN's (no scale sum: wantSum 0,
+//     which an older build ignores and computes S anyway) and with the sum S;
 //   ttfs_sign_counts_i16: BS4NN's per-neuron scale counts on that layer (random signs);
 //   ttfs_backprop_f32: S4NN's output -> hidden delta (400 x 10), 40% of hidden neurons firing.
 //   node --no-liftoff scripts/ab-update-kernels.mjs <other build>/snnwasm.wasm [rounds=15]
@@ -52,6 +54,8 @@ const cases = [
   ['ttfs_update_f32', `S4NN hidden update ${nIn}x${nOut}, no scale sum`, (kk, c) => kk.ttfs_update_f32(c.offset, nIn, nOut, stride, tIn.offset, tOut.offset, delta.offset, 0.05, 0, 0, 0), updOut, reset],
   ['ttfs_update_f32', `BS4NN hidden update ${nIn}x${nOut}, scale sum and sign rows`, (kk, c) => kk.ttfs_update_f32(c.offset, nIn, nOut, stride, tIn.offset, tOut.offset, delta.offset, 0.05, 0, sgnOut.offset, 1), updOut, reset],
   ['ttfs_update_f32', `S4NN output update ${hIn}x10`, (kk, c) => kk.ttfs_update_f32(c.offset, hIn, 10, oStride, tH.offset, tO.offset, dO.offset, 0.05, 0, 0, 0), w1Out, resetW1],
+  ['ttfs_grad_accum_f32', `S4NN hidden minibatch gradient ${nIn}x${nOut}, no scale sum`, (kk, c) => kk.ttfs_grad_accum_f32(c.offset, w0.offset, nIn, stride, tIn.offset, tOut.offset, delta.offset, 0), updOut, (t) => a.view(t).fill(0)],
+  ['ttfs_grad_accum_f32', `BS4NN-form minibatch gradient ${nIn}x${nOut}, scale sum`, (kk, c) => kk.ttfs_grad_accum_f32(c.offset, w0.offset, nIn, stride, tIn.offset, tOut.offset, delta.offset, 1), updOut, (t) => a.view(t).fill(0)],
   ['ttfs_sign_counts_i16', `BS4NN per-neuron sign counts ${nIn}x${nOut}`, (kk, c) => kk.ttfs_sign_counts_i16(sgnRand.offset, nIn, nOut, stride, tIn.offset, tOut.offset, delta.offset, c.offset), scOut, (t) => a.view(t).fill(0)],
   ['ttfs_backprop_f32', `S4NN output -> hidden delta ${hIn}x10`, (kk, c) => kk.ttfs_backprop_f32(w1.offset, hIn, oStride, tH.offset, tO.offset, dO.offset, c.offset), bpOut, (t) => a.view(t).fill(0)],
 ];

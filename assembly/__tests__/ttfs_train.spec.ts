@@ -157,15 +157,17 @@ describe("ttfs_backprop_f32", () => {
 
 // ------------------------------------------------------------------------- minibatch gradient
 
-function gradCase(L: Layer, steps: i32): void {
+/** wantSum 1: BS4NN's form (S returned); 0: S4NN's (the SIMD kernel's paired-rows path, S = 0). */
+function gradCase(L: Layer, steps: i32, wantSum: i32): void {
   const n = L.nIn * L.stride;
   const g0 = alloc(n * 4);
   for (let k = 0; k < n; k++) store<f32>(g0 + (<usize>k << 2), rndF32(-1, 1));
   const g1 = dup(g0, n * 4), g2 = dup(g0, n * 4);
   for (let s = 0; s < steps; s++) {
-    const a = ttfs_grad_accum_f32_simd(g1, L.w, L.nIn, L.stride, L.tIn, L.tOut, L.delta);
-    const b = ttfs_grad_accum_f32_ref(g2, L.w, L.nIn, L.stride, L.tIn, L.tOut, L.delta);
-    const name = caseName(L, "grad step " + s.toString());
+    const a = ttfs_grad_accum_f32_simd(g1, L.w, L.nIn, L.stride, L.tIn, L.tOut, L.delta, wantSum);
+    const b = ttfs_grad_accum_f32_ref(g2, L.w, L.nIn, L.stride, L.tIn, L.tOut, L.delta, wantSum);
+    const name = caseName(L, "grad step " + s.toString() + " wantSum " + wantSum.toString());
+    if (wantSum == 0) expect<f64>(a).toBe(0, name + "S without wantSum");
     expect<u64>(bits64(a)).toBe(bits64(b), name + "returned S (f64 bits)");
     expect<i32>(diff32(g1, g2, n)).toBe(-1, name + "first differing g");
   }
@@ -176,15 +178,16 @@ describe("ttfs_grad_accum_f32", () => {
     checkHandForwardF32();
   });
 
-  it("_simd == _ref (accumulated g, returned f64)", () => {
+  it("_simd == _ref (accumulated g, returned f64), with and without the sum S", () => {
     seed(2024);
     const nIns: i32[] = [37, 100];
-    // 64 and 71 (strides 64, 72): the SIMD kernel's paired-rows path for S4NN's long rows (sum 0, no sign rows)
     const nOuts: i32[] = [10, 13, 27, 64, 71];
     for (let a = 0; a < nIns.length; a++) {
       for (let b = 0; b < nOuts.length; b++) {
-        gradCase(new Layer(nIns[a], nOuts[b], (a + b) % 3, 0, 1.0), 2);
-        gradCase(new Layer(nIns[a], nOuts[b], 0, 2, 1.0), 1);
+        for (let ws = 0; ws < 2; ws++) {
+          gradCase(new Layer(nIns[a], nOuts[b], (a + b) % 3, 0, 1.0), 2, ws);
+          gradCase(new Layer(nIns[a], nOuts[b], 0, 2, 1.0), 1, ws);
+        }
         freeAll();
       }
     }

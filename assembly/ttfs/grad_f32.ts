@@ -1,17 +1,19 @@
 // Minibatch form of the S4NN update: accumulate the per-sample gradient instead of applying it,
 // so a batch's gradient can be summed over shards in a fixed order and applied once.
 //   g_ij += delta_j [t_i < t_j]
-// and return S = sum_ij delta_j [t_i < t_j] sign(w_ij) (BS4NN's scale gradient, current weights).
+// and, when `wantSum` is non-zero, return S = sum_ij delta_j [t_i < t_j] sign(w_ij) (BS4NN's scale gradient, current
+// weights; else 0: S4NN has no scale, and the signs, products and sum were most of the work per weight).
 // Rows whose input spiked no earlier than the latest output with a non-zero delta add nothing and
 // are skipped, as in the online update (most background pixels).
 import { latest_active_time } from "./update_f32";
 
 export function ttfs_grad_accum_f32_simd(
-  g: usize, w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, delta: usize,
+  g: usize, w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, delta: usize, wantSum: i32,
 ): f64 {
   const one = f32x4.splat(1);
   const z = f32x4.splat(0);
   const cut = latest_active_time(tOut, delta, stride);
+  if (wantSum == 0) { accumulate_pairs(g, nIn, stride, tIn, tOut, delta, cut); return 0; }
   let total: f64 = 0;
   for (let i = 0; i < nIn; i++) {
     const ti = load<i32>(tIn + (<usize>i << 2));
@@ -33,8 +35,35 @@ export function ttfs_grad_accum_f32_simd(
   return total;
 }
 
+// S4NN's accumulation (no sum): the rows that take it two at a time, sharing each vector's loads of the output
+// times and deltas (update_pairs' pattern in update_f32.ts); the same one add per weight, so the same bits.
+function accumulate_pairs(g: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, delta: usize, cut: i32): void {
+  let pending = -1;
+  for (let i = 0; i < nIn; i++) {
+    const ti = load<i32>(tIn + (<usize>i << 2));
+    if (ti >= cut) continue;
+    if (pending < 0) { pending = i; continue; }
+    const r1 = g + ((<usize>pending * <usize>stride) << 2), r2 = g + ((<usize>i * <usize>stride) << 2);
+    const t1V = i32x4.splat(load<i32>(tIn + (<usize>pending << 2))), t2V = i32x4.splat(ti);
+    for (let j = 0; j < stride; j += 4) {
+      const o = <usize>j << 2;
+      const tv = v128.load(tOut + o), d = v128.load(delta + o);
+      v128.store(r1 + o, f32x4.add(v128.load(r1 + o), v128.and(d, i32x4.lt_s(t1V, tv))));
+      v128.store(r2 + o, f32x4.add(v128.load(r2 + o), v128.and(d, i32x4.lt_s(t2V, tv))));
+    }
+    pending = -1;
+  }
+  if (pending >= 0) {
+    const r1 = g + ((<usize>pending * <usize>stride) << 2), t1V = i32x4.splat(load<i32>(tIn + (<usize>pending << 2)));
+    for (let j = 0; j < stride; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(r1 + o, f32x4.add(v128.load(r1 + o), v128.and(v128.load(delta + o), i32x4.lt_s(t1V, v128.load(tOut + o)))));
+    }
+  }
+}
+
 export function ttfs_grad_accum_f32_ref(
-  g: usize, w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, delta: usize,
+  g: usize, w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, delta: usize, wantSum: i32,
 ): f64 {
   const cut = latest_active_time(tOut, delta, stride);
   let total: f64 = 0;
@@ -54,5 +83,5 @@ export function ttfs_grad_accum_f32_ref(
     }
     total += <f64>(l0 + l1 + l2 + l3);
   }
-  return total;
+  return wantSum != 0 ? total : 0;
 }

@@ -16,7 +16,7 @@ export interface KernelSet {
   ttfs_update_f32(w: P, nIn: number, nOut: number, stride: number, tIn: P, tOut: P, delta: P,
     eta: number, lambda: number, sgn: P, wantSum: number): number;
   ttfs_backprop_f32(w: P, nIn: number, stride: number, tIn: P, tOut: P, delta: P, deltaIn: P): void;
-  ttfs_grad_accum_f32(g: P, w: P, nIn: number, stride: number, tIn: P, tOut: P, delta: P): number;
+  ttfs_grad_accum_f32(g: P, w: P, nIn: number, stride: number, tIn: P, tOut: P, delta: P, wantSum: number): number;
   /** out (i16, 2 stride lanes): C_j = sum_i [t_i < t_j] sgn_ij in the first stride lanes, exact where delta_j != 0; the rest is scratch */
   ttfs_sign_counts_i16(sgn: P, nIn: number, nOut: number, stride: number, tIn: P, tOut: P, delta: P, out: P): void;
   f32_add(dst: P, src: P, n: number): void;

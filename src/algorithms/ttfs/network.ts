@@ -470,7 +470,9 @@ export class TtfsNetwork {
       const tIn = this.inputTimes(ws, l);
       // flag first: a worker that dies inside the kernel leaves no written row unflagged for the re-run
       this.markTouched(W, this.arena.view(tIn), L.nIn, L.nOut);
-      ag[l] += k.ttfs_grad_accum_f32(W.grad.offset, L.w.offset, L.nIn, L.stride, tIn.offset, W.tOut.offset, W.delta.offset);
+      // the scale gradient S only where a layer scale learns from it (BS4NN's per-layer alpha)
+      ag[l] += k.ttfs_grad_accum_f32(W.grad.offset, L.w.offset, L.nIn, L.stride, tIn.offset, W.tOut.offset, W.delta.offset,
+        this.cfg.binary && !L.neuron ? 1 : 0);
       if (L.neuron) this.addNeuronGrad(l, ws, this.arena.view(ws.neuronGrad[l]));
       if (l > 0) {
         const below = ws.layers[l - 1];
