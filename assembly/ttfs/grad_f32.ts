@@ -45,11 +45,18 @@ function accumulate_pairs(g: usize, nIn: i32, stride: i32, tIn: usize, tOut: usi
     if (pending < 0) { pending = i; continue; }
     const r1 = g + ((<usize>pending * <usize>stride) << 2), r2 = g + ((<usize>i * <usize>stride) << 2);
     const t1V = i32x4.splat(load<i32>(tIn + (<usize>pending << 2))), t2V = i32x4.splat(ti);
-    for (let j = 0; j < stride; j += 4) {
+    let j = 0;
+    // 16 lanes per iteration at constant offsets from one pointer per array (as update_pairs)
+    for (; j + 16 <= stride; j += 16) {
       const o = <usize>j << 2;
-      const tv = v128.load(tOut + o), d = v128.load(delta + o);
-      v128.store(r1 + o, f32x4.add(v128.load(r1 + o), v128.and(d, i32x4.lt_s(t1V, tv))));
-      v128.store(r2 + o, f32x4.add(v128.load(r2 + o), v128.and(d, i32x4.lt_s(t2V, tv))));
+      accumulatePair(r1 + o, r2 + o, tOut + o, delta + o, t1V, t2V);
+      accumulatePair(r1 + o + 16, r2 + o + 16, tOut + o + 16, delta + o + 16, t1V, t2V);
+      accumulatePair(r1 + o + 32, r2 + o + 32, tOut + o + 32, delta + o + 32, t1V, t2V);
+      accumulatePair(r1 + o + 48, r2 + o + 48, tOut + o + 48, delta + o + 48, t1V, t2V);
+    }
+    for (; j < stride; j += 4) {
+      const o = <usize>j << 2;
+      accumulatePair(r1 + o, r2 + o, tOut + o, delta + o, t1V, t2V);
     }
     pending = -1;
   }
@@ -60,6 +67,14 @@ function accumulate_pairs(g: usize, nIn: i32, stride: i32, tIn: usize, tOut: usi
       v128.store(r1 + o, f32x4.add(v128.load(r1 + o), v128.and(v128.load(delta + o), i32x4.lt_s(t1V, v128.load(tOut + o)))));
     }
   }
+}
+
+// One vector of accumulate_pairs: g += masked delta in both rows (at a, b).
+// @ts-ignore: decorator
+@inline function accumulatePair(a: usize, b: usize, tp: usize, dp: usize, t1V: v128, t2V: v128): void {
+  const tv = v128.load(tp), d = v128.load(dp);
+  v128.store(a, f32x4.add(v128.load(a), v128.and(d, i32x4.lt_s(t1V, tv))));
+  v128.store(b, f32x4.add(v128.load(b), v128.and(d, i32x4.lt_s(t2V, tv))));
 }
 
 export function ttfs_grad_accum_f32_ref(

@@ -95,14 +95,18 @@ function update_pairs(w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, 
     if (pending < 0) { pending = i; continue; }
     const r1 = w + ((<usize>pending * <usize>stride) << 2);
     const t1V = i32x4.splat(load<i32>(tIn + (<usize>pending << 2))), t2V = i32x4.splat(ti);
-    for (let j = 0; j < stride; j += 4) {
+    let j = 0;
+    // 16 lanes per iteration at constant offsets from one pointer per array (V8 computes each vector's addresses otherwise)
+    for (; j + 16 <= stride; j += 16) {
       const o = <usize>j << 2;
-      const tv = v128.load(tOut + o), ed = f32x4.mul(etaV, v128.load(delta + o));
-      let x1 = f32x4.sub(v128.load(r1 + o), v128.and(ed, i32x4.lt_s(t1V, tv)));
-      let x2 = f32x4.sub(v128.load(row + o), v128.and(ed, i32x4.lt_s(t2V, tv)));
-      if (doDecay) { x1 = f32x4.sub(x1, f32x4.mul(decayV, x1)); x2 = f32x4.sub(x2, f32x4.mul(decayV, x2)); }
-      v128.store(r1 + o, x1);
-      v128.store(row + o, x2);
+      pairStep(r1 + o, row + o, tOut + o, delta + o, t1V, t2V, etaV, decayV, doDecay);
+      pairStep(r1 + o + 16, row + o + 16, tOut + o + 16, delta + o + 16, t1V, t2V, etaV, decayV, doDecay);
+      pairStep(r1 + o + 32, row + o + 32, tOut + o + 32, delta + o + 32, t1V, t2V, etaV, decayV, doDecay);
+      pairStep(r1 + o + 48, row + o + 48, tOut + o + 48, delta + o + 48, t1V, t2V, etaV, decayV, doDecay);
+    }
+    for (; j < stride; j += 4) {
+      const o = <usize>j << 2;
+      pairStep(r1 + o, row + o, tOut + o, delta + o, t1V, t2V, etaV, decayV, doDecay);
     }
     pending = -1;
   }
@@ -113,6 +117,17 @@ function update_pairs(w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, 
       update4_nosum(row + o, tOut + o, delta + o, tiV, etaV, decayV, doDecay);
     }
   }
+}
+
+// One vector of update_pairs: both rows' 4 weights at a, b.
+// @ts-ignore: decorator
+@inline function pairStep(a: usize, b: usize, tp: usize, dp: usize, t1V: v128, t2V: v128, etaV: v128, decayV: v128, doDecay: bool): void {
+  const tv = v128.load(tp), ed = f32x4.mul(etaV, v128.load(dp));
+  let x1 = f32x4.sub(v128.load(a), v128.and(ed, i32x4.lt_s(t1V, tv)));
+  let x2 = f32x4.sub(v128.load(b), v128.and(ed, i32x4.lt_s(t2V, tv)));
+  if (doDecay) { x1 = f32x4.sub(x1, f32x4.mul(decayV, x1)); x2 = f32x4.sub(x2, f32x4.mul(decayV, x2)); }
+  v128.store(a, x1);
+  v128.store(b, x2);
 }
 
 // Updates 4 weights in place, returns delta * mask * sign(w_new) per lane.
