@@ -33,7 +33,6 @@ export function ttfs_update_f32_simd(
   if (wantSum == 0 && sgn == 0 && stride >= 64) { update_pairs(w, nIn, stride, tIn, tOut, delta, eta, decay, cut); return 0; }
   const decayV = f32x4.splat(decay);
   const etaV = f32x4.splat(eta);
-  const one = f32x4.splat(1);
   let total: f64 = 0;
   for (let i = 0; i < nIn; i++) {
     const ti = load<i32>(tIn + (<usize>i << 2));
@@ -52,19 +51,26 @@ export function ttfs_update_f32_simd(
     if (wantSum == 0) {
       for (let j = 0; j < stride; j += 8) {
         const o = <usize>j << 2;
-        update4_nosum(row + o, tOut + o, delta + o, tiV, etaV, decayV, decay != 0);
-        update4_nosum(row + o + 16, tOut + o + 16, delta + o + 16, tiV, etaV, decayV, decay != 0);
-        if (sgn != 0) store_signs8(row + o, sgn + ((<usize>i * <usize>stride + <usize>j) << 1));
+        const x0 = masked_step(row + o, i32x4.lt_s(tiV, v128.load(tOut + o)), v128.load(delta + o), etaV, decayV, decay != 0);
+        const x1 = masked_step(row + o + 16, i32x4.lt_s(tiV, v128.load(tOut + o, 16)), v128.load(delta + o, 16), etaV, decayV, decay != 0);
+        if (sgn != 0) store_signs8(x0, x1, sgn + ((<usize>i * <usize>stride + <usize>j) << 1));
       }
       continue;
     }
     let acc = f32x4.splat(0);
+    const srow = sgn + ((<usize>i * <usize>stride) << 1);
     for (let j = 0; j < stride; j += 8) {
       const o = <usize>j << 2;
-      const s0 = update4(row + o, tOut + o, delta + o, tiV, etaV, decayV, decay != 0, one);
-      const s1 = update4(row + o + 16, tOut + o + 16, delta + o + 16, tiV, etaV, decayV, decay != 0, one);
+      // the signs of the updated weights from registers (the sign rows were a reload of the stored weights), as
+      // integers -1 / 0 / +1, converted once for S's products
+      const m0 = i32x4.lt_s(tiV, v128.load(tOut + o)), m1 = i32x4.lt_s(tiV, v128.load(tOut + o, 16));
+      const d0 = v128.load(delta + o), d1 = v128.load(delta + o, 16);
+      const g0 = sign_i32x4(masked_step(row + o, m0, d0, etaV, decayV, decay != 0));
+      const g1 = sign_i32x4(masked_step(row + o + 16, m1, d1, etaV, decayV, decay != 0));
+      if (sgn != 0) v128.store(srow + (<usize>j << 1), i16x8.narrow_i32x4_s(g0, g1)); // store_signs8's, from g0, g1
+      const s0 = v128.and(f32x4.mul(d0, f32x4.convert_i32x4_s(g0)), m0);
+      const s1 = v128.and(f32x4.mul(d1, f32x4.convert_i32x4_s(g1)), m1);
       acc = f32x4.add(acc, f32x4.add(s0, s1));
-      if (sgn != 0) store_signs8(row + o, sgn + ((<usize>i * <usize>stride + <usize>j) << 1));
     }
     total += <f64>(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
   }
@@ -130,16 +136,6 @@ function update_pairs(w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, 
   v128.store(b, x2);
 }
 
-// Updates 4 weights in place, returns delta * mask * sign(w_new) per lane.
-// @ts-ignore: decorator
-@inline function update4(a: usize, tp: usize, dp: usize, tiV: v128, etaV: v128, decayV: v128, doDecay: bool, one: v128): v128 {
-  const m = i32x4.lt_s(tiV, v128.load(tp));
-  const d = v128.load(dp);
-  const x = masked_step(a, m, d, etaV, decayV, doDecay);
-  const sgn = f32x4.sub(v128.and(f32x4.gt(x, f32x4.splat(0)), one), v128.and(f32x4.lt(x, f32x4.splat(0)), one));
-  return v128.and(f32x4.mul(d, sgn), m);
-}
-
 // The same update of 4 weights without the S contribution.
 // @ts-ignore: decorator
 @inline function update4_nosum(a: usize, tp: usize, dp: usize, tiV: v128, etaV: v128, decayV: v128, doDecay: bool): void {
@@ -155,10 +151,10 @@ function update_pairs(w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, 
   return x;
 }
 
-// The i16 signs of 8 consecutive updated weights (the rows the binary forward kernel reads).
+// The i16 signs of 8 consecutive updated weights x0, x1 (the rows the binary forward kernel reads), from registers.
 // @ts-ignore: decorator
-@inline function store_signs8(w: usize, out: usize): void {
-  v128.store(out, i16x8.narrow_i32x4_s(sign_i32x4(v128.load(w)), sign_i32x4(v128.load(w, 16))));
+@inline function store_signs8(x0: v128, x1: v128, out: usize): void {
+  v128.store(out, i16x8.narrow_i32x4_s(sign_i32x4(x0), sign_i32x4(x1)));
 }
 
 // @ts-ignore: decorator
