@@ -67,7 +67,7 @@ export function ttfs_update_f32_simd(
       const d0 = v128.load(delta + o), d1 = v128.load(delta + o, 16);
       const g0 = sign_i32x4(masked_step(row + o, m0, d0, etaV, decayV, decay != 0));
       const g1 = sign_i32x4(masked_step(row + o + 16, m1, d1, etaV, decayV, decay != 0));
-      if (sgn != 0) v128.store(srow + (<usize>j << 1), i16x8.narrow_i32x4_s(g0, g1)); // store_signs8's, from g0, g1
+      if (sgn != 0) v128.store(srow + (<usize>j << 1), i16x8.narrow_i32x4_s(g0, g1)); // the sign row, as store_signs8 writes it
       const s0 = v128.and(f32x4.mul(d0, f32x4.convert_i32x4_s(g0)), m0);
       const s1 = v128.and(f32x4.mul(d1, f32x4.convert_i32x4_s(g1)), m1);
       acc = f32x4.add(acc, f32x4.add(s0, s1));
