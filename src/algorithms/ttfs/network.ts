@@ -463,21 +463,24 @@ export class TtfsNetwork {
   /** Minibatch form: accumulate this sample's gradient (current weights) into ws. Call after forward(ws). */
   accumulateGradient(ws: Workspace, label: number): void {
     const k = this.k;
-    this.outputDelta(ws, label);
+    // the norm of the error signal entering each layer, as outputDelta / normaliseInPlace return it
+    let norm = this.outputDelta(ws, label);
     const ag = this.arena.view(ws.alphaGrad);
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const L = this.layers[l], W = ws.layers[l];
       const tIn = this.inputTimes(ws, l);
       // flag first: a worker that dies inside the kernel leaves no written row unflagged for the re-run
       this.markTouched(W, this.arena.view(tIn), L.nIn, L.nOut);
-      // the scale gradient S only where a layer scale learns from it (BS4NN's per-layer alpha)
-      ag[l] += k.ttfs_grad_accum_f32(W.grad.offset, L.w.offset, L.nIn, L.stride, tIn.offset, W.tOut.offset, W.delta.offset,
-        this.cfg.binary && !L.neuron ? 1 : 0);
+      // the scale gradient S only where a layer scale learns from it (BS4NN's per-layer alpha); elsewhere 0 times
+      // the error norm, so that alphaGrad still turns non-finite when the error signal did (applyGradient's check)
+      const wantSum = this.cfg.binary && !L.neuron;
+      const s = k.ttfs_grad_accum_f32(W.grad.offset, L.w.offset, L.nIn, L.stride, tIn.offset, W.tOut.offset, W.delta.offset, wantSum ? 1 : 0);
+      ag[l] += wantSum ? s : 0 * norm;
       if (L.neuron) this.addNeuronGrad(l, ws, this.arena.view(ws.neuronGrad[l]));
       if (l > 0) {
         const below = ws.layers[l - 1];
         k.ttfs_backprop_f32(L.w.offset, L.nIn, L.stride, tIn.offset, W.tOut.offset, W.delta.offset, below.delta.offset);
-        normaliseInPlace(this.arena.view(below.delta), this.layers[l - 1].nOut);
+        norm = normaliseInPlace(this.arena.view(below.delta), this.layers[l - 1].nOut);
       }
     }
   }
@@ -521,7 +524,8 @@ export class TtfsNetwork {
     this.fold(); // the minibatch step decays the stored weights directly
     const ag = this.arena.view(ws.alphaGrad);
     // S = sum of delta [t_i < t_j] sign(w) over the batch is non-finite exactly when a delta that
-    // entered the gradient was: one O(1) check per layer instead of a scan of the gradient
+    // entered the gradient was (a layer without S adds 0 x its error norm: non-finite when the error signal
+    // was): one O(1) check per layer instead of a scan of the gradient
     ag.forEach((s, l) => {
       if (!Number.isFinite(s)) throw new NumericalError(`layer ${l} gradient`, -1, `NaN or Inf error signal (S = ${s})`);
     });
