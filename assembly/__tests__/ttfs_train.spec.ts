@@ -142,7 +142,8 @@ describe("ttfs_backprop_f32", () => {
   it("_simd == _ref (deltaIn)", () => {
     seed(99);
     const nIns: i32[] = [1, 37, 100];
-    const nOuts: i32[] = [10, 13, 27, 8];
+    // 10, 13, 16: stride 16 (the kernel's register path for output layers), 16 with every lane a real neuron
+    const nOuts: i32[] = [10, 13, 16, 27, 8];
     for (let a = 0; a < nIns.length; a++) {
       for (let b = 0; b < nOuts.length; b++) {
         backpropCase(new Layer(nIns[a], nOuts[b], (a + b) % 4, 0, 3.0));
@@ -152,6 +153,21 @@ describe("ttfs_backprop_f32", () => {
       }
     }
     expect<i32>(skippedRows).toBeGreaterThan(100, "rows the SIMD kernel skipped (the skip must be exercised)");
+  });
+
+  it("each lane sum starts at +0 (a row of -0 products gives +0, as in the twin)", () => {
+    seed(5);
+    for (let q = 0; q < 2; q++) {
+      const L = new Layer(1, q == 0 ? 16 : 27, 0, 0, 1.0);
+      store<i32>(L.tIn, 0);
+      for (let j = 0; j < L.stride; j++) {
+        store<f32>(L.w + (<usize>j << 2), -0.0);
+        store<i32>(L.tOut + (<usize>j << 2), 100);
+        store<f32>(L.delta + (<usize>j << 2), 0.5);
+      }
+      backpropCase(L);
+      freeAll();
+    }
   });
 });
 

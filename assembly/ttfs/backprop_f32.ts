@@ -13,6 +13,7 @@ export function ttfs_backprop_f32_simd(
   w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, delta: usize, deltaIn: usize,
 ): void {
   const cut = latest_active_time(tOut, delta, stride);
+  if (stride == 16) { backprop16(w, nIn, tIn, tOut, delta, deltaIn, cut); return; }
   for (let i = 0; i < nIn; i++) {
     const ti = load<i32>(tIn + (<usize>i << 2));
     if (ti >= cut) { store<f32>(deltaIn + (<usize>i << 2), 0); continue; }
@@ -24,6 +25,25 @@ export function ttfs_backprop_f32_simd(
       const m = i32x4.lt_s(tiV, v128.load(tOut + o));
       acc = f32x4.add(acc, v128.and(f32x4.mul(v128.load(delta + o), v128.load(row + o)), m));
     }
+    store<f32>(deltaIn + (<usize>i << 2),
+      f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+  }
+}
+
+/** A layer of at most 16 outputs (stride 16: S4NN's and BS4NN's output layers): the output times and deltas held in
+ *  registers for the whole layer (they were reloaded for every row), each row's four products added in the general
+ *  loop's order. */
+function backprop16(w: usize, nIn: i32, tIn: usize, tOut: usize, delta: usize, deltaIn: usize, cut: i32): void {
+  const t0 = v128.load(tOut), t1 = v128.load(tOut, 16), t2 = v128.load(tOut, 32), t3 = v128.load(tOut, 48);
+  const d0 = v128.load(delta), d1 = v128.load(delta, 16), d2 = v128.load(delta, 32), d3 = v128.load(delta, 48);
+  for (let i = 0; i < nIn; i++) {
+    const ti = load<i32>(tIn + (<usize>i << 2));
+    if (ti >= cut) { store<f32>(deltaIn + (<usize>i << 2), 0); continue; }
+    const tiV = i32x4.splat(ti), row = w + (<usize>i << 6);
+    let acc = f32x4.add(f32x4.splat(0), v128.and(f32x4.mul(d0, v128.load(row)), i32x4.lt_s(tiV, t0)));
+    acc = f32x4.add(acc, v128.and(f32x4.mul(d1, v128.load(row, 16)), i32x4.lt_s(tiV, t1)));
+    acc = f32x4.add(acc, v128.and(f32x4.mul(d2, v128.load(row, 32)), i32x4.lt_s(tiV, t2)));
+    acc = f32x4.add(acc, v128.and(f32x4.mul(d3, v128.load(row, 48)), i32x4.lt_s(tiV, t3)));
     store<f32>(deltaIn + (<usize>i << 2),
       f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
   }
