@@ -89,8 +89,9 @@ describe("ttfs_update_f32", () => {
   it("_simd == _ref (weights, returned f64, sign rows) with lambda 0 / > 0 and sgn 0 / set", () => {
     seed(4242);
     const nIns: i32[] = [37, 100];
-    // 64 and 71 (strides 64, 72): the SIMD kernel's paired-rows path for S4NN's long rows (sum 0, no sign rows)
-    const nOuts: i32[] = [10, 13, 27, 64, 71];
+    // 64 and 71 (strides 64, 72): the SIMD kernel's paired-rows path for S4NN's long rows (sum 0, no sign rows);
+    // 10, 13 and 16 (stride 16): its output-layer path (sum 0, no sign rows), 16 with every lane a real neuron
+    const nOuts: i32[] = [10, 13, 16, 27, 64, 71];
     let c = 0;
     for (let a = 0; a < nIns.length; a++) {
       for (let b = 0; b < nOuts.length; b++) {

@@ -31,6 +31,7 @@ export function ttfs_update_f32_simd(
   // S4NN's hidden layers (no scale sum, no sign rows, long rows): the rows two at a time, in a function of its own
   // (inside this one, the extra path changed V8's code for the others: 0.72-0.95x on S4NN's output layer and BS4NN)
   if (wantSum == 0 && sgn == 0 && stride >= 64) { update_pairs(w, nIn, stride, tIn, tOut, delta, eta, decay, cut); return 0; }
+  if (wantSum == 0 && sgn == 0 && stride == 16) { update16(w, nIn, tIn, tOut, delta, eta, decay, cut); return 0; }
   const decayV = f32x4.splat(decay);
   const etaV = f32x4.splat(eta);
   let total: f64 = 0;
@@ -123,6 +124,39 @@ function update_pairs(w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, 
       update4_nosum(row + o, tOut + o, delta + o, tiV, etaV, decayV, doDecay);
     }
   }
+}
+
+// S4NN's output layer (at most 16 outputs, no scale sum, no sign rows): the output times and eta * delta in registers
+// for the whole layer (the row loop reloaded and recomputed them per row), each active row's 4 vectors as masked_step
+// does them (the same operations per weight, so the same bits).
+function update16(w: usize, nIn: i32, tIn: usize, tOut: usize, delta: usize, eta: f32, decay: f32, cut: i32): void {
+  const etaV = f32x4.splat(eta), decayV = f32x4.splat(decay), doDecay = decay != 0;
+  const t0 = v128.load(tOut), t1 = v128.load(tOut, 16), t2 = v128.load(tOut, 32), t3 = v128.load(tOut, 48);
+  const e0 = f32x4.mul(etaV, v128.load(delta)), e1 = f32x4.mul(etaV, v128.load(delta, 16));
+  const e2 = f32x4.mul(etaV, v128.load(delta, 32)), e3 = f32x4.mul(etaV, v128.load(delta, 48));
+  for (let i = 0; i < nIn; i++) {
+    const ti = load<i32>(tIn + (<usize>i << 2));
+    const row = w + (<usize>i << 6);
+    if (ti >= cut) {
+      if (doDecay) {
+        for (let o: usize = 0; o < 64; o += 16) { const x = v128.load(row + o); v128.store(row + o, f32x4.sub(x, f32x4.mul(decayV, x))); }
+      }
+      continue;
+    }
+    const tiV = i32x4.splat(ti);
+    row16Step(row, e0, i32x4.lt_s(tiV, t0), decayV, doDecay);
+    row16Step(row + 16, e1, i32x4.lt_s(tiV, t1), decayV, doDecay);
+    row16Step(row + 32, e2, i32x4.lt_s(tiV, t2), decayV, doDecay);
+    row16Step(row + 48, e3, i32x4.lt_s(tiV, t3), decayV, doDecay);
+  }
+}
+
+// One vector of update16: masked_step with eta * delta already formed.
+// @ts-ignore: decorator
+@inline function row16Step(a: usize, ed: v128, m: v128, decayV: v128, doDecay: bool): void {
+  let x = f32x4.sub(v128.load(a), v128.and(ed, m));
+  if (doDecay) x = f32x4.sub(x, f32x4.mul(decayV, x));
+  v128.store(a, x);
 }
 
 // One vector of update_pairs: both rows' 4 weights at a, b.
