@@ -42,6 +42,7 @@ const dO = fill(a.alloc('f32', oStride), (j) => (j < 3 ? (rnd() - 0.5) : 0));
 const bpOut = { mine: a.alloc('f32', hIn), other: a.alloc('f32', hIn) };
 const w1Out = { mine: a.alloc('f32', hIn * oStride), other: a.alloc('f32', hIn * oStride) };
 const resetW1 = (t) => a.view(t).set(a.view(w1));
+const sgnOutO = a.alloc('i16', hIn * oStride); // sign rows of the BS4NN-form output update
 
 // BS4NN per-neuron scale counts (--binary-scale filter) on the same layer: random signs; out holds 2 stride i16
 // lanes (the counts, then scratch of the newer kernel): only the counts are compared
@@ -54,6 +55,7 @@ const cases = [
   ['ttfs_update_f32', `S4NN hidden update ${nIn}x${nOut}, no scale sum`, (kk, c) => kk.ttfs_update_f32(c.offset, nIn, nOut, stride, tIn.offset, tOut.offset, delta.offset, 0.05, 0, 0, 0), updOut, reset],
   ['ttfs_update_f32', `BS4NN hidden update ${nIn}x${nOut}, scale sum and sign rows`, (kk, c) => kk.ttfs_update_f32(c.offset, nIn, nOut, stride, tIn.offset, tOut.offset, delta.offset, 0.05, 0, sgnOut.offset, 1), updOut, reset],
   ['ttfs_update_f32', `S4NN output update ${hIn}x10`, (kk, c) => kk.ttfs_update_f32(c.offset, hIn, 10, oStride, tH.offset, tO.offset, dO.offset, 0.05, 0, 0, 0), w1Out, resetW1],
+  ['ttfs_update_f32', `BS4NN-form output update ${hIn}x10, scale sum and sign rows`, (kk, c) => kk.ttfs_update_f32(c.offset, hIn, 10, oStride, tH.offset, tO.offset, dO.offset, 0.05, 0, sgnOutO.offset, 1), w1Out, resetW1],
   ['ttfs_grad_accum_f32', `S4NN hidden minibatch gradient ${nIn}x${nOut}, no scale sum`, (kk, c) => kk.ttfs_grad_accum_f32(c.offset, w0.offset, nIn, stride, tIn.offset, tOut.offset, delta.offset, 0), updOut, (t) => a.view(t).fill(0)],
   ['ttfs_grad_accum_f32', `BS4NN-form minibatch gradient ${nIn}x${nOut}, scale sum`, (kk, c) => kk.ttfs_grad_accum_f32(c.offset, w0.offset, nIn, stride, tIn.offset, tOut.offset, delta.offset, 1), updOut, (t) => a.view(t).fill(0)],
   ['ttfs_sign_counts_i16', `BS4NN per-neuron sign counts ${nIn}x${nOut}`, (kk, c) => kk.ttfs_sign_counts_i16(sgnRand.offset, nIn, nOut, stride, tIn.offset, tOut.offset, delta.offset, c.offset), scOut, (t) => a.view(t).fill(0)],
