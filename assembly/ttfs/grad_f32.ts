@@ -64,7 +64,7 @@ function accumulate_pairs(g: usize, nIn: i32, stride: i32, tIn: usize, tOut: usi
     const r1 = g + ((<usize>pending * <usize>stride) << 2), t1V = i32x4.splat(load<i32>(tIn + (<usize>pending << 2)));
     for (let j = 0; j < stride; j += 4) {
       const o = <usize>j << 2;
-      v128.store(r1 + o, f32x4.add(v128.load(r1 + o), v128.and(v128.load(delta + o), i32x4.lt_s(t1V, v128.load(tOut + o)))));
+      accumulateRow(r1 + o, v128.load(delta + o), i32x4.lt_s(t1V, v128.load(tOut + o)));
     }
   }
 }
@@ -73,8 +73,14 @@ function accumulate_pairs(g: usize, nIn: i32, stride: i32, tIn: usize, tOut: usi
 // @ts-ignore: decorator
 @inline function accumulatePair(a: usize, b: usize, tp: usize, dp: usize, t1V: v128, t2V: v128): void {
   const tv = v128.load(tp), d = v128.load(dp);
-  v128.store(a, f32x4.add(v128.load(a), v128.and(d, i32x4.lt_s(t1V, tv))));
-  v128.store(b, f32x4.add(v128.load(b), v128.and(d, i32x4.lt_s(t2V, tv))));
+  accumulateRow(a, d, i32x4.lt_s(t1V, tv));
+  accumulateRow(b, d, i32x4.lt_s(t2V, tv));
+}
+
+// g += delta where the mask m is set, one vector at a.
+// @ts-ignore: decorator
+@inline function accumulateRow(a: usize, d: v128, m: v128): void {
+  v128.store(a, f32x4.add(v128.load(a), v128.and(d, m)));
 }
 
 export function ttfs_grad_accum_f32_ref(

@@ -39,13 +39,7 @@ export function ttfs_update_f32_simd(
     const ti = load<i32>(tIn + (<usize>i << 2));
     const row = w + ((<usize>i * <usize>stride) << 2);
     if (ti >= cut) {
-      if (decay != 0) {
-        for (let j = 0; j < stride; j += 4) {
-          const o = <usize>j << 2;
-          const x = v128.load(row + o);
-          v128.store(row + o, f32x4.sub(x, f32x4.mul(decayV, x)));
-        }
-      }
+      if (decay != 0) decay_row(row, stride, decayV);
       continue;
     }
     const tiV = i32x4.splat(ti);
@@ -80,9 +74,10 @@ export function ttfs_update_f32_simd(
 
 // S4NN's update without the scale sum: rows that take it go two at a time, sharing each vector's loads of the
 // output times and deltas and its eta * delta (the same operations per weight as masked_step, so the same bits);
-// the other rows get only the decay, if any. Measured 1.53x on a 784 x 400 layer (scripts/ab-update-kernels.mjs). Its decay
-// loop and its step repeat the kernel's decay loop and masked_step on purpose: written through shared helpers (the same
-// operations per weight) the S4NN case measured 0.78-0.83x against this form, paired.
+// the other rows get only the decay, if any. Measured 1.53x on a 784 x 400 layer (scripts/ab-update-kernels.mjs). Its step
+// (pairStep) repeats masked_step's operations on purpose, loading both rows before storing either: written through the
+// shared one-row helper the S4NN case measured 0.78-0.83x against this form, paired (and 0.77-0.85x again on
+// 2026-12-05, when step_ed was tried there).
 function update_pairs(w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, delta: usize, eta: f32, decay: f32, cut: i32): void {
   const etaV = f32x4.splat(eta), decayV = f32x4.splat(decay), doDecay = decay != 0;
   let pending = -1;
@@ -90,13 +85,7 @@ function update_pairs(w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, 
     const ti = load<i32>(tIn + (<usize>i << 2));
     const row = w + ((<usize>i * <usize>stride) << 2);
     if (ti >= cut) {
-      if (doDecay) {
-        for (let j = 0; j < stride; j += 4) {
-          const o = <usize>j << 2;
-          const x = v128.load(row + o);
-          v128.store(row + o, f32x4.sub(x, f32x4.mul(decayV, x)));
-        }
-      }
+      if (doDecay) decay_row(row, stride, decayV);
       continue;
     }
     if (pending < 0) { pending = i; continue; }
@@ -127,8 +116,8 @@ function update_pairs(w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, 
 }
 
 // S4NN's output layer (at most 16 outputs, no scale sum, no sign rows): the output times and eta * delta in registers
-// for the whole layer (the row loop reloaded and recomputed them per row), each active row's 4 vectors as masked_step
-// does them (the same operations per weight, so the same bits).
+// for the whole layer (the row loop reloaded and recomputed them per row), each active row's 4 vectors by step_ed
+// (masked_step's operations per weight, so the same bits).
 function update16(w: usize, nIn: i32, tIn: usize, tOut: usize, delta: usize, eta: f32, decay: f32, cut: i32): void {
   const etaV = f32x4.splat(eta), decayV = f32x4.splat(decay), doDecay = decay != 0;
   const t0 = v128.load(tOut), t1 = v128.load(tOut, 16), t2 = v128.load(tOut, 32), t3 = v128.load(tOut, 48);
@@ -138,28 +127,20 @@ function update16(w: usize, nIn: i32, tIn: usize, tOut: usize, delta: usize, eta
     const ti = load<i32>(tIn + (<usize>i << 2));
     const row = w + (<usize>i << 6);
     if (ti >= cut) {
-      if (doDecay) {
-        for (let o: usize = 0; o < 64; o += 16) { const x = v128.load(row + o); v128.store(row + o, f32x4.sub(x, f32x4.mul(decayV, x))); }
-      }
+      if (doDecay) decay_row(row, 16, decayV);
       continue;
     }
     const tiV = i32x4.splat(ti);
-    row16Step(row, e0, i32x4.lt_s(tiV, t0), decayV, doDecay);
-    row16Step(row + 16, e1, i32x4.lt_s(tiV, t1), decayV, doDecay);
-    row16Step(row + 32, e2, i32x4.lt_s(tiV, t2), decayV, doDecay);
-    row16Step(row + 48, e3, i32x4.lt_s(tiV, t3), decayV, doDecay);
+    step_ed(row, e0, i32x4.lt_s(tiV, t0), decayV, doDecay);
+    step_ed(row + 16, e1, i32x4.lt_s(tiV, t1), decayV, doDecay);
+    step_ed(row + 32, e2, i32x4.lt_s(tiV, t2), decayV, doDecay);
+    step_ed(row + 48, e3, i32x4.lt_s(tiV, t3), decayV, doDecay);
   }
 }
 
-// One vector of update16: masked_step with eta * delta already formed.
-// @ts-ignore: decorator
-@inline function row16Step(a: usize, ed: v128, m: v128, decayV: v128, doDecay: bool): void {
-  let x = f32x4.sub(v128.load(a), v128.and(ed, m));
-  if (doDecay) x = f32x4.sub(x, f32x4.mul(decayV, x));
-  v128.store(a, x);
-}
-
-// One vector of update_pairs: both rows' 4 weights at a, b.
+// One vector of update_pairs: both rows' 4 weights at a, b (one load of the output times and of eta * delta). Both
+// rows are loaded before either is stored, which step_ed twice would not do: written that way (a store to one row,
+// then the load of the other, which V8 keeps in that order) the S4NN hidden update measured 0.77-0.85x.
 // @ts-ignore: decorator
 @inline function pairStep(a: usize, b: usize, tp: usize, dp: usize, t1V: v128, t2V: v128, etaV: v128, decayV: v128, doDecay: bool): void {
   const tv = v128.load(tp), ed = f32x4.mul(etaV, v128.load(dp));
@@ -179,10 +160,26 @@ function update16(w: usize, nIn: i32, tIn: usize, tOut: usize, delta: usize, eta
 // w -= (eta * delta) where the mask m is set, then the optional decay; stores and returns the new w.
 // @ts-ignore: decorator
 @inline function masked_step(a: usize, m: v128, d: v128, etaV: v128, decayV: v128, doDecay: bool): v128 {
-  let x = f32x4.sub(v128.load(a), v128.and(f32x4.mul(etaV, d), m));
+  return step_ed(a, f32x4.mul(etaV, d), m, decayV, doDecay);
+}
+
+// masked_step with eta * delta already formed (ed): the one update of a weight vector every path of this file takes.
+// @ts-ignore: decorator
+@inline function step_ed(a: usize, ed: v128, m: v128, decayV: v128, doDecay: bool): v128 {
+  let x = f32x4.sub(v128.load(a), v128.and(ed, m));
   if (doDecay) x = f32x4.sub(x, f32x4.mul(decayV, x));
   v128.store(a, x);
   return x;
+}
+
+// w -= decay * w over a row of n floats (a multiple of 4): a row no update reaches, with L2 decay on.
+// @ts-ignore: decorator
+@inline function decay_row(row: usize, n: i32, decayV: v128): void {
+  for (let j = 0; j < n; j += 4) {
+    const o = <usize>j << 2;
+    const x = v128.load(row + o);
+    v128.store(row + o, f32x4.sub(x, f32x4.mul(decayV, x)));
+  }
 }
 
 // The i16 signs of 8 consecutive updated weights x0, x1 (the rows the binary forward kernel reads), from registers.
