@@ -527,7 +527,8 @@ export class TtfsNetwork {
     // entered the gradient was (a layer without S adds 0 x its error norm: non-finite when the error signal
     // was): one O(1) check per layer instead of a scan of the gradient
     ag.forEach((s, l) => {
-      if (!Number.isFinite(s)) throw new NumericalError(`layer ${l} gradient`, -1, `NaN or Inf error signal (S = ${s})`);
+      const what = cfg.binary && !this.layers[l].neuron ? 'S' : 'the error norm check';
+      if (!Number.isFinite(s)) throw new NumericalError(`layer ${l} gradient`, -1, `NaN or Inf error signal (${what} = ${s})`);
     });
     this.layers.forEach((L, l) => {
       const W = ws.layers[l];
