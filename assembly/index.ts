@@ -2,13 +2,15 @@
 // with the same signature; src/wasm/kernels.ts registers the pairs and test/ compares them.
 export { module_data_end } from "./layout";
 export { ttfs_sort_events_simd, ttfs_sort_events_ref } from "./ttfs/events";
+export { ttfs_encode_events_simd, ttfs_encode_events_ref } from "./ttfs/encode";
+export { ttfs_count_fired_simd, ttfs_count_fired_ref } from "./ttfs/fired";
 export { ttfs_forward_f32_simd, ttfs_forward_f32_ref } from "./ttfs/forward_f32";
 export { ttfs_forward_bin_i16_simd, ttfs_forward_bin_i16_ref, ttfs_forward_bin_popc } from "./ttfs/forward_bin";
 export { ttfs_update_f32_simd, ttfs_update_f32_ref } from "./ttfs/update_f32";
 export { ttfs_backprop_f32_simd, ttfs_backprop_f32_ref } from "./ttfs/backprop_f32";
 export { ttfs_grad_accum_f32_simd, ttfs_grad_accum_f32_ref } from "./ttfs/grad_f32";
 export { ttfs_sign_counts_i16_simd, ttfs_sign_counts_i16_ref } from "./ttfs/sign_counts";
-export { f32_add_simd, f32_add_ref, f32_div_scalar_simd, f32_div_scalar_ref, f32_sgd_step_simd, f32_sgd_step_ref, f32_sign_i16_simd, f32_sign_i16_ref, f32_nonfinite_any } from "./dense/vec_f32";
+export { f32_add_simd, f32_add_ref, f32_div_scalar_simd, f32_div_scalar_ref, f32_sgd_step_simd, f32_sgd_step_ref, f32_sign_i16_simd, f32_sign_i16_ref, f32_nonfinite_any, f32_max_abs_simd, f32_max_abs_ref } from "./dense/vec_f32";
 export { f32_gemm_tn_acc_simd, f32_gemm_tn_acc_ref } from "./dense/gemm_f32";
 export { f32_softmax_xent_grad } from "./dense/softmax_f32";
 export { f32_adam_step_simd, f32_adam_step_ref } from "./dense/adam_f32";

@@ -487,9 +487,17 @@ function s4nnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext):
   const fwd1 = (kk: KernelSet) => loop(S, (i) => kk.ttfs_forward_f32(L1.w.offset, L1.nOut, L1.stride, tH.off(i), ord1.off(i), nEv1[i], theta1, tmax, tmax - 3, v.offset, tOut.offset, vRec.offset));
   cases.push({ kernel: 'ttfs_forward_f32', label: 'S4NN output layer', shape: '400→10', calls: S, fast: fwd1(k), ref: fwd1(kr),
     work: { flops: ev1 * L1.nOut, synOps: ev1 * L1.nOut, bytes: ev1 * L1.stride * 4, traffic: 'read', gather: true, wsBytes: W1 * 4 } });
-  const sort0 = (kk: KernelSet) => loop(S, (i) => kk.ttfs_sort_events(tIn0.off(i), 784, tmax - 2, counts.offset, ordScratch.offset));
-  cases.push({ kernel: 'ttfs_sort_events', label: 'S4NN input events', shape: '784 inputs', calls: S, fast: sort0(k), ref: sort0(kr),
-    work: { bytes: S * 2 * 784 * 4, traffic: 'read', wsBytes: 784 * 4 }, note: 'bytes = the two passes over the 784 times (the events written and the 256 counters not counted)' });
+  // the input layer: pixels to times and events in one kernel (what TtfsNetwork.forward calls for layer 0)
+  const px = new Slab(a, 'u8', S, 784), table = a.alloc('i32', 256), tScratch = a.alloc('i32', 784);
+  a.view(table).set(net.latencies);
+  for (let i = 0; i < S; i++) px.view(i).set(test.images.subarray(i * 784, (i + 1) * 784));
+  const enc0 = (kk: KernelSet) => loop(S, (i) => kk.ttfs_encode_events(px.off(i), 784, table.offset, tmax - 2, tScratch.offset, counts.offset, ordScratch.offset));
+  cases.push({ kernel: 'ttfs_encode_events', label: 'S4NN input layer: pixels to times and events', shape: '784 pixels', calls: S, fast: enc0(k), ref: enc0(kr),
+    work: { bytes: S * (784 + 2 * 784 * 4), traffic: 'read', wsBytes: 784 * 5 },
+    note: `bytes = the pixels, the times written and read once (the events written, the table and the 256 counters not counted); ${fmt(median(nEv0))} events per image (median)` });
+  const sort1 = (kk: KernelSet) => loop(S, (i) => kk.ttfs_sort_events(tH.off(i), L0.nOut, tmax - 2, counts.offset, ordScratch.offset));
+  cases.push({ kernel: 'ttfs_sort_events', label: 'S4NN hidden layer\'s spike times to events', shape: '400 times', calls: S, fast: sort1(k), ref: sort1(kr),
+    work: { bytes: S * 2 * 400 * 4, traffic: 'read', wsBytes: 400 * 4 }, note: `bytes = the two passes over the 400 times (the events written and the 256 counters not counted); ${fmt(median(nEv1))} events per image (median)` });
   // the network calls the kernel with lambda = 0: S4NN's L2 decay is a lazy per-layer scale (TtfsNetwork.scale);
   // and without the scale sum S (wantSum 0: S4NN has no scale), so the work is a masked multiply-subtract per weight
   const upd0 = (kk: KernelSet) => loop(S, (i) => kk.ttfs_update_f32(w0.offset, L0.nIn, L0.nOut, L0.stride, tIn0.off(i), tH.off(i), dH.off(i), cfg.eta[0], 0, 0, 0));

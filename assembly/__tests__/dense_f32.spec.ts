@@ -2,7 +2,7 @@
 // pattern, so -0 vs +0 shows). The SIMD variants need n (or cols) a multiple of 4, f32_sign_i16 of 8.
 import {
   f32_add_simd, f32_add_ref, f32_div_scalar_simd, f32_div_scalar_ref, f32_sgd_step_simd, f32_sgd_step_ref, f32_sign_i16_simd, f32_sign_i16_ref,
-  f32_adam_step_simd, f32_adam_step_ref,
+  f32_adam_step_simd, f32_adam_step_ref, f32_max_abs_simd, f32_max_abs_ref,
 } from "../index";
 import { seed, rnd, rndF32, chance, alloc, dup, freeAll, diff32, diff16, checkHandForwardF32 } from "./util";
 
@@ -26,6 +26,33 @@ function randomF32(n: i32, lo: f32, hi: f32, special: bool): usize {
 describe("dense f32 kernels", () => {
   it("hand-computed ttfs_forward_f32 case", () => {
     checkHandForwardF32();
+  });
+
+  it("f32_max_abs: _simd == _ref == max |x| by a direct loop (NaN when any element is NaN)", () => {
+    seed(21);
+    const ns: i32[] = [0, 3, 16, 17, 100, 4099];
+    for (let k = 0; k < ns.length; k++) {
+      for (let special = 0; special < 3; special++) {
+        const n = ns[k];
+        const x = randomF32(n, -1e3, 1e3, special == 1);
+        // special == 2: exactly one NaN or one Inf, anywhere (the last element too)
+        if (special == 2 && n > 0) store<f32>(x + (<usize>(rnd() % <u32>n) << 2), chance(50) ? NaN : -Infinity);
+        let want: f32 = 0, nan = false;
+        for (let i = 0; i < n; i++) {
+          const a = abs<f32>(load<f32>(x + (<usize>i << 2)));
+          if (a != a) nan = true; else if (a > want) want = a;
+        }
+        const name = "n=" + n.toString() + " special=" + special.toString();
+        const got = f32_max_abs_simd(x, n), ref = f32_max_abs_ref(x, n);
+        expect<bool>(isNaN(got)).toBe(nan, name + " simd NaN");
+        expect<bool>(isNaN(ref)).toBe(nan, name + " ref NaN");
+        if (!nan) {
+          expect<u32>(reinterpret<u32>(got)).toBe(reinterpret<u32>(want), name + " simd bits");
+          expect<u32>(reinterpret<u32>(ref)).toBe(reinterpret<u32>(want), name + " ref bits");
+        }
+        freeAll();
+      }
+    }
   });
 
   it("f32_add: _simd == _ref", () => {

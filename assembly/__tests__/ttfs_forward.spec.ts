@@ -1,12 +1,13 @@
 // Event sorting and the event-driven TTFS forward kernels: each fast variant against its scalar
 // twin, bit for bit, on random layers of awkward sizes (stride = nOut rounded up to 8).
 import {
-  ttfs_sort_events_simd, ttfs_sort_events_ref,
+  ttfs_sort_events_simd, ttfs_sort_events_ref, ttfs_encode_events_simd, ttfs_encode_events_ref,
+  ttfs_count_fired_simd, ttfs_count_fired_ref,
   ttfs_forward_f32_simd, ttfs_forward_f32_ref,
   ttfs_forward_bin_i16_simd, ttfs_forward_bin_i16_ref, ttfs_forward_bin_popc,
 } from "../index";
 import {
-  seed, rnd, rndInt, rndF32, alloc, freeAll, diff32, TMAX, ceil8, fillTimes, sortEvents,
+  seed, rnd, rndInt, rndF32, chance, alloc, freeAll, diff32, TMAX, ceil8, fillTimes, sortEvents,
   checkHandForwardF32,
 } from "./util";
 
@@ -60,6 +61,86 @@ describe("ttfs_sort_events", () => {
     sortCase(401, 254, 0, 256, 0.1);
     sortCase(130, 10, -5, 12, 0.6);
     freeAll();
+  });
+});
+
+// ------------------------------------------------------------------------- ttfs_encode_events
+
+// An image of n pixels, `blackPct` of them 0 in runs; the table maps pixel p to a time, black to tBlack.
+function encodeCase(n: i32, blackPct: i32, tLast: i32, tBlack: i32, lo: i32, hi: i32): void {
+  const px = alloc(max(n, 1));
+  let black = false;
+  for (let i = 0; i < n; i++) {
+    if (chance(15)) black = chance(blackPct);
+    store<u8>(px + <usize>i, black ? 0 : <u8>rndInt(1, 255));
+  }
+  const table = alloc(256 << 2);
+  store<i32>(table, tBlack);
+  for (let p = 1; p < 256; p++) store<i32>(table + (<usize>p << 2), rndInt(lo, hi)); // any table, not only monotone ones
+  const name = "n=" + n.toString() + " black=" + blackPct.toString() + "% tLast=" + tLast.toString() + " tBlack=" + tBlack.toString() + ": ";
+  // the twin's times, then the sort already checked above (ttfs_sort_events) on them
+  const tWant = alloc(max(n, 1) << 2);
+  for (let i = 0; i < n; i++) store<i32>(tWant + (<usize>i << 2), load<i32>(table + (<usize>load<u8>(px + <usize>i) << 2)));
+  const cw = alloc(max(tLast + 2, 1) << 2, 0x5a), ow = alloc(max(n, 1) << 2, 0xee);
+  const want = ttfs_sort_events_ref(tWant, n, tLast, cw, ow);
+  for (let v = 0; v < 2; v++) {
+    const tIn = alloc(max(n, 1) << 2, 0x77), counts = alloc(max(tLast + 2, 1) << 2, 0x5a), order = alloc(max(n, 1) << 2, 0xee);
+    const got = v == 0 ? ttfs_encode_events_simd(px, n, table, tLast, tIn, counts, order) : ttfs_encode_events_ref(px, n, table, tLast, tIn, counts, order);
+    const vn = (v == 0 ? "simd " : "ref ") + name;
+    expect<i32>(diff32(tIn, tWant, n)).toBe(-1, vn + "first wrong time");
+    expect<i32>(got).toBe(want, vn + "event count");
+    expect<i32>(diff32(order, ow, n)).toBe(-1, vn + "first wrong slot of order (past the count: unwritten)");
+  }
+}
+
+describe("ttfs_encode_events", () => {
+  it("both variants: times by table lookup, events as ttfs_sort_events_ref orders them", () => {
+    seed(12);
+    encodeCase(0, 80, 254, 256, 0, 256);
+    encodeCase(784, 80, 254, 256, 0, 256);   // S4NN's code: black is no event
+    encodeCase(784, 80, 254, 255, 0, 255);   // BS4NN's: black at tmax - 1, still no event
+    encodeCase(784, 0, 254, 256, -3, 258);   // no black chunk; times outside 0..tLast either side
+    encodeCase(799, 90, 254, 256, 0, 256);   // a tail past the last 16-pixel chunk
+    encodeCase(13, 50, 254, 256, 0, 256);    // tail only
+    encodeCase(784, 70, 254, 3, 0, 256);     // black pixels are events (counted 16 at a time)
+    encodeCase(3072, 60, 10, 5, -2, 12);     // a short tLast: most times past it, black ones events
+    encodeCase(300, 60, -1, 5, -2, 3);       // tLast < 0: no events, the times still written
+    freeAll();
+  });
+});
+
+// ------------------------------------------------------------------------- ttfs_count_fired
+
+describe("ttfs_count_fired", () => {
+  it("both variants: +1 to the count of each neuron with t < tmax, the number fired returned", () => {
+    seed(13);
+    const ns: i32[] = [0, 1, 4, 7, 400, 1001];
+    for (let k = 0; k < ns.length; k++) {
+      const n = ns[k], tmax = 256;
+      const t = alloc(max(n, 1) << 2);
+      const c0 = alloc(max(n, 1) << 3);
+      let want = 0;
+      for (let j = 0; j < n; j++) {
+        const tj = chance(30) ? tmax : chance(5) ? tmax + 3 : rndInt(-1, tmax - 1);
+        store<i32>(t + (<usize>j << 2), tj);
+        if (tj < tmax) want++;
+        store<f64>(c0 + (<usize>j << 3), chance(20) ? 0 : <f64>rndInt(0, 60000));
+      }
+      // counts start one f64 off a 16-byte boundary, as a second layer's do in the concatenated array
+      const a = alloc((max(n, 1) << 3) + 8) + 8, b = alloc((max(n, 1) << 3) + 8) + 8;
+      memory.copy(a, c0, <usize>n << 3); memory.copy(b, c0, <usize>n << 3);
+      const name = "n=" + n.toString() + ": ";
+      expect<i32>(ttfs_count_fired_simd(t, n, tmax, a)).toBe(want, name + "simd fired");
+      expect<i32>(ttfs_count_fired_ref(t, n, tmax, b)).toBe(want, name + "ref fired");
+      let bad = -1;
+      for (let j = 0; j < n && bad < 0; j++) {
+        const w = load<f64>(c0 + (<usize>j << 3)) + (load<i32>(t + (<usize>j << 2)) < tmax ? 1 : 0);
+        if (reinterpret<u64>(load<f64>(a + (<usize>j << 3))) != reinterpret<u64>(w)
+          || reinterpret<u64>(load<f64>(b + (<usize>j << 3))) != reinterpret<u64>(w)) bad = j;
+      }
+      expect<i32>(bad).toBe(-1, name + "first wrong count");
+      freeAll();
+    }
   });
 });
 

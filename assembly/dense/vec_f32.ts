@@ -130,3 +130,37 @@ export function f32_nonfinite_any(src: usize, n: i32): i32 {
   }
   return 0;
 }
+
+/**
+ * max |x[i]| over n floats: NaN if any element is NaN, +Inf if any is infinite (and none NaN), 0 for n = 0.
+ * The host's periodic weight scan (overflow guard and NaN check of a layer: 313,600 floats for S4NN's
+ * 784 -> 400 layer) ran in JavaScript. Magnitudes compare as their bit patterns with the sign cleared
+ * (non-negative floats order as their bits; every NaN's bits lie above +Inf's), so the SIMD version is an
+ * integer max, exact in any order; the result is the float of the largest pattern (a NaN's payload may
+ * differ from the twin's, which returns the first NaN's: both are NaN).
+ */
+export function f32_max_abs_simd(src: usize, n: i32): f32 {
+  const abs = i32x4.splat(0x7fffffff);
+  let m0 = i32x4.splat(0), m1 = m0, m2 = m0, m3 = m0;
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const s = src + (<usize>i << 2);
+    m0 = i32x4.max_s(m0, v128.and(v128.load(s), abs));
+    m1 = i32x4.max_s(m1, v128.and(v128.load(s, 16), abs));
+    m2 = i32x4.max_s(m2, v128.and(v128.load(s, 32), abs));
+    m3 = i32x4.max_s(m3, v128.and(v128.load(s, 48), abs));
+  }
+  const m = i32x4.max_s(i32x4.max_s(m0, m1), i32x4.max_s(m2, m3));
+  let r = max(max(i32x4.extract_lane(m, 0), i32x4.extract_lane(m, 1)), max(i32x4.extract_lane(m, 2), i32x4.extract_lane(m, 3)));
+  for (; i < n; i++) r = max(r, load<i32>(src + (<usize>i << 2)) & 0x7fffffff);
+  return reinterpret<f32>(r);
+}
+export function f32_max_abs_ref(src: usize, n: i32): f32 {
+  let m: f32 = 0;
+  for (let i = 0; i < n; i++) {
+    const a = abs<f32>(load<f32>(src + (<usize>i << 2)));
+    if (isNaN<f32>(a)) return a;
+    if (a > m) m = a;
+  }
+  return m;
+}

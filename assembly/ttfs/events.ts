@@ -73,7 +73,7 @@ export function ttfs_sort_events_simd(times: usize, n: i32, tLast: i32, counts: 
 /** counts[t + 1] held the count of time t; an inclusive prefix sum turns counts[t] into the first slot of
  *  time t, which then serves as that time's write cursor. Returns the total (the event count). */
 // @ts-ignore: decorator
-@inline function cursors(counts: usize, tLast: i32): i32 {
+@inline export function cursors(counts: usize, tLast: i32): i32 {
   let run = 0;
   for (let t = 0; t <= tLast + 1; t++) {
     const c = counts + (<usize>t << 2);
@@ -85,14 +85,14 @@ export function ttfs_sort_events_simd(times: usize, n: i32, tLast: i32, counts: 
 
 /** One more event at time t (counts[t + 1] holds time t's count during the counting pass). */
 // @ts-ignore: decorator
-@inline function count(counts: usize, t: i32): void {
+@inline export function count(counts: usize, t: i32): void {
   const c = counts + (<usize>(t + 1) << 2);
   store<i32>(c, load<i32>(c) + 1);
 }
 
 /** Input i (time t) goes to its time's write cursor, which moves on. */
 // @ts-ignore: decorator
-@inline function place(counts: usize, order: usize, t: i32, i: i32): void {
+@inline export function place(counts: usize, order: usize, t: i32, i: i32): void {
   const c = counts + (<usize>t << 2);
   const slot = load<i32>(c);
   store<i32>(order + (<usize>slot << 2), i);

@@ -6,6 +6,10 @@
 type P = number; // byte offset
 export interface KernelSet {
   ttfs_sort_events(times: P, n: number, tLast: number, counts: P, order: P): number;
+  /** tIn[i] = table[px[i]] (px u8, table i32 x 256), then ttfs_sort_events of tIn: the input layer's events */
+  ttfs_encode_events(px: P, n: number, table: P, tLast: number, tIn: P, counts: P, order: P): number;
+  /** counts[j] += 1 (f64) where tOut[j] < tmax; returns how many fired */
+  ttfs_count_fired(tOut: P, n: number, tmax: number, counts: P): number;
   ttfs_forward_f32(wt: P, nOut: number, stride: number, tIn: P, order: P, nEv: number,
     theta: number, tmax: number, kRec: number, v: P, tOut: P, vRec: P): number;
   /** c: i16 scratch of 2 * stride lanes (counts, then the SIMD kernel's spike-time state); c0: i16 starting counts (0: zeros) */
@@ -25,6 +29,8 @@ export interface KernelSet {
   f32_sgd_step(w: P, g: P, n: number, lr: number, decay: number): void;
   f32_sign_i16(src: P, dst: P, n: number): void;
   f32_nonfinite_any(src: P, n: number): number;
+  /** max |x| (NaN if any NaN) */
+  f32_max_abs(src: P, n: number): number;
   f32_gemm_tn_acc(g: P, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
   f32_adam_step(w: P, g: P, m: P, v: P, n: number, lr: number, b1: number, b2: number, eps: number,
     bc1: number, bc2: number, wd: number, clip: number): void;
@@ -75,6 +81,8 @@ export type KernelVariant = 'fast' | 'ref';
 /** fast: the optimised export; ref: its scalar twin (absent for kernels that are already scalar). */
 export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   ttfs_sort_events: { fast: 'ttfs_sort_events_simd', ref: 'ttfs_sort_events_ref' },
+  ttfs_encode_events: { fast: 'ttfs_encode_events_simd', ref: 'ttfs_encode_events_ref' },
+  ttfs_count_fired: { fast: 'ttfs_count_fired_simd', ref: 'ttfs_count_fired_ref' },
   ttfs_forward_f32: { fast: 'ttfs_forward_f32_simd', ref: 'ttfs_forward_f32_ref' },
   ttfs_forward_bin_i16: { fast: 'ttfs_forward_bin_i16_simd', ref: 'ttfs_forward_bin_i16_ref' },
   ttfs_forward_bin_popc: { fast: 'ttfs_forward_bin_popc' },
@@ -87,6 +95,7 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   f32_sgd_step: { fast: 'f32_sgd_step_simd', ref: 'f32_sgd_step_ref' },
   f32_sign_i16: { fast: 'f32_sign_i16_simd', ref: 'f32_sign_i16_ref' },
   f32_nonfinite_any: { fast: 'f32_nonfinite_any' },
+  f32_max_abs: { fast: 'f32_max_abs_simd', ref: 'f32_max_abs_ref' },
   f32_gemm_tn_acc: { fast: 'f32_gemm_tn_acc_simd', ref: 'f32_gemm_tn_acc_ref' },
   f32_adam_step: { fast: 'f32_adam_step_simd', ref: 'f32_adam_step_ref' },
   f32_softmax_xent_grad: { fast: 'f32_softmax_xent_grad' },

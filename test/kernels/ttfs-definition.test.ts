@@ -4,7 +4,8 @@
 // in any order, so the comparison is exact.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kernelEnv, xorshift } from '../helpers.js';
+import { kernelEnv, pairedEnv, xorshift } from '../helpers.js';
+import { encodeLatencies, lastInputEvent, latencyTable } from '../../src/algorithms/ttfs/encode.js';
 import { padTo8 } from '../../src/wasm/arena.js';
 
 function denseTimes(w: number[][], tIn: number[], theta: number, tmax: number, binary: boolean): { t: number[]; vRec: number[] } {
@@ -80,4 +81,29 @@ test('ttfs_sort_events orders by time, ties by index, drops times after tLast', 
   const n = k.ttfs_sort_events(times.offset, tIn.length, 254, counts.offset, order.offset);
   assert.equal(n, 6);
   assert.deepEqual([...arena.view(order).slice(0, n)], [1, 7, 6, 0, 4, 2]);
+});
+
+test('ttfs_encode_events (both variants): the host\'s latency coding (encodeLatencies) and the events sorted by time, ties by index', () => {
+  const { fast, ref, arena } = pairedEnv();
+  const rnd = xorshift(29);
+  for (const [mode, tmax, power] of [['s4nn', 256, 1], ['bs4nn', 256, 1], ['s4nn', 256, 2], ['s4nn', 64, 1]] as const) {
+    const table = latencyTable(mode, tmax, power);
+    const tab = arena.alloc('i32', 256); arena.view(tab).set(table);
+    for (let trial = 0; trial < 5; trial++) {
+      // an MNIST-like image: mostly black, strokes near 255, some grey
+      const img = Uint8Array.from({ length: 784 }, () => { const r = rnd(); return r < 0.8 ? 0 : r < 0.9 ? 250 + Math.floor(rnd() * 6) : Math.floor(rnd() * 256); });
+      const want = new Int32Array(784);
+      encodeLatencies(img, 0, 784, table, want);
+      const last = lastInputEvent(tmax);
+      const events = [...want.keys()].filter((i) => want[i] >= 0 && want[i] <= last).sort((a, b) => want[a] - want[b] || a - b);
+      for (const [name, k] of [['fast', fast], ['ref', ref]] as const) {
+        const px = arena.alloc('u8', 784); arena.view(px).set(img);
+        const tIn = arena.alloc('i32', 784), counts = arena.alloc('i32', tmax + 2), order = arena.alloc('i32', 784);
+        const n = k.ttfs_encode_events(px.offset, 784, tab.offset, last, tIn.offset, counts.offset, order.offset);
+        assert.deepEqual([...arena.view(tIn)], [...want], `${name} ${mode} tmax ${tmax} power ${power}: times`);
+        assert.equal(n, events.length, `${name}: event count`);
+        assert.deepEqual([...arena.view(order).slice(0, n)], events, `${name}: event order`);
+      }
+    }
+  }
 });

@@ -25,6 +25,7 @@ export function latencyTable(mode: TtfsEncoding, tmax: number, power = 1): Int32
  *  make a neuron cross at tmax, which reads as silent. BS4NN's code puts black pixels there. */
 export function lastInputEvent(tmax: number): number { return tmax - 2; }
 
+/** The coding's definition: the input layer's kernel (ttfs_encode_events) is tested against it. */
 export function encodeLatencies(pixels: Uint8Array, offset: number, n: number, table: Int32Array, out: Int32Array): void {
   for (let i = 0; i < n; i++) out[i] = table[pixels[offset + i]];
 }

@@ -10,7 +10,7 @@ import { RandomStream, fillUniformRows } from '../../train/rng.js';
 import { NumericalError, UsageError } from '../../errors.js';
 import { WASM_LIMIT, gib, assertShardsFit } from '../memory-budget.js';
 import { deadNeuronRule, type TtfsConfig } from './config.js';
-import { encodeLatencies, lastInputEvent, latencyTable } from './encode.js';
+import { lastInputEvent, latencyTable } from './encode.js';
 import { relativeTargets, normalisedError, normaliseInPlace } from './targets.js';
 import { startingCounts } from './neuron-scale.js';
 
@@ -38,6 +38,8 @@ interface WsLayer {
 
 /** Scratch and gradient buffers of one executor. */
 export interface Workspace {
+  /** the current image's pixels (the input coding kernel reads them from wasm memory) */
+  px: Tensor<'u8'>;
   tIn: Tensor<'i32'>;
   order: Tensor<'i32'>;
   counts: Tensor<'i32'>;
@@ -94,6 +96,8 @@ export class TtfsNetwork {
   private readonly workspaceBytes: number;
   /** input latency of every pixel value (the config's encoding and latency power) */
   readonly latencies: Int32Array;
+  /** the same table in wasm memory, for ttfs_encode_events */
+  private readonly latencyTensor: Tensor<'i32'>;
 
   constructor(private readonly arena: Arena, private readonly k: KernelSet, readonly nInput: number,
     nClasses: number, readonly cfg: TtfsConfig) {
@@ -119,6 +123,8 @@ export class TtfsNetwork {
       this.layers.push({ nIn, nOut, stride, w: arena.alloc('f32', nIn * stride), sgn: cfg.binary ? arena.alloc('i16', nIn * stride) : null, neuron: null });
     }
     this.scalars = arena.alloc('f64', 3 * this.layers.length);
+    this.latencyTensor = arena.alloc('i32', 256);
+    arena.view(this.latencyTensor).set(this.latencies); // every thread writes the same values
     if (perNeuron) for (const L of this.layers) L.neuron = { alpha: arena.alloc('f64', L.stride), c0: arena.alloc('i16', L.stride) };
     this.nHiddenTotal = cfg.hidden.reduce((a, b) => a + b, 0);
     this.wBound = this.layers.map(() => Infinity);
@@ -131,6 +137,7 @@ export class TtfsNetwork {
   private allocWorkspace(): Workspace {
     const a = this.arena, cfg = this.cfg;
     const ws: Workspace = {
+      px: a.alloc('u8', this.nInput),
       tIn: a.alloc('i32', padTo8(this.nInput)),
       order: a.alloc('i32', Math.max(this.nInput, ...cfg.hidden)),
       counts: a.alloc('i32', cfg.tmax + 2),
@@ -280,12 +287,15 @@ export class TtfsNetwork {
   /** Forward pass for one image (pixels[offset .. offset + nInput)) in workspace ws. */
   forward(ws: Workspace, pixels: Uint8Array, offset: number): void {
     const cfg = this.cfg, k = this.k;
-    encodeLatencies(pixels, offset, this.nInput, this.latencies, this.arena.view(ws.tIn));
+    this.arena.view(ws.px).set(pixels.subarray(offset, offset + this.nInput));
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
       const L = this.layers[l], W = ws.layers[l];
       const tIn = this.inputTimes(ws, l);
-      const nEv = k.ttfs_sort_events(tIn.offset, L.nIn, lastInputEvent(cfg.tmax), ws.counts.offset, ws.order.offset);
+      // the input layer's times come from its pixels (coding and sort in one kernel)
+      const nEv = l === 0
+        ? k.ttfs_encode_events(ws.px.offset, L.nIn, this.latencyTensor.offset, lastInputEvent(cfg.tmax), tIn.offset, ws.counts.offset, ws.order.offset)
+        : k.ttfs_sort_events(tIn.offset, L.nIn, lastInputEvent(cfg.tmax), ws.counts.offset, ws.order.offset);
       const rec = l === last ? ws.vRec.offset : 0;
       if (L.sgn) {
         // per-neuron scales: threshold 0 with starting counts -thr_j (the recorded count is then count - thr_j)
@@ -324,13 +334,8 @@ export class TtfsNetwork {
 
   /** Scans layer l: throws on NaN/Inf or on |w| past the overflow guard, else records max |w| as its bound. */
   private measureWeights(l: number, step: number, afterUpdate = false): void {
-    const w = this.arena.view(this.layers[l].w);
-    let m = 0;
-    for (let i = 0; i < w.length; i++) {
-      const a = Math.abs(w[i]);
-      if (a > m) m = a;
-      else if (a !== a) { m = NaN; break; }
-    }
+    const w = this.layers[l].w;
+    const m = this.k.f32_max_abs(w.offset, w.length); // NaN if any weight is NaN
     const eta = this.cfg.eta[l];
     if (!Number.isFinite(m)) {
       throw new NumericalError(`layer ${l} weights`, step, 'NaN or Inf' + (Math.fround(eta) === Infinity ? ` (eta = ${eta} is beyond float32 range: lower --eta)`
@@ -348,13 +353,11 @@ export class TtfsNetwork {
   /** Count hidden firings of the current sample (dead-neuron statistic); returns the share that fired. */
   recordFiring(ws: Workspace): number {
     const tmax = this.cfg.tmax;
-    const fc = this.arena.view(ws.fireCount);
-    let base = 0, fired = 0;
+    let base = ws.fireCount.offset, fired = 0;
     for (let l = 0; l < this.layers.length - 1; l++) {
       const L = this.layers[l];
-      const t = this.arena.view(ws.layers[l].tOut);
-      for (let j = 0; j < L.nOut; j++) if (t[j] < tmax) { fc[base + j]++; fired++; }
-      base += L.nOut;
+      fired += this.k.ttfs_count_fired(ws.layers[l].tOut.offset, L.nOut, tmax, base);
+      base += 8 * L.nOut;
     }
     return this.nHiddenTotal ? fired / this.nHiddenTotal : 0;
   }

@@ -26,11 +26,12 @@ export function relativeTargets(t: ArrayLike<number>, n: number, label: number, 
 
 /** Output error e_k = (T_k - t_k)/tmax, normalised to unit L2 norm; returns the norm before. */
 export function normalisedError(t: ArrayLike<number>, target: Float64Array, n: number, tmax: number, out: Float32Array): number {
+  // e_k is computed twice (the same expression, the same double) rather than kept in an array allocated per
+  // call: this runs once per online training step
   let ss = 0;
-  const e = new Float64Array(n);
-  for (let k = 0; k < n; k++) { e[k] = (target[k] - t[k]) / tmax; ss += e[k] * e[k]; }
+  for (let k = 0; k < n; k++) { const e = (target[k] - t[k]) / tmax; ss += e * e; }
   const norm = Math.sqrt(ss);
-  for (let k = 0; k < n; k++) out[k] = norm !== 0 ? e[k] / norm : 0;
+  for (let k = 0; k < n; k++) out[k] = norm !== 0 ? (target[k] - t[k]) / tmax / norm : 0;
   return norm;
 }
 

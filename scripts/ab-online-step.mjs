@@ -1,0 +1,56 @@
+// The online (batch size 1) TTFS training step of this build against another build's, in one process:
+// both builds' sessions (each its own wasm memory and kernels, each its own host code) train the same
+// model from the same seed on the same samples in lockstep, in interleaved blocks (the order alternating),
+// so a slow spell of a shared host falls on both. Prints each build's median samples/s, the paired median
+// of the per-block ratios, and whether both ended with the same weights (SHA-256 of the model state).
+//   node --no-liftoff scripts/ab-online-step.mjs <other checkout with dist/> [algo=s4nn] [rounds=15] [block=3000]
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadDataset } from '../dist/src/data/index.js';
+import { epochPermutation } from '../dist/src/train/rng.js';
+import { stat } from '../dist/bench/lib.js';
+
+const [otherRoot, algo = 's4nn', roundsArg = '15', blockArg = '3000'] = process.argv.slice(2);
+if (!otherRoot) { console.error('usage: node --no-liftoff scripts/ab-online-step.mjs <other checkout with dist/> [algo] [rounds] [block]'); process.exit(2); }
+const rounds = Number(roundsArg), block = Number(blockArg);
+const d = loadDataset('mnist', 'train');
+const order = epochPermutation(1, 0, d.labels.length);
+
+async function open(root) {
+  const { createSession } = await import(pathToFileURL(path.join(root, 'dist/src/session.js')).href);
+  const { ALGORITHMS } = await import(pathToFileURL(path.join(root, 'dist/src/algorithms/registry.js')).href);
+  const s = createSession(ALGORITHMS[algo], 'mnist', {}, { shards: 1 });
+  s.model.initialise(1);
+  return { s, cursor: 0 };
+}
+const builds = { this: await open(path.resolve('.')), other: await open(path.resolve(otherRoot)) };
+
+function run(b, n) {
+  const m = b.s.model;
+  const t0 = performance.now();
+  for (let k = 0; k < n; k++) {
+    if (b.cursor === order.length) b.cursor = 0;
+    const i = order[b.cursor++];
+    m.trainSample(d.images, i * 784, d.labels[i]);
+  }
+  return performance.now() - t0;
+}
+const hash = (b) => {
+  const st = b.s.model.state(), h = createHash('sha256');
+  for (const k of Object.keys(st.tensors).sort()) { const t = st.tensors[k]; h.update(new Uint8Array(t.buffer, t.byteOffset, t.byteLength)); }
+  return h.digest('hex');
+};
+
+run(builds.this, block); run(builds.other, block); // warm-up (same samples for both)
+const sps = { this: [], other: [] }, ratios = [];
+for (let r = 0; r < rounds; r++) {
+  const names = r % 2 ? ['other', 'this'] : ['this', 'other'];
+  const ms = {};
+  for (const n of names) { ms[n] = run(builds[n], block); sps[n].push(block / ms[n] * 1000); }
+  ratios.push(ms.other / ms.this);
+}
+const same = hash(builds.this) === hash(builds.other);
+console.log(`${algo} online step, ${rounds} rounds of ${block} samples each: this ${stat(sps.this).median.toFixed(0)} samples/s, ` +
+  `other ${stat(sps.other).median.toFixed(0)} samples/s, other/this time ratio (paired median) ${stat(ratios).median.toFixed(3)}× ` +
+  `[${Math.min(...ratios).toFixed(3)}..${Math.max(...ratios).toFixed(3)}], same weights: ${same}`);
