@@ -7,7 +7,7 @@ import { createSession } from '../src/session.js';
 import { ALGORITHMS } from '../src/algorithms/registry.js';
 import { createSharedMemory, instantiateKernels } from '../src/wasm/module.js';
 import { Arena, type DType, type Tensor } from '../src/wasm/arena.js';
-import { KERNELS, convGatherListLength, type KernelName, type KernelSet } from '../src/wasm/kernels.js';
+import { KERNELS, convGatherListLength, encodeCountsLength, type KernelName, type KernelSet } from '../src/wasm/kernels.js';
 import { loadDataset, type Dataset } from '../src/data/index.js';
 import type { TtfsModel } from '../src/algorithms/ttfs/model.js';
 import type { TtfsConfig } from '../src/algorithms/ttfs/config.js';
@@ -488,10 +488,10 @@ function s4nnCases(P: Params, train: Dataset, test: Dataset, ctx: BenchContext):
   cases.push({ kernel: 'ttfs_forward_f32', label: 'S4NN output layer', shape: '400→10', calls: S, fast: fwd1(k), ref: fwd1(kr),
     work: { flops: ev1 * L1.nOut, synOps: ev1 * L1.nOut, bytes: ev1 * L1.stride * 4, traffic: 'read', gather: true, wsBytes: W1 * 4 } });
   // the input layer: pixels to times and events in one kernel (what TtfsNetwork.forward calls for layer 0)
-  const px = new Slab(a, 'u8', S, 784), table = a.alloc('i32', 256), tScratch = a.alloc('i32', 784);
+  const px = new Slab(a, 'u8', S, 784), table = a.alloc('i32', 256), tScratch = a.alloc('i32', 784), encCounts = a.alloc('i32', encodeCountsLength(tmax - 2));
   a.view(table).set(net.latencies);
   for (let i = 0; i < S; i++) px.view(i).set(test.images.subarray(i * 784, (i + 1) * 784));
-  const enc0 = (kk: KernelSet) => loop(S, (i) => kk.ttfs_encode_events(px.off(i), 784, table.offset, tmax - 2, tScratch.offset, counts.offset, ordScratch.offset));
+  const enc0 = (kk: KernelSet) => loop(S, (i) => kk.ttfs_encode_events(px.off(i), 784, table.offset, tmax - 2, tScratch.offset, encCounts.offset, ordScratch.offset));
   cases.push({ kernel: 'ttfs_encode_events', label: 'S4NN input layer: pixels to times and events', shape: '784 pixels', calls: S, fast: enc0(k), ref: enc0(kr),
     work: { bytes: S * (784 + 2 * 784 * 4), traffic: 'read', wsBytes: 784 * 5 },
     note: `bytes = the pixels, the times written and read once (the events written, the table and the 256 counters not counted); ${fmt(median(nEv0))} events per image (median)` });

@@ -6,6 +6,7 @@ import {
   ttfs_forward_f32_simd, ttfs_forward_f32_ref,
   ttfs_forward_bin_i16_simd, ttfs_forward_bin_i16_ref, ttfs_forward_bin_popc,
 } from "../index";
+import { ENCODE_DUMP_ENTRIES } from "../ttfs/encode";
 import {
   seed, rnd, rndInt, rndF32, chance, alloc, freeAll, diff32, TMAX, ceil8, fillTimes, sortEvents,
   checkHandForwardF32,
@@ -84,7 +85,7 @@ function encodeCase(n: i32, blackPct: i32, tLast: i32, tBlack: i32, lo: i32, hi:
   const cw = alloc(max(tLast + 2, 1) << 2, 0x5a), ow = alloc(max(n, 1) << 2, 0xee);
   const want = ttfs_sort_events_ref(tWant, n, tLast, cw, ow);
   for (let v = 0; v < 2; v++) {
-    const tIn = alloc(max(n, 1) << 2, 0x77), counts = alloc(max(tLast + 2, 1) << 2, 0x5a), order = alloc(max(n, 1) << 2, 0xee);
+    const tIn = alloc(max(n, 1) << 2, 0x77), counts = alloc((max(tLast + 2, 0) + ENCODE_DUMP_ENTRIES) << 2, 0x5a), order = alloc(max(n, 1) << 2, 0xee);
     const got = v == 0 ? ttfs_encode_events_simd(px, n, table, tLast, tIn, counts, order) : ttfs_encode_events_ref(px, n, table, tLast, tIn, counts, order);
     const vn = (v == 0 ? "simd " : "ref ") + name;
     expect<i32>(diff32(tIn, tWant, n)).toBe(-1, vn + "first wrong time");

@@ -6,7 +6,8 @@
 type P = number; // byte offset
 export interface KernelSet {
   ttfs_sort_events(times: P, n: number, tLast: number, counts: P, order: P): number;
-  /** tIn[i] = table[px[i]] (px u8, table i32 x 256), then ttfs_sort_events of tIn: the input layer's events */
+  /** tIn[i] = table[px[i]] (px u8, table i32 x 256), then ttfs_sort_events of tIn: the input layer's events;
+   *  counts: encodeCountsLength(tLast) i32 */
   ttfs_encode_events(px: P, n: number, table: P, tLast: number, tIn: P, counts: P, order: P): number;
   /** counts[j] += 1 (f64) where tOut[j] < tmax; returns how many fired */
   ttfs_count_fired(tOut: P, n: number, tmax: number, counts: P): number;
@@ -128,6 +129,12 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   stidi_grad_f32: { fast: 'stidi_grad_f32_simd', ref: 'stidi_grad_f32_ref' },
   stidi_backprop_f32: { fast: 'stidi_backprop_f32_simd', ref: 'stidi_backprop_f32_ref' },
 };
+
+/** ttfs_encode_events' `counts` scratch, in i32 entries: the tLast + 2 counters, then ENCODE_DUMP_ENTRIES (16) per-lane
+ *  dump entries (assembly/ttfs/encode.ts). */
+export function encodeCountsLength(tLast: number): number {
+  return Math.max(tLast + 2, 0) + 16;
+}
 
 /** if_conv_gather's `list` scratch, in i32 entries: the per-input-pixel lists (H W Cin), then one output
  *  pixel's flat row list (k k Cin, copied in whole 4-entry chunks: Cin + 4 of slack) (assembly/if/spike_gather.ts). */

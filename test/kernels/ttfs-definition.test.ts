@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { kernelEnv, pairedEnv, xorshift } from '../helpers.js';
 import { encodeLatencies, lastInputEvent, latencyTable } from '../../src/algorithms/ttfs/encode.js';
 import { padTo8 } from '../../src/wasm/arena.js';
+import { encodeCountsLength } from '../../src/wasm/kernels.js';
 
 function denseTimes(w: number[][], tIn: number[], theta: number, tmax: number, binary: boolean): { t: number[]; vRec: number[] } {
   const nOut = w[0].length;
@@ -98,7 +99,7 @@ test('ttfs_encode_events (both variants): the host\'s latency coding (encodeLate
       const events = [...want.keys()].filter((i) => want[i] >= 0 && want[i] <= last).sort((a, b) => want[a] - want[b] || a - b);
       for (const [name, k] of [['fast', fast], ['ref', ref]] as const) {
         const px = arena.alloc('u8', 784); arena.view(px).set(img);
-        const tIn = arena.alloc('i32', 784), counts = arena.alloc('i32', tmax + 2), order = arena.alloc('i32', 784);
+        const tIn = arena.alloc('i32', 784), counts = arena.alloc('i32', encodeCountsLength(last)), order = arena.alloc('i32', 784);
         const n = k.ttfs_encode_events(px.offset, 784, tab.offset, last, tIn.offset, counts.offset, order.offset);
         assert.deepEqual([...arena.view(tIn)], [...want], `${name} ${mode} tmax ${tmax} power ${power}: times`);
         assert.equal(n, events.length, `${name}: event count`);

@@ -5,7 +5,7 @@
 // network over the same memory finds every tensor at the same offset.
 import { adaptThresholds, hasTargets } from '../homeostasis.js';
 import { Arena, padTo8, type Tensor } from '../../wasm/arena.js';
-import type { KernelSet } from '../../wasm/kernels.js';
+import { encodeCountsLength, type KernelSet } from '../../wasm/kernels.js';
 import { RandomStream, fillUniformRows } from '../../train/rng.js';
 import { NumericalError, UsageError } from '../../errors.js';
 import { WASM_LIMIT, gib, assertShardsFit } from '../memory-budget.js';
@@ -140,7 +140,7 @@ export class TtfsNetwork {
       px: a.alloc('u8', this.nInput),
       tIn: a.alloc('i32', padTo8(this.nInput)),
       order: a.alloc('i32', Math.max(this.nInput, ...cfg.hidden)),
-      counts: a.alloc('i32', cfg.tmax + 2),
+      counts: a.alloc('i32', Math.max(cfg.tmax + 2, encodeCountsLength(lastInputEvent(cfg.tmax)))), // the sort's and the input coding's
       layers: this.layers.map((L) => ({
         tOut: a.alloc('i32', L.stride),
         // binary: the i16 counts, then the kernel's spike-time state (ttfs_forward_bin_i16); ttfs_sign_counts_i16 uses both halves too
