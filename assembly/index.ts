@@ -10,7 +10,7 @@ export { ttfs_update_f32_simd, ttfs_update_f32_ref } from "./ttfs/update_f32";
 export { ttfs_backprop_f32_simd, ttfs_backprop_f32_ref } from "./ttfs/backprop_f32";
 export { ttfs_grad_accum_f32_simd, ttfs_grad_accum_f32_ref } from "./ttfs/grad_f32";
 export { ttfs_sign_counts_i16_simd, ttfs_sign_counts_i16_ref } from "./ttfs/sign_counts";
-export { f32_add_simd, f32_add_ref, f32_div_scalar_simd, f32_div_scalar_ref, f32_sgd_step_simd, f32_sgd_step_ref, f32_sign_i16_simd, f32_sign_i16_ref, f32_nonfinite_any, f32_max_abs_simd, f32_max_abs_ref } from "./dense/vec_f32";
+export { f32_add_simd, f32_add_ref, f32_div_scalar_simd, f32_div_scalar_ref, f32_sgd_step_simd, f32_sgd_step_ref, f32_sign_i16_simd, f32_sign_i16_ref, f32_nonfinite_any, f32_max_abs_simd, f32_max_abs_ref, f32_l2_normalise_simd, f32_l2_normalise_ref } from "./dense/vec_f32";
 export { f32_gemm_tn_acc_simd, f32_gemm_tn_acc_ref } from "./dense/gemm_f32";
 export { f32_softmax_xent_grad } from "./dense/softmax_f32";
 export { f32_adam_step_simd, f32_adam_step_ref } from "./dense/adam_f32";

@@ -2,7 +2,7 @@
 // pattern, so -0 vs +0 shows). The SIMD variants need n (or cols) a multiple of 4, f32_sign_i16 of 8.
 import {
   f32_add_simd, f32_add_ref, f32_div_scalar_simd, f32_div_scalar_ref, f32_sgd_step_simd, f32_sgd_step_ref, f32_sign_i16_simd, f32_sign_i16_ref,
-  f32_adam_step_simd, f32_adam_step_ref, f32_max_abs_simd, f32_max_abs_ref,
+  f32_adam_step_simd, f32_adam_step_ref, f32_max_abs_simd, f32_max_abs_ref, f32_l2_normalise_simd, f32_l2_normalise_ref,
 } from "../index";
 import { seed, rnd, rndF32, chance, alloc, dup, freeAll, diff32, diff16, checkHandForwardF32 } from "./util";
 
@@ -50,6 +50,36 @@ describe("dense f32 kernels", () => {
           expect<u32>(reinterpret<u32>(got)).toBe(reinterpret<u32>(want), name + " simd bits");
           expect<u32>(reinterpret<u32>(ref)).toBe(reinterpret<u32>(want), name + " ref bits");
         }
+        freeAll();
+      }
+    }
+  });
+
+  it("f32_l2_normalise: _simd == _ref (norm and every float), dense and sparse, with signed zeros, NaN and Inf", () => {
+    seed(22);
+    const ns: i32[] = [0, 3, 4, 17, 400, 9216];
+    for (let k = 0; k < ns.length; k++) {
+      for (let mode = 0; mode < 4; mode++) {
+        const n = ns[k];
+        // mode 0: dense; 1: 95% zeros in runs (STiDi's conv error); 2: all zeros; 3: one NaN or Inf among sparse values
+        const x = randomF32(n, -2, 2, false);
+        let zero = false;
+        for (let i = 0; i < n; i++) {
+          if (mode == 1 || mode == 3) { if (chance(20)) zero = chance(95); if (zero) store<f32>(x + (<usize>i << 2), chance(10) ? <f32>-0.0 : <f32>0.0); }
+          if (mode == 2) store<f32>(x + (<usize>i << 2), chance(50) ? <f32>-0.0 : <f32>0.0);
+        }
+        if (mode == 3 && n > 0) store<f32>(x + (<usize>(rnd() % <u32>n) << 2), chance(50) ? NaN : Infinity);
+        const a = dup(x, max(n, 1) * 4), b = dup(x, max(n, 1) * 4);
+        const na = f32_l2_normalise_simd(a, n), nb = f32_l2_normalise_ref(b, n);
+        const name = "n=" + n.toString() + " mode=" + mode.toString();
+        expect<bool>(isNaN(na)).toBe(isNaN(nb), name + ": norm NaN");
+        if (!isNaN(nb)) expect<u64>(reinterpret<u64>(na)).toBe(reinterpret<u64>(nb), name + ": norm bits");
+        let bad = -1;
+        for (let i = 0; i < n && bad < 0; i++) {
+          const p = load<f32>(a + (<usize>i << 2)), q = load<f32>(b + (<usize>i << 2));
+          if (isNaN(p) != isNaN(q) || (!isNaN(q) && reinterpret<u32>(p) != reinterpret<u32>(q))) bad = i;
+        }
+        expect<i32>(bad).toBe(-1, name + ": first differing float");
         freeAll();
       }
     }

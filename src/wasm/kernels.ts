@@ -32,6 +32,8 @@ export interface KernelSet {
   f32_nonfinite_any(src: P, n: number): number;
   /** max |x| (NaN if any NaN) */
   f32_max_abs(src: P, n: number): number;
+  /** x /= ||x|| (f64 sum of squares in index order, f64 quotients rounded to f32; x unchanged when the norm is 0); returns the norm */
+  f32_l2_normalise(x: P, n: number): number;
   f32_gemm_tn_acc(g: P, M: number, N: number, a: P, lda: number, b: P, ldb: number, K: number): void;
   f32_adam_step(w: P, g: P, m: P, v: P, n: number, lr: number, b1: number, b2: number, eps: number,
     bc1: number, bc2: number, wd: number, clip: number): void;
@@ -97,6 +99,7 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   f32_sign_i16: { fast: 'f32_sign_i16_simd', ref: 'f32_sign_i16_ref' },
   f32_nonfinite_any: { fast: 'f32_nonfinite_any' },
   f32_max_abs: { fast: 'f32_max_abs_simd', ref: 'f32_max_abs_ref' },
+  f32_l2_normalise: { fast: 'f32_l2_normalise_simd', ref: 'f32_l2_normalise_ref' },
   f32_gemm_tn_acc: { fast: 'f32_gemm_tn_acc_simd', ref: 'f32_gemm_tn_acc_ref' },
   f32_adam_step: { fast: 'f32_adam_step_simd', ref: 'f32_adam_step_ref' },
   f32_softmax_xent_grad: { fast: 'f32_softmax_xent_grad' },

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kernelEnv, pairedEnv, xorshift } from '../helpers.js';
 import { encodeLatencies, lastInputEvent, latencyTable } from '../../src/algorithms/ttfs/encode.js';
+import { normaliseInPlace } from '../../src/algorithms/ttfs/targets.js';
 import { padTo8 } from '../../src/wasm/arena.js';
 import { encodeCountsLength } from '../../src/wasm/kernels.js';
 
@@ -105,6 +106,22 @@ test('ttfs_encode_events (both variants): the host\'s latency coding (encodeLate
         assert.equal(n, events.length, `${name}: event count`);
         assert.deepEqual([...arena.view(order).slice(0, n)], events, `${name}: event order`);
       }
+    }
+  }
+});
+
+test('f32_l2_normalise (both variants) gives normaliseInPlace\'s norm and floats, bit for bit', () => {
+  const { fast, ref, arena } = pairedEnv();
+  const rnd = xorshift(31);
+  for (const [n, zeros] of [[400, 0.05], [601, 0.3], [9216, 0.97], [10, 0], [0, 0]] as const) {
+    const x = Float32Array.from({ length: n }, () => (rnd() < zeros ? (rnd() < 0.1 ? -0 : 0) : (rnd() - 0.5) * 2 ** Math.floor(rnd() * 20 - 10)));
+    const want = new Float32Array(new SharedArrayBuffer(Math.max(4 * n, 4)), 0, n); want.set(x);
+    const norm = normaliseInPlace(want, n);
+    for (const [name, k] of [['fast', fast], ['ref', ref]] as const) {
+      const t = arena.alloc('f32', n); arena.view(t).set(x);
+      assert.ok(Object.is(k.f32_l2_normalise(t.offset, n), norm), `${name} n=${n}: norm`);
+      const got = arena.view(t);
+      for (let i = 0; i < n; i++) assert.ok(Object.is(got[i], want[i]), `${name} n=${n}: x[${i}] ${got[i]} vs ${want[i]}`);
     }
   }
 });

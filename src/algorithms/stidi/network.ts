@@ -301,7 +301,7 @@ export class StidiNetwork {
       if (tp[p] < tmax) db[arg[p]] = (e[p] - mean) * (tb[arg[p]] / th);
       else if (revive > 0 && e[p] < 0) db[this.nearestToFire(ws, l - 1, p)] = revive * e[p] * (tmax / th);
     }
-    return normaliseInPlace(db, db.length);
+    return this.k.f32_l2_normalise(B.delta.offset, db.length);
   }
 
   /** The neuron of layer l's pooling window p (pooled layout [ph][pw][cout]) with the highest potential at the

@@ -11,7 +11,7 @@ import { NumericalError, UsageError } from '../../errors.js';
 import { WASM_LIMIT, gib, assertShardsFit } from '../memory-budget.js';
 import { deadNeuronRule, type TtfsConfig } from './config.js';
 import { lastInputEvent, latencyTable } from './encode.js';
-import { relativeTargets, normalisedError, normaliseInPlace } from './targets.js';
+import { relativeTargets, normalisedError } from './targets.js';
 import { startingCounts } from './neuron-scale.js';
 
 export interface TtfsLayer {
@@ -430,7 +430,7 @@ export class TtfsNetwork {
       if (l > 0) {
         const below = ws.layers[l - 1];
         k.ttfs_backprop_f32(L.w.offset, L.nIn, L.stride, tIn.offset, W.tOut.offset, W.delta.offset, below.delta.offset);
-        const norm = normaliseInPlace(this.arena.view(below.delta), this.layers[l - 1].nOut);
+        const norm = k.f32_l2_normalise(below.delta.offset, this.layers[l - 1].nOut);
         if (!Number.isFinite(norm)) throw new NumericalError(`layer ${l - 1} error (back-propagated through layer ${l} weights)`, -1, `delta norm ${norm}`);
       }
     }
@@ -466,7 +466,7 @@ export class TtfsNetwork {
   /** Minibatch form: accumulate this sample's gradient (current weights) into ws. Call after forward(ws). */
   accumulateGradient(ws: Workspace, label: number): void {
     const k = this.k;
-    // the norm of the error signal entering each layer, as outputDelta / normaliseInPlace return it
+    // the norm of the error signal entering each layer, as outputDelta / f32_l2_normalise return it
     let norm = this.outputDelta(ws, label);
     const ag = this.arena.view(ws.alphaGrad);
     for (let l = this.layers.length - 1; l >= 0; l--) {
@@ -483,7 +483,7 @@ export class TtfsNetwork {
       if (l > 0) {
         const below = ws.layers[l - 1];
         k.ttfs_backprop_f32(L.w.offset, L.nIn, L.stride, tIn.offset, W.tOut.offset, W.delta.offset, below.delta.offset);
-        norm = normaliseInPlace(this.arena.view(below.delta), this.layers[l - 1].nOut);
+        norm = k.f32_l2_normalise(below.delta.offset, this.layers[l - 1].nOut);
       }
     }
   }
