@@ -61,6 +61,10 @@ describe("ttfs_sort_events", () => {
     sortCase(784, 254, 0, 254, 0.8);
     sortCase(401, 254, 0, 256, 0.1);
     sortCase(130, 10, -5, 12, 0.6);
+    // every vector in range with ties inside it (count4's multiplicities), and all times equal
+    sortCase(400, 254, 0, 3);
+    sortCase(403, 254, 40, 47);
+    sortCase(64, 254, 7, 7);
     freeAll();
   });
 });
