@@ -1,6 +1,7 @@
 // The one list of exports the host sees. Every SIMD kernel `x_simd` has a scalar twin `x_ref`
 // with the same signature; src/wasm/kernels.ts registers the pairs and test/ compares them.
 export { module_data_end } from "./layout";
+export { mem_zero } from "./dense/zero";
 export { ttfs_sort_events_simd, ttfs_sort_events_ref } from "./ttfs/events";
 export { ttfs_encode_events_simd, ttfs_encode_events_ref } from "./ttfs/encode";
 export { ttfs_count_fired_simd, ttfs_count_fired_ref } from "./ttfs/fired";

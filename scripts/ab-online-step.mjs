@@ -1,9 +1,11 @@
-// The online (batch size 1) TTFS training step of this build against another build's, in one process:
+// The training step of this build against another build's, in one process (online, batch size 1, by default;
+// with a batch size, the minibatch step as the inline executor runs it: shard tasks, then the reduction and update):
 // both builds' sessions (each its own wasm memory and kernels, each its own host code) train the same
 // model from the same seed on the same samples in lockstep, in interleaved blocks (the order alternating),
 // so a slow spell of a shared host falls on both. Prints each build's median samples/s, the paired median
 // of the per-block ratios, and whether both ended with the same weights (SHA-256 of the model state).
-//   node --no-liftoff scripts/ab-online-step.mjs <other checkout with dist/> [algo=s4nn] [rounds=15] [block=3000]
+//   node --no-liftoff scripts/ab-online-step.mjs <other checkout with dist/> [algo=s4nn] [rounds=15] [block=3000] [batch=1] [shards=8]
+// (block counts samples; with a batch size it is rounded down to whole steps)
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,24 +13,37 @@ import { loadDataset } from '../dist/src/data/index.js';
 import { epochPermutation } from '../dist/src/train/rng.js';
 import { stat } from '../dist/bench/lib.js';
 
-const [otherRoot, algo = 's4nn', roundsArg = '15', blockArg = '3000'] = process.argv.slice(2);
+const [otherRoot, algo = 's4nn', roundsArg = '15', blockArg = '3000', batchArg = '1', shardsArg = '8'] = process.argv.slice(2);
 if (!otherRoot) { console.error('usage: node --no-liftoff scripts/ab-online-step.mjs <other checkout with dist/> [algo] [rounds] [block]'); process.exit(2); }
-const rounds = Number(roundsArg), block = Number(blockArg);
+const rounds = Number(roundsArg), batch = Number(batchArg), shards = Number(shardsArg);
+const block = batch > 1 ? Math.max(batch, Math.floor(Number(blockArg) / batch) * batch) : Number(blockArg);
 const d = loadDataset('mnist', 'train');
 const order = epochPermutation(1, 0, d.labels.length);
 
 async function open(root) {
   const { createSession } = await import(pathToFileURL(path.join(root, 'dist/src/session.js')).href);
   const { ALGORITHMS } = await import(pathToFileURL(path.join(root, 'dist/src/algorithms/registry.js')).href);
-  const s = createSession(ALGORITHMS[algo], 'mnist', {}, { shards: 1 });
+  const { shardSlices } = await import(pathToFileURL(path.join(root, 'dist/src/pool/shards.js')).href);
+  const s = createSession(ALGORITHMS[algo], 'mnist', {}, { shards: batch > 1 ? shards : 1 });
   s.model.initialise(1);
-  return { s, cursor: 0 };
+  return { s, cursor: 0, shardSlices };
 }
 const builds = { this: await open(path.resolve('.')), other: await open(path.resolve(otherRoot)) };
 
+const data = { images: d.images, labels: d.labels, pixels: 784 };
 function run(b, n) {
   const m = b.s.model;
   const t0 = performance.now();
+  if (batch > 1) {
+    for (let k = 0; k < n; k += batch) {
+      if (b.cursor + batch > order.length) b.cursor = 0;
+      const idx = order.subarray(b.cursor, b.cursor + batch); b.cursor += batch;
+      const slices = b.shardSlices(batch, shards);
+      slices.forEach(([lo, hi], shard) => m.runShard({ kind: 'grad', shard, indices: idx.slice(lo, hi) }, data));
+      m.applyShards(slices.length, batch);
+    }
+    return performance.now() - t0;
+  }
   for (let k = 0; k < n; k++) {
     if (b.cursor === order.length) b.cursor = 0;
     const i = order[b.cursor++];
@@ -51,6 +66,6 @@ for (let r = 0; r < rounds; r++) {
   ratios.push(ms.other / ms.this);
 }
 const same = hash(builds.this) === hash(builds.other);
-console.log(`${algo} online step, ${rounds} rounds of ${block} samples each: this ${stat(sps.this).median.toFixed(0)} samples/s, ` +
+console.log(`${algo} ${batch > 1 ? `minibatch step (batch ${batch}, ${shards} shards, inline)` : 'online step'}, ${rounds} rounds of ${block} samples each: this ${stat(sps.this).median.toFixed(0)} samples/s, ` +
   `other ${stat(sps.other).median.toFixed(0)} samples/s, other/this time ratio (paired median) ${stat(ratios).median.toFixed(3)}× ` +
   `[${Math.min(...ratios).toFixed(3)}..${Math.max(...ratios).toFixed(3)}], same weights: ${same}`);

@@ -22,5 +22,5 @@ export function outSize(L: Layer): number {
 export interface Nn { k: KernelSet; arena: Arena; zero(offset: number, floats: number): void }
 
 export function makeNn(arena: Arena, k: KernelSet): Nn {
-  return { k, arena, zero: (offset, floats) => { new Float32Array(arena.memory.buffer, offset, floats).fill(0); } };
+  return { k, arena, zero: (offset, floats) => { k.mem_zero(offset, floats * 4); } };
 }

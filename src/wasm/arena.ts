@@ -71,5 +71,8 @@ export class Arena {
   private readonly views: WeakMap<Tensor, ArrayBufferView> | undefined;
 }
 
+/** A tensor's size in bytes. */
+export function byteLength(t: Tensor): number { return t.length * BYTES[t.dtype]; }
+
 /** Rounds a neuron count up to the 8-lane stride the kernels require. */
 export function padTo8(n: number): number { return (n + 7) & ~7; }

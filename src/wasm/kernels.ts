@@ -3,6 +3,8 @@
 // the benchmarks all select kernels from here; assembly/__tests__ compares every pair bit for bit.
 // Pointers are byte offsets into the shared wasm memory (see arena.ts).
 
+import { byteLength, type Tensor } from './arena.js';
+
 type P = number; // byte offset
 export interface KernelSet {
   ttfs_sort_events(times: P, n: number, tLast: number, counts: P, order: P): number;
@@ -30,6 +32,8 @@ export interface KernelSet {
   f32_sgd_step(w: P, g: P, n: number, lr: number, decay: number): void;
   f32_sign_i16(src: P, dst: P, n: number): void;
   f32_nonfinite_any(src: P, n: number): number;
+  /** bytes bytes at dst set to 0 (memory.fill: the host's fill on a shared-memory view stores element by element) */
+  mem_zero(dst: P, bytes: number): void;
   /** max |x| (NaN if any NaN) */
   f32_max_abs(src: P, n: number): number;
   /** x /= ||x|| (f64 sum of squares in index order, f64 quotients rounded to f32; x unchanged when the norm is 0); returns the norm */
@@ -98,6 +102,7 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   f32_sgd_step: { fast: 'f32_sgd_step_simd', ref: 'f32_sgd_step_ref' },
   f32_sign_i16: { fast: 'f32_sign_i16_simd', ref: 'f32_sign_i16_ref' },
   f32_nonfinite_any: { fast: 'f32_nonfinite_any' },
+  mem_zero: { fast: 'mem_zero' },
   f32_max_abs: { fast: 'f32_max_abs_simd', ref: 'f32_max_abs_ref' },
   f32_l2_normalise: { fast: 'f32_l2_normalise_simd', ref: 'f32_l2_normalise_ref' },
   f32_gemm_tn_acc: { fast: 'f32_gemm_tn_acc_simd', ref: 'f32_gemm_tn_acc_ref' },
@@ -132,6 +137,11 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   stidi_grad_f32: { fast: 'stidi_grad_f32_simd', ref: 'stidi_grad_f32_ref' },
   stidi_backprop_f32: { fast: 'stidi_backprop_f32_simd', ref: 'stidi_backprop_f32_ref' },
 };
+
+/** Zeroes a tensor in wasm memory (mem_zero: a host fill on a view of the shared memory is 4-10x slower). */
+export function zeroTensor(k: KernelSet, t: Tensor): void {
+  k.mem_zero(t.offset, byteLength(t));
+}
 
 /** ttfs_encode_events' `counts` scratch, in i32 entries: the tLast + 2 counters, then ENCODE_DUMP_ENTRIES (16) per-lane
  *  dump entries (assembly/ttfs/encode.ts). */

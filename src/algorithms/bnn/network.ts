@@ -13,7 +13,7 @@
 // Parameters live once in shared memory; each executor has a Workspace (scratch + gradients), in a
 // fixed allocation order so workers find every tensor at the same offset (see ttfs/network.ts).
 import { Arena, type Tensor } from '../../wasm/arena.js';
-import type { KernelSet } from '../../wasm/kernels.js';
+import { zeroTensor, type KernelSet } from '../../wasm/kernels.js';
 import { RandomStream } from '../../train/rng.js';
 import { NumericalError, UsageError } from '../../errors.js';
 import { WASM_LIMIT, gib, assertShardsFit } from '../memory-budget.js';
@@ -136,8 +136,8 @@ export class BnnNetwork {
    *  reader of a fresh buffer zeroes it first (materialise). The mark lives in shared memory, as the buffers do:
    *  a worker clears and flushes, the main thread reduces. */
   clearWorkspace(ws: BnnWorkspace): void {
-    for (const W of ws.layers) for (const t of [W.gb, W.gs, W.sumD]) this.arena.view(t).fill(0);
-    this.arena.view(ws.health).fill(0);
+    for (const W of ws.layers) for (const t of [W.gb, W.gs, W.sumD]) zeroTensor(this.k, t);
+    zeroTensor(this.k, ws.health);
     this.arena.view(ws.gwFresh)[0] = 1;
     ws.pending = 0;
   }
@@ -146,7 +146,7 @@ export class BnnNetwork {
   private materialise(ws: BnnWorkspace): void {
     const f = this.arena.view(ws.gwFresh);
     if (f[0] === 0) return;
-    for (const W of ws.layers) this.arena.view(W.gw).fill(0);
+    for (const W of ws.layers) zeroTensor(this.k, W.gw);
     f[0] = 0;
   }
 

@@ -20,7 +20,7 @@
 // every executor has a workspace (gradients, statistics sums, activations of one chunk), allocated in a
 // fixed order so workers find every tensor at the main thread's offsets.
 import type { Arena, Tensor } from '../../wasm/arena.js';
-import { convGatherListLength, type KernelSet } from '../../wasm/kernels.js';
+import { convGatherListLength, zeroTensor, type KernelSet } from '../../wasm/kernels.js';
 import { makeNn, outSize, type ConvLayer, type Layer, type Nn } from '../../nn/types.js';
 import { convBackward, convForward } from '../../nn/conv.js';
 import { linearBackward, linearForward } from '../../nn/linear.js';
@@ -227,8 +227,8 @@ export class ProxyNetwork {
   }
 
   clearWorkspace(ws: ProxyWorkspace): void {
-    this.arena.view(ws.grad).fill(0);
-    this.arena.view(ws.stats).fill(0);
+    zeroTensor(this.k, ws.grad);
+    zeroTensor(this.k, ws.stats);
   }
 
   private paramView(idx: number): Float32Array {

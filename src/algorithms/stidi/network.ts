@@ -7,7 +7,7 @@
 import { adaptThresholds } from '../homeostasis.js';
 import { codedChannels, imageEncoder } from './input-code.js';
 import type { Arena, Tensor } from '../../wasm/arena.js';
-import type { KernelSet } from '../../wasm/kernels.js';
+import { zeroTensor, type KernelSet } from '../../wasm/kernels.js';
 import { RandomStream, fillUniformRows } from '../../train/rng.js';
 import { NumericalError } from '../../errors.js';
 import { relativeTargets, normaliseInPlace } from '../ttfs/targets.js';
@@ -200,8 +200,8 @@ export class StidiNetwork {
   }
 
   clearGradient(ws: Workspace): void {
-    for (const W of ws.layers) this.arena.view(W.grad).fill(0);
-    this.arena.view(ws.firing).fill(0);
+    for (const W of ws.layers) zeroTensor(this.k, W.grad);
+    zeroTensor(this.k, ws.firing);
   }
 
   /** Threshold in the kernel's units: U = sum w clamp(t - t_i, 0, tau) > tau theta (binary: tau theta / alpha). */
@@ -289,7 +289,7 @@ export class StidiNetwork {
   private displaceBelow(ws: Workspace, l: number): number {
     const a = this.arena, tmax = this.cfg.tmax, B = ws.layers[l - 1], revive = this.cfg.revive ?? 0;
     const e = a.view(ws.layers[l].eIn), tp = a.view(B.tPool), arg = a.view(B.arg), tb = a.view(B.tOut), db = a.view(B.delta);
-    db.fill(0);
+    zeroTensor(this.k, B.delta);
     let mean = 0, cnt = 0;
     if (this.cfg.center) {
       for (let p = 0; p < e.length; p++) if (e[p] !== 0 && tp[p] < tmax) { mean += e[p]; cnt++; }
@@ -340,7 +340,7 @@ export class StidiNetwork {
       const lr = (cfg.eta[l] * this.etaScale) / (layerTau(cfg, l) * batch);
       k.f32_sgd_step(L.w.offset, W.grad.offset, L.nW, lr, lr > 0 ? (cfg.eta[l] * this.etaScale * cfg.lambda[l]) / lr : 0);
       if (k.f32_nonfinite_any(L.w.offset, L.nW)) throw new NumericalError(`layer ${l} weights`, -1, `NaN or Inf after an update with eta = ${cfg.eta[l]} (lower --eta)`);
-      this.arena.view(W.grad).fill(0);
+      zeroTensor(k, W.grad);
       if (cfg.binary) this.refreshBinary(l);
     });
   }

@@ -5,7 +5,7 @@
 // network over the same memory finds every tensor at the same offset.
 import { adaptThresholds, hasTargets } from '../homeostasis.js';
 import { Arena, padTo8, type Tensor } from '../../wasm/arena.js';
-import { encodeCountsLength, type KernelSet } from '../../wasm/kernels.js';
+import { encodeCountsLength, zeroTensor, type KernelSet } from '../../wasm/kernels.js';
 import { RandomStream, fillUniformRows } from '../../train/rng.js';
 import { NumericalError, UsageError } from '../../errors.js';
 import { WASM_LIMIT, gib, assertShardsFit } from '../memory-budget.js';
@@ -254,18 +254,18 @@ export class TtfsNetwork {
   /** Zeroes the gradient (touched rows only), the scale gradient and the firing counts of ws. */
   clearWorkspace(ws: Workspace): void {
     ws.layers.forEach((W, l) => this.clearTouched(W, this.layers[l].stride));
-    this.arena.view(ws.alphaGrad).fill(0);
-    for (const g of ws.neuronGrad) this.arena.view(g).fill(0);
-    this.arena.view(ws.fireCount).fill(0);
-    this.arena.view(ws.firing).fill(0);
+    zeroTensor(this.k, ws.alphaGrad);
+    for (const g of ws.neuronGrad) zeroTensor(this.k, g);
+    zeroTensor(this.k, ws.fireCount);
+    zeroTensor(this.k, ws.firing);
   }
 
   /** Zeroes the firing counts only (evaluation leaves no gradient behind). */
   clearFireCounts(ws: Workspace): void { this.arena.view(ws.fireCount).fill(0); }
 
   private clearTouched(W: WsLayer, stride: number): void {
-    const t = this.arena.view(W.touched), g = this.arena.view(W.grad);
-    for (let i = 0; i < t.length; i++) if (t[i]) { g.fill(0, i * stride, (i + 1) * stride); t[i] = 0; }
+    const t = this.arena.view(W.touched), rowBytes = 4 * stride;
+    for (let i = 0; i < t.length; i++) if (t[i]) { this.k.mem_zero(W.grad.offset + i * rowBytes, rowBytes); t[i] = 0; }
   }
 
   /** Marks the rows of W's gradient that this sample's update reaches: inputs that spiked before the
