@@ -6,6 +6,7 @@ import {
   ttfs_backprop_f32_simd, ttfs_backprop_f32_ref,
   ttfs_grad_accum_f32_simd, ttfs_grad_accum_f32_ref,
   ttfs_sign_counts_i16_simd, ttfs_sign_counts_i16_ref,
+  ttfs_mark_rows_simd, ttfs_mark_rows_ref,
 } from "../index";
 import {
   seed, rnd, rndInt, rndF32, chance, alloc, dup, freeAll, diff32, diff16, bits64, TMAX, ceil8, fillTimes,
@@ -247,6 +248,39 @@ describe("ttfs_sign_counts_i16", () => {
       for (let b = 0; b < nOuts.length; b++) {
         signCountsCase(new Layer(nIns[a], nOuts[b], c & 3, c % 3 == 2 ? 2 : 0, 1));
         c++;
+        freeAll();
+      }
+    }
+  });
+});
+
+// ------------------------------------------------------------------------- row flags
+
+describe("ttfs_mark_rows", () => {
+  it("both variants: flags the inputs before the latest output with a non-zero delta, keeps earlier flags", () => {
+    seed(77);
+    const nIns: i32[] = [0, 7, 16, 37, 784];
+    for (let a = 0; a < nIns.length; a++) {
+      for (let dm = 0; dm < 3; dm++) {
+        // deltaMode 0: dense deltas; 1: all zero (cut -1: no row); 2: one active neuron
+        const L = new Layer(max(nIns[a], 1), 27, a % 3, dm, 1.0);
+        const nIn = nIns[a];
+        let cut = -1;
+        for (let j = 0; j < L.nOut; j++) {
+          if (load<f32>(L.delta + (<usize>j << 2)) != 0) cut = max(cut, load<i32>(L.tOut + (<usize>j << 2)));
+        }
+        const f0 = alloc(max(nIn, 1));
+        for (let i = 0; i < nIn; i++) store<u8>(f0 + <usize>i, chance(10) ? 1 : 0); // flags from earlier samples
+        const f1 = alloc(max(nIn, 1)), f2 = alloc(max(nIn, 1));
+        memory.copy(f1, f0, <usize>nIn); memory.copy(f2, f0, <usize>nIn);
+        ttfs_mark_rows_simd(L.tIn, nIn, L.tOut, L.delta, L.nOut, f1);
+        ttfs_mark_rows_ref(L.tIn, nIn, L.tOut, L.delta, L.nOut, f2);
+        let bad = -1;
+        for (let i = 0; i < nIn && bad < 0; i++) {
+          const want: u8 = load<u8>(f0 + <usize>i) != 0 || load<i32>(L.tIn + (<usize>i << 2)) < cut ? 1 : 0;
+          if (load<u8>(f1 + <usize>i) != want || load<u8>(f2 + <usize>i) != want) bad = i;
+        }
+        expect<i32>(bad).toBe(-1, "nIn=" + nIn.toString() + " deltaMode=" + dm.toString() + ": first wrong flag");
         freeAll();
       }
     }

@@ -13,6 +13,8 @@ export interface KernelSet {
   ttfs_encode_events(px: P, n: number, table: P, tLast: number, tIn: P, counts: P, order: P): number;
   /** counts[j] += 1 (f64) where tOut[j] < tmax; returns how many fired */
   ttfs_count_fired(tOut: P, n: number, tmax: number, counts: P): number;
+  /** touched[i] = 1 (u8) where tIn[i] < the latest tOut[j] with delta[j] != 0: the rows ttfs_grad_accum_f32 writes */
+  ttfs_mark_rows(tIn: P, nIn: number, tOut: P, delta: P, nOut: number, touched: P): void;
   ttfs_forward_f32(wt: P, nOut: number, stride: number, tIn: P, order: P, nEv: number,
     theta: number, tmax: number, kRec: number, v: P, tOut: P, vRec: P): number;
   /** c: i16 scratch of 2 * stride lanes (counts, then the SIMD kernel's spike-time state); c0: i16 starting counts (0: zeros) */
@@ -90,6 +92,7 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   ttfs_sort_events: { fast: 'ttfs_sort_events_simd', ref: 'ttfs_sort_events_ref' },
   ttfs_encode_events: { fast: 'ttfs_encode_events_simd', ref: 'ttfs_encode_events_ref' },
   ttfs_count_fired: { fast: 'ttfs_count_fired_simd', ref: 'ttfs_count_fired_ref' },
+  ttfs_mark_rows: { fast: 'ttfs_mark_rows_simd', ref: 'ttfs_mark_rows_ref' },
   ttfs_forward_f32: { fast: 'ttfs_forward_f32_simd', ref: 'ttfs_forward_f32_ref' },
   ttfs_forward_bin_i16: { fast: 'ttfs_forward_bin_i16_simd', ref: 'ttfs_forward_bin_i16_ref' },
   ttfs_forward_bin_popc: { fast: 'ttfs_forward_bin_popc' },

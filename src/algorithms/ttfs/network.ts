@@ -268,15 +268,6 @@ export class TtfsNetwork {
     for (let i = 0; i < t.length; i++) if (t[i]) { this.k.mem_zero(W.grad.offset + i * rowBytes, rowBytes); t[i] = 0; }
   }
 
-  /** Marks the rows of W's gradient that this sample's update reaches: inputs that spiked before the
-   *  latest output with a non-zero delta (the kernel's own skip rule). */
-  private markTouched(W: WsLayer, tIn: Int32Array, nIn: number, nOut: number): void {
-    const d = this.arena.view(W.delta), t = this.arena.view(W.tOut);
-    let cut = -1;
-    for (let j = 0; j < nOut; j++) if (d[j] !== 0 && t[j] > cut) cut = t[j];
-    const touched = this.arena.view(W.touched);
-    for (let i = 0; i < nIn; i++) if (tIn[i] < cut) touched[i] = 1;
-  }
 
   refreshSigns(L: TtfsLayer): void {
     if (L.sgn) this.k.f32_sign_i16(L.w.offset, L.sgn.offset, L.nIn * L.stride);
@@ -473,7 +464,8 @@ export class TtfsNetwork {
       const L = this.layers[l], W = ws.layers[l];
       const tIn = this.inputTimes(ws, l);
       // flag first: a worker that dies inside the kernel leaves no written row unflagged for the re-run
-      this.markTouched(W, this.arena.view(tIn), L.nIn, L.nOut);
+      // (the rows this sample's update reaches: inputs that spiked before the latest output with a non-zero delta)
+      k.ttfs_mark_rows(tIn.offset, L.nIn, W.tOut.offset, W.delta.offset, L.nOut, W.touched.offset);
       // the scale gradient S only where a layer scale learns from it (BS4NN's per-layer alpha); elsewhere 0 times
       // the error norm, so that alphaGrad still turns non-finite when the error signal did (applyGradient's check)
       const wantSum = this.cfg.binary && !L.neuron;
