@@ -5,7 +5,7 @@ export { mem_zero } from "./dense/zero";
 export { ttfs_sort_events_simd, ttfs_sort_events_ref } from "./ttfs/events";
 export { ttfs_encode_events_simd, ttfs_encode_events_ref } from "./ttfs/encode";
 export { ttfs_count_fired_simd, ttfs_count_fired_ref } from "./ttfs/fired";
-export { ttfs_mark_rows_simd, ttfs_mark_rows_ref } from "./ttfs/touched";
+export { ttfs_mark_rows_simd, ttfs_mark_rows_ref, ttfs_clear_rows_simd, ttfs_clear_rows_ref, ttfs_add_rows_simd, ttfs_add_rows_ref } from "./ttfs/touched";
 export { ttfs_forward_f32_simd, ttfs_forward_f32_ref } from "./ttfs/forward_f32";
 export { ttfs_forward_bin_i16_simd, ttfs_forward_bin_i16_ref, ttfs_forward_bin_popc } from "./ttfs/forward_bin";
 export { ttfs_update_f32_simd, ttfs_update_f32_ref } from "./ttfs/update_f32";

@@ -6,7 +6,7 @@ import {
   ttfs_backprop_f32_simd, ttfs_backprop_f32_ref,
   ttfs_grad_accum_f32_simd, ttfs_grad_accum_f32_ref,
   ttfs_sign_counts_i16_simd, ttfs_sign_counts_i16_ref,
-  ttfs_mark_rows_simd, ttfs_mark_rows_ref,
+  ttfs_mark_rows_simd, ttfs_mark_rows_ref, ttfs_clear_rows_simd, ttfs_clear_rows_ref, ttfs_add_rows_simd, ttfs_add_rows_ref,
 } from "../index";
 import {
   seed, rnd, rndInt, rndF32, chance, alloc, dup, freeAll, diff32, diff16, bits64, TMAX, ceil8, fillTimes,
@@ -281,6 +281,59 @@ describe("ttfs_mark_rows", () => {
           if (load<u8>(f1 + <usize>i) != want || load<u8>(f2 + <usize>i) != want) bad = i;
         }
         expect<i32>(bad).toBe(-1, "nIn=" + nIn.toString() + " deltaMode=" + dm.toString() + ": first wrong flag");
+        freeAll();
+      }
+    }
+  });
+});
+
+describe("ttfs_clear_rows / ttfs_add_rows", () => {
+  it("both variants: flagged rows zeroed and unflagged, flagged rows added (f32 bits) and flagged in the destination", () => {
+    seed(78);
+    const nIns: i32[] = [1, 15, 16, 33, 784];
+    const strides: i32[] = [8, 16, 400];
+    for (let a = 0; a < nIns.length; a++) {
+      for (let b = 0; b < strides.length; b++) {
+        const nIn = nIns[a], stride = strides[b], n = nIn * stride;
+        const g = alloc(n * 4), h = alloc(n * 4), fs = alloc(nIn), fd = alloc(nIn);
+        for (let i = 0; i < n; i++) {
+          store<f32>(g + (<usize>i << 2), chance(5) ? <f32>-0.0 : rndF32(-3, 3));
+          store<f32>(h + (<usize>i << 2), chance(5) ? <f32>-0.0 : rndF32(-3, 3));
+        }
+        for (let r = 0; r < nIn; r++) { store<u8>(fs + <usize>r, chance(20) ? 1 : 0); store<u8>(fd + <usize>r, chance(20) ? 1 : 0); }
+        const name = "nIn=" + nIn.toString() + " stride=" + stride.toString() + ": ";
+        // add: dst g, src h
+        const g1 = dup(g, n * 4), g2 = dup(g, n * 4), d1 = dup(fd, nIn), d2 = dup(fd, nIn);
+        ttfs_add_rows_simd(g1, h, stride, fs, d1, nIn);
+        ttfs_add_rows_ref(g2, h, stride, fs, d2, nIn);
+        let badW = -1, badF = -1;
+        for (let r = 0; r < nIn; r++) {
+          const on = load<u8>(fs + <usize>r) != 0;
+          const wantF: u8 = on || load<u8>(fd + <usize>r) != 0 ? 1 : 0;
+          if (badF < 0 && (load<u8>(d1 + <usize>r) != wantF || load<u8>(d2 + <usize>r) != wantF)) badF = r;
+          for (let j = 0; j < stride && badW < 0; j++) {
+            const o = (<usize>(r * stride + j)) << 2;
+            const want = on ? load<f32>(g + o) + load<f32>(h + o) : load<f32>(g + o);
+            if (reinterpret<u32>(load<f32>(g1 + o)) != reinterpret<u32>(want) || reinterpret<u32>(load<f32>(g2 + o)) != reinterpret<u32>(want)) badW = r * stride + j;
+          }
+        }
+        expect<i32>(badW).toBe(-1, name + "add: first wrong float");
+        expect<i32>(badF).toBe(-1, name + "add: first wrong destination flag");
+        // clear: the flagged rows of g1 (dst flags d1)
+        const g3 = dup(g1, n * 4), c1 = dup(d1, nIn), c2 = dup(d1, nIn);
+        ttfs_clear_rows_simd(g1, stride, c1, nIn);
+        ttfs_clear_rows_ref(g3, stride, c2, nIn);
+        let badC = -1;
+        for (let r = 0; r < nIn && badC < 0; r++) {
+          const on = load<u8>(d1 + <usize>r) != 0;
+          if (load<u8>(c1 + <usize>r) != 0 || load<u8>(c2 + <usize>r) != 0) badC = r;
+          for (let j = 0; j < stride && badC < 0; j++) {
+            const o = (<usize>(r * stride + j)) << 2;
+            const want = on ? 0 : reinterpret<u32>(load<f32>(g2 + o));
+            if (reinterpret<u32>(load<f32>(g1 + o)) != want || reinterpret<u32>(load<f32>(g3 + o)) != want) badC = r;
+          }
+        }
+        expect<i32>(badC).toBe(-1, name + "clear: first wrong row or flag");
         freeAll();
       }
     }

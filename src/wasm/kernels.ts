@@ -15,6 +15,10 @@ export interface KernelSet {
   ttfs_count_fired(tOut: P, n: number, tmax: number, counts: P): number;
   /** touched[i] = 1 (u8) where tIn[i] < the latest tOut[j] with delta[j] != 0: the rows ttfs_grad_accum_f32 writes */
   ttfs_mark_rows(tIn: P, nIn: number, tOut: P, delta: P, nOut: number, touched: P): void;
+  /** every flagged row of g (stride f32) set to +0, its flag cleared */
+  ttfs_clear_rows(g: P, stride: number, touched: P, nIn: number): void;
+  /** dst row += src row (f32_add's bits) for every row flagged in srcTouched, which is then flagged in dstTouched */
+  ttfs_add_rows(dst: P, src: P, stride: number, srcTouched: P, dstTouched: P, nIn: number): void;
   ttfs_forward_f32(wt: P, nOut: number, stride: number, tIn: P, order: P, nEv: number,
     theta: number, tmax: number, kRec: number, v: P, tOut: P, vRec: P): number;
   /** c: i16 scratch of 2 * stride lanes (counts, then the SIMD kernel's spike-time state); c0: i16 starting counts (0: zeros) */
@@ -93,6 +97,8 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   ttfs_encode_events: { fast: 'ttfs_encode_events_simd', ref: 'ttfs_encode_events_ref' },
   ttfs_count_fired: { fast: 'ttfs_count_fired_simd', ref: 'ttfs_count_fired_ref' },
   ttfs_mark_rows: { fast: 'ttfs_mark_rows_simd', ref: 'ttfs_mark_rows_ref' },
+  ttfs_clear_rows: { fast: 'ttfs_clear_rows_simd', ref: 'ttfs_clear_rows_ref' },
+  ttfs_add_rows: { fast: 'ttfs_add_rows_simd', ref: 'ttfs_add_rows_ref' },
   ttfs_forward_f32: { fast: 'ttfs_forward_f32_simd', ref: 'ttfs_forward_f32_ref' },
   ttfs_forward_bin_i16: { fast: 'ttfs_forward_bin_i16_simd', ref: 'ttfs_forward_bin_i16_ref' },
   ttfs_forward_bin_popc: { fast: 'ttfs_forward_bin_popc' },

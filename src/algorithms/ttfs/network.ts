@@ -253,7 +253,7 @@ export class TtfsNetwork {
 
   /** Zeroes the gradient (touched rows only), the scale gradient and the firing counts of ws. */
   clearWorkspace(ws: Workspace): void {
-    ws.layers.forEach((W, l) => this.clearTouched(W, this.layers[l].stride));
+    ws.layers.forEach((W, l) => this.k.ttfs_clear_rows(W.grad.offset, this.layers[l].stride, W.touched.offset, this.layers[l].nIn));
     zeroTensor(this.k, ws.alphaGrad);
     for (const g of ws.neuronGrad) zeroTensor(this.k, g);
     zeroTensor(this.k, ws.fireCount);
@@ -262,11 +262,6 @@ export class TtfsNetwork {
 
   /** Zeroes the firing counts only (evaluation leaves no gradient behind). */
   clearFireCounts(ws: Workspace): void { this.arena.view(ws.fireCount).fill(0); }
-
-  private clearTouched(W: WsLayer, stride: number): void {
-    const t = this.arena.view(W.touched), rowBytes = 4 * stride;
-    for (let i = 0; i < t.length; i++) if (t[i]) { this.k.mem_zero(W.grad.offset + i * rowBytes, rowBytes); t[i] = 0; }
-  }
 
 
   refreshSigns(L: TtfsLayer): void {
@@ -492,13 +487,8 @@ export class TtfsNetwork {
         const dst = wss[i], src = wss[i + step];
         dst.layers.forEach((d, l) => {
           // rows src never touched are +0 and would leave dst's bits unchanged: add the touched ones
-          const S = src.layers[l], stride = this.layers[l].stride;
-          const st = a.view(S.touched), dt = a.view(d.touched);
-          for (let r = 0; r < st.length; r++) {
-            if (!st[r]) continue;
-            k.f32_add(d.grad.offset + r * stride * 4, S.grad.offset + r * stride * 4, stride);
-            dt[r] = 1;
-          }
+          const S = src.layers[l], L = this.layers[l];
+          k.ttfs_add_rows(d.grad.offset, S.grad.offset, L.stride, S.touched.offset, d.touched.offset, L.nIn);
         });
         const ad = a.view(dst.alphaGrad), as = a.view(src.alphaGrad);
         for (let l = 0; l < ad.length; l++) ad[l] += as[l];
@@ -542,7 +532,7 @@ export class TtfsNetwork {
       this.boundUpdate(l, this.eta(l), cfg.lambda[l]);
       if (L.neuron) this.updateNeuronAlpha(l, this.arena.view(ws.neuronGrad[l]), batch);
       else if (cfg.binary) this.updateAlpha(l, ag[l] / batch);
-      this.clearTouched(W, L.stride);
+      k.ttfs_clear_rows(W.grad.offset, L.stride, W.touched.offset, L.nIn);
     });
     ag.fill(0);
     for (const g of ws.neuronGrad) this.arena.view(g).fill(0);
