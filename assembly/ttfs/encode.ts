@@ -9,7 +9,7 @@ import { store4 } from "./forward_f32";
 /**
  * Scalar twin: the table lookups, then ttfs_sort_events_ref. tIn (i32, n) receives every input's time, also
  * those after tLast (the update and backprop kernels read them all); `order` the events; `counts` is scratch
- * of tLast + 2 i32. Returns the event count.
+ * of tLast + 2 i32 (the SIMD kernel's needs ENCODE_DUMP_ENTRIES more). Returns the event count.
  */
 export function ttfs_encode_events_ref(px: usize, n: i32, table: usize, tLast: i32, tIn: usize, counts: usize, order: usize): i32 {
   for (let i = 0; i < n; i++) {
@@ -30,10 +30,10 @@ export const ENCODE_DUMP_ENTRIES = 16;
  * counter (a select of the counter's index; one dump counter per lane, so that the black pixels of a chunk do not
  * form one chain of increments of a single counter). Counting only the events, over a bit mask of them as
  * ttfs_sort_events_simd does, after a loop of lookups, cost a mispredicted loop exit per chunk: this form measured
- * 1.15x faster on MNIST images, 1.26x on Fashion-MNIST's (scripts/ab-encode-events.mjs). The placing pass does
- * visit only the events: done
- * without a branch too (a dump cursor and a dump slot per lane, the store's address a select) it measured 0.95x,
- * its seven operations per pixel costing more than the mispredicted exit. Events are counted and placed in
+ * 1.19x faster on MNIST images, 1.27x on Fashion-MNIST's (scripts/ab-encode-events.mjs). The placing pass does
+ * visit only the events: done without a branch too (a dump cursor and a dump slot per lane, the store's address a
+ * select) it measured 0.95x, its seven operations per pixel costing more than the mispredicted exit; counting four
+ * pixels at a time with their multiplicities (as ttfs_sort_events' count4) 0.94-0.96x. Events are counted and placed in
  * ascending index order, so counts, cursors and `order` are the twin's, entry for entry. `counts` is scratch of
  * tLast + 2 + ENCODE_DUMP_ENTRIES i32 (the dump counters need no zeroing: nothing reads them).
  */
