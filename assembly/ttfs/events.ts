@@ -89,8 +89,8 @@ export function ttfs_sort_events_simd(times: usize, n: i32, tLast: i32, counts: 
  * gets its time's multiplicity among the four lanes (a time that two lanes share gets +2 from both, and the second
  * store writes what the first did). Counting the four one after another made an increment wait for the previous
  * one's store whenever two lanes shared a time: hidden neurons fire in bursts (S4NN's 383 firing neurons of 400 over
- * ~47 distinct times), and this form measured 1.04-1.05x on S4NN's hidden times and 1.25-1.28x on BS4NN's (600)
- * for the whole sort (docs/kernel-changes.md, 2026-12-06). The counts are the same.
+ * ~47 distinct times), and this form measured 1.07x on S4NN's hidden times and 1.15x on BS4NN's (600) for the
+ * whole sort, paired against the one-by-one count (docs/kernel-changes.md, 2026-12-06). The counts are the same.
  */
 // @ts-ignore: decorator
 @inline function count4(counts: usize, tv: v128): void {
