@@ -261,8 +261,7 @@ export class TtfsNetwork {
   }
 
   /** Zeroes the firing counts only (evaluation leaves no gradient behind). */
-  clearFireCounts(ws: Workspace): void { this.arena.view(ws.fireCount).fill(0); }
-
+  clearFireCounts(ws: Workspace): void { zeroTensor(this.k, ws.fireCount); }
 
   refreshSigns(L: TtfsLayer): void {
     if (L.sgn) this.k.f32_sign_i16(L.w.offset, L.sgn.offset, L.nIn * L.stride);
@@ -534,8 +533,8 @@ export class TtfsNetwork {
       else if (cfg.binary) this.updateAlpha(l, ag[l] / batch);
       k.ttfs_clear_rows(W.grad.offset, L.stride, W.touched.offset, L.nIn);
     });
-    ag.fill(0);
-    for (const g of ws.neuronGrad) this.arena.view(g).fill(0);
+    zeroTensor(k, ws.alphaGrad);
+    for (const g of ws.neuronGrad) zeroTensor(k, g);
   }
 
   /** Moves firing counts of ws into the main workspace (the epoch's dead-neuron statistic). */
