@@ -1,15 +1,14 @@
 // Times single minibatch training steps of any algorithm in its own process: the trainer's inner
-// loop (src/train/trainer.ts: shardSlices -> executor.run('train', tasks) -> model.applyShards) on
+// loop (src/train/minibatch-step.ts: shard tasks -> executor.run -> model.applyShards) on
 // the first images of a permutation of the training set, `warmup` untimed steps then `steps` timed
 // ones. Used where an epoch slice is too long to time (proxy learning on fmnist-paper: ~3 G
 // multiply-adds per image). Reports per-step seconds, images/s (batch / median step), peak RSS.
 //   node dist/bench/step-child.js '<json StepSpec>'
 import path from 'node:path';
 import { ALGORITHMS } from '../src/algorithms/registry.js';
-import type { ShardTask } from '../src/algorithms/types.js';
 import { createExecutor, createSession, sharedImages } from '../src/session.js';
 import { loadDataset, type DatasetName } from '../src/data/index.js';
-import { shardSlices } from '../src/pool/shards.js';
+import { minibatchStep } from '../src/train/minibatch-step.js';
 import { epochPermutation } from '../src/train/rng.js';
 import { reportToParent } from './lib.js';
 
@@ -68,12 +67,9 @@ async function main(): Promise<void> {
   try {
     for (let s = 0; s < spec.warmup + spec.steps; s++) {
       const a = s * spec.batchSize;
-      const slices = shardSlices(spec.batchSize, spec.shards);
-      const tasks: ShardTask[] = slices.map(([x, y], shard) => ({ kind: 'grad', shard, indices: order.slice(a + x, a + y) }));
       const c0 = process.cpuUsage(); // this process: the main thread and the pool's worker threads
       const ts = performance.now();
-      await executor.run('train', tasks);
-      session.model.applyShards(slices.length, spec.batchSize);
+      await minibatchStep(executor, session.model, order.subarray(a, a + spec.batchSize), spec.shards);
       times.push((performance.now() - ts) / 1000);
       const c = process.cpuUsage(c0);
       cpus.push((c.user + c.system) / 1e6);

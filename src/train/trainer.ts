@@ -13,6 +13,7 @@ import { epochDrawsWithReplacement, epochPermutation } from './rng.js';
 import { AccuracyMeter, type DecisionRule } from './decision.js';
 import { evaluateModel, type EvalResult } from './evaluate.js';
 import { createProgress } from './progress.js';
+import { minibatchStep } from './minibatch-step.js';
 import { CODE_VERSION } from '../version.js';
 import { WeightAverage, type AverageOptions } from './average.js';
 import { crossedMultiple } from './schedule.js';
@@ -208,11 +209,8 @@ export async function train(o: TrainOptions, data: TrainData, model: Model, exec
           const i = order[s];
           meter.add(model.trainSample(data.train.images, i * px, data.train.labels[i]).correct);
         } else {
-          const slices = shardSlices(end - s, o.shards);
-          const tasks: ShardTask[] = slices.map(([a, b], shard) => ({ kind: 'grad', shard, indices: order.slice(s + a, s + b) }));
-          const outs = await executor.run('train', tasks);
+          const outs = await minibatchStep(executor, model, order.subarray(s, end), o.shards);
           for (const out of outs) meter.addCounts(out.hits, out.n);
-          model.applyShards(slices.length, end - s);
         }
         step += end - s;
         average?.observe(model, step - (end - s), step);

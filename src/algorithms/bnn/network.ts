@@ -17,6 +17,7 @@ import { zeroTensor, type KernelSet } from '../../wasm/kernels.js';
 import { RandomStream } from '../../train/rng.js';
 import { NumericalError, UsageError } from '../../errors.js';
 import { WASM_LIMIT, gib, assertShardsFit } from '../memory-budget.js';
+import { reduceShards } from '../../pool/reduction-tree.js';
 
 
 export interface BnnConfig { hidden: number[]; lr: number; lrDecay: number; beta1: number; beta2: number; eps: number; initScale: number; muMomentum: number }
@@ -226,24 +227,24 @@ export class BnnNetwork {
     ws.pending = 0;
   }
 
-  /** Pairwise fixed-order sum of the workspaces' gradients and batch sums into the first. */
+  /** Sums the workspaces' gradients and batch sums into the first in the fixed tree of src/pool/reduction-tree.ts. */
   reduceInto(wss: BnnWorkspace[]): BnnWorkspace {
-    const a = this.arena;
-    for (let step = 1; step < wss.length; step *= 2) {
-      for (let i = 0; i + step < wss.length; i += 2 * step) {
-        const dst = wss[i], src = wss[i + step];
-        this.materialise(dst); this.materialise(src);
-        dst.layers.forEach((D, l) => {
-          const S = src.layers[l];
-          for (const [x, y] of [[D.gw, S.gw], [D.gb, S.gb], [D.gs, S.gs]] as const) this.k.f32_add(x.offset, y.offset, x.length);
-          const sd = a.view(D.sumD), ss = a.view(S.sumD);
-          for (let j = 0; j < sd.length; j++) sd[j] += ss[j];
-        });
-        const hd = a.view(dst.health), hs = a.view(src.health);
-        for (let j = 0; j < hd.length; j++) hd[j] += hs[j];
-      }
-    }
+    reduceShards(wss.length, (d, s) => this.mergeShard(wss[d], wss[s]));
     return wss[0];
+  }
+
+  /** One merge of the tree (src/pool/reduction-tree.ts): src's gradients, batch sums and health counts added into dst's. */
+  mergeShard(dst: BnnWorkspace, src: BnnWorkspace): void {
+    const a = this.arena;
+    this.materialise(dst); this.materialise(src);
+    dst.layers.forEach((D, l) => {
+      const S = src.layers[l];
+      for (const [x, y] of [[D.gw, S.gw], [D.gb, S.gb], [D.gs, S.gs]] as const) this.k.f32_add(x.offset, y.offset, x.length);
+      const sd = a.view(D.sumD), ss = a.view(S.sumD);
+      for (let j = 0; j < sd.length; j++) sd[j] += ss[j];
+    });
+    const hd = a.view(dst.health), hs = a.view(src.health);
+    for (let j = 0; j < hd.length; j++) hd[j] += hs[j];
   }
 
   /** Adam step on the summed gradients of `batch` samples held in ws, running-mean update; clears ws. */

@@ -31,6 +31,7 @@ import { NumericalError, UsageError } from '../../errors.js';
 import { WASM_LIMIT, gib } from '../memory-budget.js';
 import type { Augment } from './augment.js';
 import type { ImageShape, Plan } from './plan.js';
+import { reduceShards } from '../../pool/reduction-tree.js';
 
 export interface ProxyConfig {
   model: string;
@@ -379,17 +380,17 @@ export class ProxyNetwork {
     return loss;
   }
 
-  /** Pairwise fixed-order sum of the workspaces' gradients and statistics into the first. */
+  /** Sums the workspaces' gradients and statistics into the first in the fixed tree of src/pool/reduction-tree.ts. */
   reduceInto(wss: ProxyWorkspace[]): ProxyWorkspace {
-    for (let step = 1; step < wss.length; step *= 2) {
-      for (let i = 0; i + step < wss.length; i += 2 * step) {
-        const dst = wss[i], src = wss[i + step];
-        this.k.f32_add(dst.grad.offset, src.grad.offset, this.plan.paramFloats);
-        const a = this.arena.view(dst.stats), b = this.arena.view(src.stats);
-        for (let j = 0; j < a.length; j++) a[j] += b[j];
-      }
-    }
+    reduceShards(wss.length, (d, s) => this.mergeShard(wss[d], wss[s]));
     return wss[0];
+  }
+
+  /** One merge of the tree: src's gradient and statistics added into dst's. */
+  mergeShard(dst: ProxyWorkspace, src: ProxyWorkspace): void {
+    this.k.f32_add(dst.grad.offset, src.grad.offset, this.plan.paramFloats);
+    const a = this.arena.view(dst.stats), b = this.arena.view(src.stats);
+    for (let j = 0; j < a.length; j++) a[j] += b[j];
   }
 
   /** Adam step on the summed gradients of `batch` samples in ws, running-statistics updates; clears ws. */

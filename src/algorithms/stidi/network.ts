@@ -14,6 +14,7 @@ import { relativeTargets, normaliseInPlace } from '../ttfs/targets.js';
 import { layerTau, type StidiConfig } from './config.js';
 import { sampleShift, shiftImage } from './shift.js';
 import { lastInputEvent } from '../ttfs/encode.js';
+import { reduceShards } from '../../pool/reduction-tree.js';
 
 export interface StidiLayer {
   /** input map (channels, height, width) and kernel size; FC: cin = all inputs, hin = win = k = 1 */
@@ -317,17 +318,17 @@ export class StidiNetwork {
     return at;
   }
 
-  /** Sums shard gradients in a fixed pairwise tree (0+1, 2+3, then (0+1)+(2+3), ...). */
+  /** Sums the shard workspaces' gradients into the first in the fixed tree of src/pool/reduction-tree.ts. */
   reduceInto(wss: Workspace[]): Workspace {
-    for (let step = 1; step < wss.length; step *= 2) {
-      for (let i = 0; i + step < wss.length; i += 2 * step) {
-        const dst = wss[i], src = wss[i + step];
-        dst.layers.forEach((D, l) => this.k.f32_add(D.grad.offset, src.layers[l].grad.offset, this.layers[l].nW));
-        const fd = this.arena.view(dst.firing), fs = this.arena.view(src.firing);
-        for (let j = 0; j < fd.length; j++) fd[j] += fs[j];
-      }
-    }
+    reduceShards(wss.length, (d, s) => this.mergeShard(wss[d], wss[s]));
     return wss[0];
+  }
+
+  /** One merge of the tree: src's gradients and firing sums added into dst's. */
+  mergeShard(dst: Workspace, src: Workspace): void {
+    dst.layers.forEach((D, l) => this.k.f32_add(D.grad.offset, src.layers[l].grad.offset, this.layers[l].nW));
+    const fd = this.arena.view(dst.firing), fs = this.arena.view(src.firing);
+    for (let j = 0; j < fd.length; j++) fd[j] += fs[j];
   }
 
   /** W -= eta / (tau B) G, then W -= eta lambda W; clears G; refreshes the binary signs and scales;

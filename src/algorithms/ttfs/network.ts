@@ -13,6 +13,7 @@ import { deadNeuronRule, type TtfsConfig } from './config.js';
 import { lastInputEvent, latencyTable } from './encode.js';
 import { relativeTargets, normalisedError } from './targets.js';
 import { startingCounts } from './neuron-scale.js';
+import { reduceShards } from '../../pool/reduction-tree.js';
 
 export interface TtfsLayer {
   nIn: number; nOut: number; stride: number;
@@ -474,32 +475,28 @@ export class TtfsNetwork {
     }
   }
 
-  /**
-   * Sums the gradients of workspaces `from` into `into` in a fixed pairwise tree (0+1, 2+3, then
-   * (0+1)+(2+3), ...): the float result depends only on the number of shards, never on which
-   * worker finished first.
-   */
+  /** Sums the shard workspaces' gradients into the first in the fixed tree of src/pool/reduction-tree.ts. */
   reduceInto(wss: Workspace[]): Workspace {
-    const k = this.k, a = this.arena;
-    for (let step = 1; step < wss.length; step *= 2) {
-      for (let i = 0; i + step < wss.length; i += 2 * step) {
-        const dst = wss[i], src = wss[i + step];
-        dst.layers.forEach((d, l) => {
-          // rows src never touched are +0 and would leave dst's bits unchanged: add the touched ones
-          const S = src.layers[l], L = this.layers[l];
-          k.ttfs_add_rows(d.grad.offset, S.grad.offset, L.stride, S.touched.offset, d.touched.offset, L.nIn);
-        });
-        const ad = a.view(dst.alphaGrad), as = a.view(src.alphaGrad);
-        for (let l = 0; l < ad.length; l++) ad[l] += as[l];
-        const fd = a.view(dst.firing), fs = a.view(src.firing);
-        for (let j = 0; j < fd.length; j++) fd[j] += fs[j];
-        dst.neuronGrad.forEach((g, l) => {
-          const gd = a.view(g), gs = a.view(src.neuronGrad[l]);
-          for (let j = 0; j < gd.length; j++) gd[j] += gs[j];
-        });
-      }
-    }
+    reduceShards(wss.length, (d, s) => this.mergeShard(wss[d], wss[s]));
     return wss[0];
+  }
+
+  /** One merge of the tree: src's gradient, scale sums, firing sums and per-neuron sums added into dst's. */
+  mergeShard(dst: Workspace, src: Workspace): void {
+    const k = this.k, a = this.arena;
+    dst.layers.forEach((d, l) => {
+      // rows src never touched are +0 and would leave dst's bits unchanged: add the touched ones
+      const S = src.layers[l], L = this.layers[l];
+      k.ttfs_add_rows(d.grad.offset, S.grad.offset, L.stride, S.touched.offset, d.touched.offset, L.nIn);
+    });
+    const ad = a.view(dst.alphaGrad), as = a.view(src.alphaGrad);
+    for (let l = 0; l < ad.length; l++) ad[l] += as[l];
+    const fd = a.view(dst.firing), fs = a.view(src.firing);
+    for (let j = 0; j < fd.length; j++) fd[j] += fs[j];
+    dst.neuronGrad.forEach((g, l) => {
+      const gd = a.view(g), gs = a.view(src.neuronGrad[l]);
+      for (let j = 0; j < gd.length; j++) gd[j] += gs[j];
+    });
   }
 
   /** Applies the averaged gradient held in ws: W -= (eta / B) G; W -= eta lambda W; alpha likewise. Clears ws's gradient. */
