@@ -3,8 +3,8 @@
 // col2im adds a column matrix back onto an image (the input gradient: dx += fold(W^T dy)).
 // Ho = (H + 2 pad - k) / stride + 1 (floor), likewise Wo; taps outside the image read 0.
 // im2col only moves data (no arithmetic, nothing to round): one version, stride 1 copies whole spans.
-// col2im adds: its SIMD version and scalar twin add each column element to its pixel in the same order
-// (rows ascending, then output pixels ascending), so they agree bit for bit.
+// col2im adds: its SIMD version and scalar twin add onto each pixel its taps in the same order (column rows
+// ascending), so they agree bit for bit, whichever way the SIMD version walks the pixels.
 
 // @ts-ignore: decorator
 @inline function outSize(n: i32, k: i32, stride: i32, pad: i32): i32 { return (n + 2 * pad - k) / stride + 1; }
@@ -93,6 +93,7 @@ export function f32_col2im_simd(col: usize, C: i32, H: i32, W: i32, k: i32, stri
   if (stride != 1) { f32_col2im_ref(col, C, H, W, k, stride, pad, dx); return; }
   const Ho = outSize(H, k, stride, pad), Wo = outSize(W, k, stride, pad), P = Ho * Wo;
   const same = Wo == W && Ho == H && (W & 3) == 0 && pad <= 1;
+  if (same && k == 3 && pad == 1) { col2imSame3(col, C, H, W, dx); return; }
   for (let c = 0; c < C; c++) for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) {
     const row = col + ((<usize>(((c * k + ky) * k + kx) * P)) << 2);
     let lo = pad - kx; if (lo < 0) lo = 0;
@@ -114,6 +115,63 @@ export function f32_col2im_simd(col: usize, C: i32, H: i32, W: i32, k: i32, stri
       }
     }
   }
+}
+
+/**
+ * col2im of a 3 x 3 "same" convolution (stride 1, pad 1: every proxy conv) with rows a whole number of vectors
+ * wide: pixel by pixel instead of column row by column row. Each vector of four pixels of dx is loaded once, gets
+ * its (up to) nine taps added in registers in the twin's order (ky, then kx, ascending; a tap outside the image
+ * skipped), and is stored once, where the row-by-row form loaded and stored it again for each of the nine rows.
+ * Pixel (iy, ix) takes column row (c, ky, kx) at q = (iy - ky + 1) W + ix - kx + 1: for kx = 1 the four pixels'
+ * taps are four consecutive floats; for kx = 0 and 2 they are shifted by one float, and at the row's last
+ * (kx = 0) or first (kx = 2) vector one lane falls outside the image: that vector is loaded unshifted (inside the
+ * column row), its lanes moved by a shuffle, and the outside lane keeps the pixel's value (a select, not an add
+ * of 0, which would turn -0 into +0). Rows of taps outside the image (ky = 0 at the last image row, ky = 2 at the
+ * first) are skipped whole. Nothing outside the column rows is read, so no channel needs the row-by-row path.
+ */
+function col2imSame3(col: usize, C: i32, H: i32, W: i32, dx: usize): void {
+  const P = H * W, rowB = <usize>P << 2, vecs = W >> 2;
+  const mFirst = i32x4(0, -1, -1, -1), mLast = i32x4(-1, -1, -1, 0);
+  for (let c = 0; c < C; c++) {
+    const cb = col + <usize>(c * 9) * rowB, db = dx + ((<usize>(c * P)) << 2);
+    for (let iy = 0; iy < H; iy++) {
+      const up = iy <= H - 2, down = iy >= 1; // taps ky = 0 / ky = 2 inside the image
+      const p0 = iy * W;
+      pixels4(cb, rowB, db, p0, W, up, down, true, vecs == 1, mFirst, mLast);
+      let j = 1;
+      for (; j < vecs - 1; j++) pixels4(cb, rowB, db, p0 + 4 * j, W, up, down, false, false, mFirst, mLast);
+      if (vecs > 1) pixels4(cb, rowB, db, p0 + 4 * j, W, up, down, false, true, mFirst, mLast);
+    }
+  }
+}
+
+/** Four pixels p .. p+3 of one channel's dx (db): the taps of the three column rows ky = 0, 1, 2 (those inside). */
+// @ts-ignore: decorator
+@inline function pixels4(cb: usize, rowB: usize, db: usize, p: i32, W: i32, up: bool, down: bool, first: bool, last: bool, mFirst: v128, mLast: v128): void {
+  const d = db + (<usize>p << 2);
+  let acc = v128.load(d);
+  if (up) acc = tapRow3(acc, cb, rowB, <usize>(p + W) << 2, first, last, mFirst, mLast);
+  acc = tapRow3(acc, cb + 3 * rowB, rowB, <usize>p << 2, first, last, mFirst, mLast);
+  if (down) acc = tapRow3(acc, cb + 6 * rowB, rowB, <usize>(p - W) << 2, first, last, mFirst, mLast);
+  v128.store(d, acc);
+}
+
+/** acc + the taps kx = 0, 1, 2 of column rows src, src + rowB, src + 2 rowB; qb = the kx = 1 tap's byte offset. */
+// @ts-ignore: decorator
+@inline function tapRow3(acc: v128, src: usize, rowB: usize, qb: usize, first: bool, last: bool, mFirst: v128, mLast: v128): v128 {
+  // kx = 0: floats q + 1 .. q + 4 (at the row's last vector q + 4 is outside: lanes of q .. q + 3 moved down one)
+  if (last) {
+    const v = v128.load(src + qb);
+    acc = v128.bitselect(f32x4.add(acc, v128.shuffle<f32>(v, v, 1, 2, 3, 3)), acc, mLast);
+  } else acc = f32x4.add(acc, v128.load(src + qb + 4));
+  acc = f32x4.add(acc, v128.load(src + rowB + qb));
+  // kx = 2: floats q - 1 .. q + 2 (at the row's first vector q - 1 is outside: lanes of q .. q + 3 moved up one)
+  const s2 = src + 2 * rowB + qb;
+  if (first) {
+    const v = v128.load(s2);
+    acc = v128.bitselect(f32x4.add(acc, v128.shuffle<f32>(v, v, 0, 0, 1, 2)), acc, mFirst);
+  } else acc = f32x4.add(acc, v128.load(s2 - 4));
+  return acc;
 }
 
 /**
