@@ -265,8 +265,16 @@ function convCases(P: Params): KernelCase[] {
   const cases: KernelCase[] = [];
   const shape = `${C}→${C}, 3×3, ${H}×${Wd}`;
   const flops = 2 * C * K * HW;
+  // im2col is a copy of every column element that lies inside the image (the rest are zeros, only written), so its
+  // bytes are counted as the copy probe counts its own (and f32_relu's): each element read once and written once.
+  // (Before 2026-12-06 the image was counted as read once, 1 + 1/9 bytes per column byte instead of 2 - 0.05: its
+  // "100%" was then a kernel that writes its columns faster than the probe can copy them, and read 42% where the
+  // kernel ran at about three quarters of the probe's copy rate; docs/kernel-changes.md.)
+  const inside = (n: number) => { let v = 0; for (let t = 0; t < Kk; t++) v += Math.min(n, n + 1 - t) - Math.max(0, 1 - t); return v; };
+  const im2colReads = C * inside(H) * inside(Wd); // taps inside the 28 x 28 image, pad 1: (27 + 28 + 27)^2 per channel
   cases.push({ kernel: 'f32_im2col', label: 'conv input to columns', shape, calls: S, fast: loop(S, () => k.f32_im2col(x.offset, C, H, Wd, Kk, 1, 1, col.offset)),
-    work: { bytes: S * (C * HW + K * HW) * 4, traffic: 'copy', wsBytes: (C + K) * HW * 4 } });
+    work: { bytes: S * (K * HW + im2colReads) * 4, traffic: 'copy', wsBytes: (C + K) * HW * 4 },
+    note: 'bytes = each column element written, and read from the image where its tap lies inside (as the copy probe counts a copy)' });
   // the stored forms, as src/nn/conv.ts calls them: no zeroing pass, C never read
   const fwd = (kk: KernelSet) => loop(S, () => kk.f32_gemm_nn_set(y.offset, HW, C, HW, w.offset, K, col.offset, HW, K));
   cases.push({ kernel: 'f32_gemm_nn_set', label: 'conv forward, y = W col', shape, calls: S, fast: fwd(k), ref: fwd(kr),
