@@ -6,7 +6,7 @@
 // model from the same seed on the same samples in lockstep, in interleaved blocks (the order alternating),
 // so a slow spell of a shared host falls on both. Prints each build's median samples/s, the paired median
 // of the per-block ratios, and whether both ended with the same weights (SHA-256 of the model state).
-//   node --no-liftoff scripts/ab-online-step.mjs <other checkout with dist/> [algo=s4nn] [rounds=15] [block=3000] [batch=1] [shards=8] [workers]
+//   node --no-liftoff scripts/ab-online-step.mjs <other checkout with dist/> [algo=s4nn] [rounds=15] [block=3000] [batch=1] [shards=8] [workers=0: inline] [model flags as JSON]
 // (block counts samples; with a batch size it is rounded down to whole steps)
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -15,9 +15,9 @@ import { loadDataset } from '../dist/src/data/index.js';
 import { epochPermutation } from '../dist/src/train/rng.js';
 import { stat } from '../dist/bench/lib.js';
 
-const [otherRoot, algo = 's4nn', roundsArg = '15', blockArg = '3000', batchArg = '1', shardsArg = '8', workersArg] = process.argv.slice(2);
+const [otherRoot, algo = 's4nn', roundsArg = '15', blockArg = '3000', batchArg = '1', shardsArg = '8', workersArg = '0', flagsArg = '{}'] = process.argv.slice(2);
 if (!otherRoot) { console.error('usage: node --no-liftoff scripts/ab-online-step.mjs <other checkout with dist/> [algo] [rounds] [block]'); process.exit(2); }
-const rounds = Number(roundsArg), batch = Number(batchArg), shards = Number(shardsArg), workers = workersArg === undefined ? 0 : Number(workersArg);
+const rounds = Number(roundsArg), batch = Number(batchArg), shards = Number(shardsArg), workers = Number(workersArg), flags = JSON.parse(flagsArg);
 const block = batch > 1 ? Math.max(batch, Math.floor(Number(blockArg) / batch) * batch) : Number(blockArg);
 const d = loadDataset('mnist', 'train');
 const order = epochPermutation(1, 0, d.labels.length);
@@ -26,7 +26,7 @@ async function open(root) {
   const { createSession } = await import(pathToFileURL(path.join(root, 'dist/src/session.js')).href);
   const { ALGORITHMS } = await import(pathToFileURL(path.join(root, 'dist/src/algorithms/registry.js')).href);
   const { shardSlices } = await import(pathToFileURL(path.join(root, 'dist/src/pool/shards.js')).href);
-  const s = createSession(ALGORITHMS[algo], 'mnist', {}, { shards: batch > 1 ? shards : 1 });
+  const s = createSession(ALGORITHMS[algo], 'mnist', flags, { shards: batch > 1 ? shards : 1 });
   s.model.initialise(1);
   if (!workers) return { s, cursor: 0, shardSlices };
   // the build's own executor and minibatch step (a build from before src/train/minibatch-step.ts: the trainer's
@@ -93,6 +93,6 @@ for (let r = 0; r < rounds; r++) {
 }
 const same = hash(builds.this) === hash(builds.other);
 for (const b of Object.values(builds)) await b.executor?.close();
-console.log(`${algo} ${batch > 1 ? `minibatch step (batch ${batch}, ${shards} shards, ${workers ? `--workers ${workers}` : 'inline'})` : 'online step'}, ${rounds} rounds of ${block} samples each: this ${stat(sps.this).median.toFixed(0)} samples/s, ` +
+console.log(`${algo}${flagsArg !== '{}' ? ` ${flagsArg}` : ''} ${batch > 1 ? `minibatch step (batch ${batch}, ${shards} shards, ${workers ? `--workers ${workers}` : 'inline'})` : 'online step'}, ${rounds} rounds of ${block} samples each: this ${stat(sps.this).median.toFixed(0)} samples/s, ` +
   `other ${stat(sps.other).median.toFixed(0)} samples/s, other/this time ratio (paired median) ${stat(ratios).median.toFixed(3)}× ` +
   `[${Math.min(...ratios).toFixed(3)}..${Math.max(...ratios).toFixed(3)}], same weights: ${same}`);
