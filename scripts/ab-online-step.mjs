@@ -16,7 +16,7 @@ import { epochPermutation } from '../dist/src/train/rng.js';
 import { stat } from '../dist/bench/lib.js';
 
 const [otherRoot, algo = 's4nn', roundsArg = '15', blockArg = '3000', batchArg = '1', shardsArg = '8', workersArg = '0', flagsArg = '{}'] = process.argv.slice(2);
-if (!otherRoot) { console.error('usage: node --no-liftoff scripts/ab-online-step.mjs <other checkout with dist/> [algo] [rounds] [block]'); process.exit(2); }
+if (!otherRoot) { console.error('usage: node --no-liftoff scripts/ab-online-step.mjs <other checkout with dist/> [algo] [rounds] [block] [batch] [shards] [workers] [model flags as JSON]'); process.exit(2); }
 const rounds = Number(roundsArg), batch = Number(batchArg), shards = Number(shardsArg), workers = Number(workersArg), flags = JSON.parse(flagsArg);
 const block = batch > 1 ? Math.max(batch, Math.floor(Number(blockArg) / batch) * batch) : Number(blockArg);
 const d = loadDataset('mnist', 'train');
