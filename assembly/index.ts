@@ -28,7 +28,7 @@ export { f32_plane_stats_fast, f32_plane_stats_ref, f32_plane_sums_fast, f32_pla
 export { f32_relu_simd, f32_relu_ref, f32_relu_bwd_simd, f32_relu_bwd_ref } from "./dense/act_f32";
 export { f32_maxpool2_simd, f32_maxpool2_ref, f32_maxpool2_bwd } from "./dense/pool_f32";
 export { if_step_simd, if_step_ref } from "./if/if_f32";
-export { if_conv_gather_simd, if_conv_gather_ref, if_fc_gather_simd, if_fc_gather_inputmajor_simd, if_fc_gather_ref, f32_transpose } from "./if/spike_gather";
+export { if_conv_gather_simd, if_conv_gather_ref, if_fc_gather_simd, if_fc_gather_inputmajor_simd, if_fc_gather_ref, f32_transpose_simd, f32_transpose_ref } from "./if/spike_gather";
 export { stidi_forward_f32_simd, stidi_forward_f32_ref, stidi_forward_stepped_f32 } from "./stidi/forward";
 export { stidi_pool_min_simd, stidi_pool_min_ref } from "./stidi/pool";
 export { stidi_grad_f32_simd, stidi_grad_f32_ref, stidi_backprop_f32_simd, stidi_backprop_f32_ref } from "./stidi/learn";

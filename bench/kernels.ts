@@ -333,6 +333,11 @@ function convCases(P: Params): KernelCase[] {
     calls: S, fast: fga(k), ref: fga(kr),
     work: { flops: S * activeFc * nO, bytes: S * activeFc * nO * 4, traffic: 'read', gather: true, wsBytes: nI * nO * 4, synOps: S * activeFc * nO },
     note: 'flops = one add per active input per output (the dense GEMM does 2 per input); bytes = the weight rows read (one load per add)' });
+  // the same layer's weights W[256][3136] transposed to the gather's wt[3136][256] after each update (refreshTransposed)
+  const ftd = a.alloc('f32', nI * nO);
+  const ftr = (kk: KernelSet) => loop(S, () => kk.f32_transpose(fgw.offset, nO, nI, ftd.offset));
+  cases.push({ kernel: 'f32_transpose', label: 'fc weights transposed for the spike-driven fc after an update', shape: `${nO}×${nI}`, calls: S, fast: ftr(k), ref: ftr(kr),
+    work: { bytes: S * nO * nI * 8, traffic: 'copy', wsBytes: nO * nI * 8 }, note: 'bytes = each weight read and written once (as the copy probe counts a copy)' });
   return cases;
 }
 

@@ -1,4 +1,4 @@
-// Side-by-side timing of the proxy-learning kernels (f32 GEMMs, im2col / col2im, ReLU, pooling, batch-norm statistics, the spike-driven conv and fc) of this build against the same exports of another
+// Side-by-side timing of the proxy-learning kernels (f32 GEMMs, im2col / col2im, ReLU, pooling, batch-norm statistics, the spike-driven conv and fc, the weights' transpose) of this build against the same exports of another
 // build, in one process, on the same random inputs (the proxy conv shapes of bench/kernels.ts:
 // 32 -> 32 channels, 3x3, 28x28). Both module instances share one memory.
 //   node --no-liftoff scripts/ab-proxy-kernels.mjs <other build>/snnwasm.wasm [rounds=15] [channels=32]
@@ -8,8 +8,8 @@
 import { convGatherListLength } from '../dist/src/wasm/kernels.js';
 import { openAB, comparePair } from './ab-common.mjs';
 
-// 384 MiB: the fmnist-paper fc 6272 -> 2560 weights are 64 MiB, twice
-const { otherPath, rounds, rest: [cArg], k, other, otherExports, a } = openAB('ab-proxy-kernels.mjs', 6144);
+// 640 MiB: the fmnist-paper fc 6272 -> 2560 weights are 64 MiB, twice, and their transpose case three times that
+const { otherPath, rounds, rest: [cArg], k, other, otherExports, a } = openAB('ab-proxy-kernels.mjs', 10240);
 const Cout = Number(cArg ?? 32), Cin = Cout, KK = Cin * 9, P = 28 * 28;
 let seed = 12345;
 const rnd = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32 - 0.5; };
@@ -43,6 +43,14 @@ const gatherCase = (nI, nO, Bg, rate) => {
   return ['if_fc_gather', `spike-driven fc ${nI}->${nO}, ${rate * 100}% inputs spiking, batch ${Bg}`, rate * nI * nO * Bg, (kk, c) => kk.if_fc_gather(x.offset, Bg, nI, w.offset, nO, c.offset, l.offset), o];
 };
 const gatherCases = [gatherCase(3136, 256, 8, 0.3), gatherCase(3136, 256, 16, 0.3), gatherCase(4704, 512, 16, 0.3), gatherCase(2560, 1152, 16, 0.3), gatherCase(6272, 2560, 16, 0.3)];
+// the transposed weights the spike-driven layers read, rebuilt after every update: a conv's W[Cout][Cin 9] and the
+// fc weights W[out][in] of fmnist-small (256 x 3136) and fmnist-paper (2560 x 6272, 64 MiB)
+const transposeCase = (R, C) => {
+  const w = fill(a.alloc('f32', R * C));
+  const o = { mine: a.alloc('f32', R * C), other: a.alloc('f32', R * C) };
+  return ['f32_transpose', `weights ${R} x ${C} transposed`, 0, (kk, c) => kk.f32_transpose(w.offset, R, C, c.offset), o];
+};
+const transposeCases = [transposeCase(Cout, KK), transposeCase(256, 3136), transposeCase(2560, 6272)];
 const cases = [
   ['if_conv_gather', 'spike-driven conv, 10% inputs spiking', 0.10 * Cin * P * 9 * Cout, (kk, c) => kk.if_conv_gather(x10.offset, Cin, 28, 28, 3, 1, 1, Wt.offset, Cout, c.offset, list.offset, pixCnt.offset)],
   ['if_conv_gather', 'spike-driven conv, 24% inputs spiking', 0.24 * Cin * P * 9 * Cout, (kk, c) => kk.if_conv_gather(x24.offset, Cin, 28, 28, 3, 1, 1, Wt.offset, Cout, c.offset, list.offset, pixCnt.offset)],
@@ -78,6 +86,7 @@ const cases = [
   ['f32_gemm_nt_acc', 'conv weight gradient, gW += dy col^T', 2 * Cout * KK * P, (kk, c) => kk.f32_gemm_nt_acc(c.offset, KK, Cout, KK, dy.offset, P, col.offset, P, P)],
   ...fcCases,
   ...gatherCases,
+  ...transposeCases,
 ];
 console.log('| kernel | case | this build µs | other build µs | this GFLOP/s (gather: one per add, as bench/kernels.ts counts) | other / this (paired median) | identical outputs |');
 console.log('|---|---|---|---|---|---|---|');

@@ -8,7 +8,7 @@ import {
   f32_im2col, f32_col2im_simd, f32_col2im_ref, f32_affine_planes_simd, f32_affine_planes_ref, f32_bn_bwd_planes_simd, f32_bn_bwd_planes_ref,
   f32_plane_stats_fast, f32_plane_stats_ref, f32_plane_sums_fast, f32_plane_sums_ref,
   f32_relu_simd, f32_relu_ref, f32_relu_bwd_simd, f32_relu_bwd_ref, if_step_simd, if_step_ref, f32_maxpool2_simd, f32_maxpool2_ref,
-  if_conv_gather_simd, if_conv_gather_ref, if_fc_gather_simd, if_fc_gather_inputmajor_simd, if_fc_gather_ref, f32_transpose,
+  if_conv_gather_simd, if_conv_gather_ref, if_fc_gather_simd, if_fc_gather_inputmajor_simd, if_fc_gather_ref, f32_transpose_simd, f32_transpose_ref,
 } from "../index";
 import { seed, rndF32, rndInt, chance, alloc, dup, freeAll, diff32 } from "./util";
 
@@ -30,7 +30,7 @@ function convGatherBoth(x: usize, Cin: i32, H: i32, W: i32, k: i32, pad: i32, Co
   const P = (H + 2 * pad - k + 1) * (W + 2 * pad - k + 1), K = Cin * k * k;
   const w = randomF32(Cout * K, -1, 1);
   const wt = alloc(K * Cout * 4);
-  f32_transpose(w, Cout, K, wt);
+  f32_transpose_simd(w, Cout, K, wt);
   const list = alloc(((H * W + k * k + 1) * Cin + 4) * 4), cntBuf = alloc(H * W * 4);
   const y1 = alloc(P * Cout * 4, 0xff), y2 = alloc(P * Cout * 4, 0xff);
   if_conv_gather_simd(x, Cin, H, W, k, 1, pad, wt, Cout, y1, list, cntBuf);
@@ -348,6 +348,26 @@ describe("spike-driven accumulation", () => {
         if (!(Math.abs(at(y1, b * nout + j) - want) <= 1e-4 * (1 + Math.abs(want)))) close = false;
       }
       expect<bool>(close).toBe(true);
+      freeAll();
+    }
+  });
+  it("f32_transpose: _simd == _ref == the definition (tiles of 32, 4 x 4 blocks, ragged edges)", () => {
+    seed(27);
+    // sizes around the 4-float blocks and the 32-float tiles, and a destination that starts as garbage
+    const Rs: i32[] = [1, 3, 4, 5, 31, 32, 33, 64, 70, 7];
+    const Cs: i32[] = [1, 4, 3, 36, 32, 33, 64, 5, 71, 128];
+    for (let i = 0; i < Rs.length; i++) for (let j = 0; j < Cs.length; j++) {
+      const R = Rs[i], C = Cs[j];
+      const src = randomF32(R * C, -1, 1);
+      const d1 = alloc(R * C * 4, 0xff), d2 = alloc(R * C * 4, 0xff);
+      f32_transpose_simd(src, R, C, d1);
+      f32_transpose_ref(src, R, C, d2);
+      expect<i32>(diff32(d1, d2, R * C)).toBe(-1, "R=" + R.toString() + " C=" + C.toString());
+      let bad = 0;
+      for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) {
+        if (reinterpret<u32>(load<f32>(d1 + (<usize>(c * R + r) << 2))) != reinterpret<u32>(load<f32>(src + (<usize>(r * C + c) << 2)))) bad++;
+      }
+      expect<i32>(bad).toBe(0);
       freeAll();
     }
   });

@@ -139,7 +139,7 @@ export const KERNELS: Record<KernelName, { fast: string; ref?: string }> = {
   if_step: { fast: 'if_step_simd', ref: 'if_step_ref' },
   if_conv_gather: { fast: 'if_conv_gather_simd', ref: 'if_conv_gather_ref' },
   if_fc_gather: { fast: 'if_fc_gather_simd', ref: 'if_fc_gather_ref' },
-  f32_transpose: { fast: 'f32_transpose' },
+  f32_transpose: { fast: 'f32_transpose_simd', ref: 'f32_transpose_ref' },
   stidi_forward_f32: { fast: 'stidi_forward_f32_simd', ref: 'stidi_forward_f32_ref' },
   stidi_forward_stepped_f32: { fast: 'stidi_forward_stepped_f32' },
   stidi_pool_min: { fast: 'stidi_pool_min_simd', ref: 'stidi_pool_min_ref' },
