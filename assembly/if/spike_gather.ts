@@ -305,8 +305,9 @@ export function if_fc_gather_inputmajor_simd(x: usize, B: i32, nin: i32, wt: usi
         // sample). Why: a segment (1 KiB) lies on its own page of a matrix far beyond the caches (fmnist-paper's
         // 6272 x 2560 is 64 MiB, its rows 10 KiB apart), the prefetchers do not cross pages, and the samples'
         // adds of one row kept the next row's first miss (and page walk) out of the out-of-order window, one
-        // miss after another. Touched together, 16 rows' misses overlap (1.98x on 6272 -> 2560, 1.20-1.33x on
-        // 4704 -> 512 and 2560 -> 1152). The loads change no result; `sink` keeps them from being dropped.
+        // miss after another. Touched together, 16 rows' misses overlap (with the eight-vector loop below: 1.98x on
+        // 6272 -> 2560, 1.20-1.33x on 4704 -> 512 and 2560 -> 1152). The loads change no result; `sink` keeps them
+        // from being dropped.
         if ((i & 15) == 0) {
           for (let i2 = i + 16; i2 < min(i + 32, nin); i2++) {
             if (load<u32>(list + (<usize>i2 << 2)) == 0) continue;
@@ -346,10 +347,11 @@ export function if_fc_gather_ref(x: usize, B: i32, nin: i32, wt: usize, nout: i3
 
 /**
  * dst[C][R] = src[R][C]^T (data movement only: the same bits whichever way). In tiles of 32 x 32, each as 4 x 4
- * blocks transposed in registers (eight shuffles): the plain loop stored one float per destination row, every
- * store on another cache line and, for fmnist-paper's 2560 x 6272 fc weights (rows 25 KiB apart), on another page,
- * so a 64-MiB transpose after each update took ~130 ms; a tile touches 32 rows of each matrix and fills the
- * destination's lines before they leave L1. Edges (R or C not a multiple of 4) go float by float.
+ * blocks transposed in registers (eight shuffles): the plain loop (the twin) stored one float per destination row,
+ * every store on another cache line and, for fmnist-paper's 2560 x 6272 fc weights (destination rows 10 KiB apart),
+ * on another page, so the 64-MiB transpose after each update took ~85 ms (6.4x; 24x on 256 x 3136,
+ * docs/kernel-changes.md); a tile touches 32 rows of each matrix and fills the destination's lines before they
+ * leave L1. Edges (R or C not a multiple of 4) go float by float.
  */
 export function f32_transpose_simd(src: usize, R: i32, C: i32, dst: usize): void {
   const R4 = R & ~3, C4 = C & ~3;
