@@ -315,11 +315,12 @@ describe("spike-driven accumulation", () => {
     }
   });
   it("if_fc_gather_inputmajor (the large-matrix path): == _ref bit for bit", () => {
-    // sample groups of 32 (B 1, 5, 33, 70), output blocks of 256 with vector and scalar tails (nout 3, 37,
-    // 256, 301, 530), all-silent and all-active inputs; y starts as garbage (the kernel must clear it)
+    // sample groups of 32 (B 1, 5, 33, 70), output blocks of 4096 with vector and scalar tails (nout 3, 37,
+    // 256, 301, 530, and 4099: two blocks, the second of 3), all-silent and all-active inputs; y starts as garbage
+    // (the kernel must clear it)
     seed(26);
     const Bs: i32[] = [1, 5, 33, 70];
-    const nouts: i32[] = [3, 37, 256, 301, 530];
+    const nouts: i32[] = [3, 37, 256, 301, 530, 4099];
     const pcts: i32[] = [0, 20, 100];
     for (let bi = 0; bi < Bs.length; bi++) for (let o = 0; o < nouts.length; o++) for (let p = 0; p < pcts.length; p++) {
       const B = Bs[bi], nin = 29, nout = nouts[o];

@@ -265,14 +265,18 @@ export function if_fc_gather_simd(x: usize, B: i32, nin: i32, wt: usize, nout: i
  *  process, 30% inputs spiking, 16 samples; docs/kernel-changes.md): per-sample faster on 3136x256 (3 MiB,
  *  1.09x), input-major faster on 4704x512 (9 MiB, 1.31x), 2560x1152 (11 MiB, 1.05x) and 6272x2560 (64 MiB, 1.6-1.9x). */
 const FC_BATCHED_MIN: i64 = 2097152;
-/** Outputs per block of the batched fc gather: 32 samples' accumulators of 256 f32 are 32 KiB. */
-const FC_BLOCK = 256;
+/** Outputs per block of the batched fc gather: whole rows up to 4096 outputs (32 samples' accumulators: 512 KiB, in
+ *  L2), so that each active row is read once, contiguously. Blocks of 256 (accumulators in L1) read every row in
+ *  1-KiB pieces, one per block pass, from a matrix beyond the caches: 1.30-1.35x slower on 6272 -> 2560 at a trained
+ *  network's 5.5% input rate, 1.10-1.32x at 30% (docs/kernel-changes.md). */
+const FC_BLOCK = 4096;
 
 // The fc gather for large weight matrices (exported on its own for its spec and the A/B script):
 // input-major over the samples of the call. Per sample, the rows of its active inputs are a third of a
 // matrix beyond L2 (9 MiB for fmnist-medium's fc 4704->512, 64 MiB for fmnist-paper's 6272->2560), and
-// reading them once per sample made the layer bound by that traffic. Here each row segment (FC_BLOCK outputs) is read once per group of up
-// to 32 samples and added into the accumulators (in L1) of the samples where that input is active.
+// reading them once per sample made the layer bound by that traffic. Here each row segment (FC_BLOCK outputs: a whole
+// row up to 4096) is read once per group of up to 32 samples and added into the accumulators of the samples where that
+// input is active.
 // The sum of each output is still 0 + w_a + w_b + ... over its sample's active inputs in ascending
 // order, so the result is the per-sample kernel's and the twin's, bit for bit.
 // list[i] holds the group's bit mask of samples where input i is active.
@@ -302,12 +306,12 @@ export function if_fc_gather_inputmajor_simd(x: usize, B: i32, nin: i32, wt: usi
       const w = min(FC_BLOCK, nout - ob), w4 = w & ~3, segBytes = <usize>w << 2;
       for (let i = 0; i < nin; i++) {
         // Every 16 rows, one load per cache line of the segments of the 16 rows after them (those with an active
-        // sample). Why: a segment (1 KiB) lies on its own page of a matrix far beyond the caches (fmnist-paper's
-        // 6272 x 2560 is 64 MiB, its rows 10 KiB apart), the prefetchers do not cross pages, and the samples'
-        // adds of one row kept the next row's first miss (and page walk) out of the out-of-order window, one
-        // miss after another. Touched together, 16 rows' misses overlap (with the eight-vector loop below: 1.98x on
-        // 6272 -> 2560, 1.20-1.33x on 4704 -> 512 and 2560 -> 1152). The loads change no result; `sink` keeps them
-        // from being dropped.
+        // sample). Why: the rows lie on pages of their own in a matrix far beyond the caches (fmnist-paper's
+        // 6272 x 2560 is 64 MiB, its rows 10 KiB long), the prefetchers do not cross pages, and the samples' adds
+        // of one row kept the next row's first miss (and page walk) out of the out-of-order window, one miss after
+        // another. Touched together, 16 rows' misses overlap (with the eight-vector loop below, on 1-KiB segments:
+        // 1.98x on 6272 -> 2560, 1.20-1.33x on 4704 -> 512 and 2560 -> 1152). The loads change no result; `sink`
+        // keeps them from being dropped.
         if ((i & 15) == 0) {
           for (let i2 = i + 16; i2 < min(i + 32, nin); i2++) {
             if (load<u32>(list + (<usize>i2 << 2)) == 0) continue;
