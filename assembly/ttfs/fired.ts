@@ -17,15 +17,9 @@ export function ttfs_count_fired_simd(tOut: usize, n: i32, tmax: i32, counts: us
     v128.store(c, f64x2.sub(v128.load(c, 16), f64x2.convert_low_i32x4_s(i32x4.shuffle(m, m, 2, 3, 0, 1))), 16);
     firedV = i32x4.sub(firedV, m);
   }
-  let fired = i32x4.extract_lane(firedV, 0) + i32x4.extract_lane(firedV, 1) + i32x4.extract_lane(firedV, 2) + i32x4.extract_lane(firedV, 3);
-  for (; j < n; j++) {
-    if (load<i32>(tOut + (<usize>j << 2)) < tmax) {
-      const c = counts + (<usize>j << 3);
-      store<f64>(c, load<f64>(c) + 1);
-      fired++;
-    }
-  }
-  return fired;
+  const fired = i32x4.extract_lane(firedV, 0) + i32x4.extract_lane(firedV, 1) + i32x4.extract_lane(firedV, 2) + i32x4.extract_lane(firedV, 3);
+  // the last n % 4 neurons as the twin counts them
+  return fired + ttfs_count_fired_ref(tOut + (<usize>j << 2), n - j, tmax, counts + (<usize>j << 3));
 }
 export function ttfs_count_fired_ref(tOut: usize, n: i32, tmax: i32, counts: usize): i32 {
   let fired = 0;

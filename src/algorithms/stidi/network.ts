@@ -10,7 +10,7 @@ import type { Arena, Tensor } from '../../wasm/arena.js';
 import { zeroTensor, type KernelSet } from '../../wasm/kernels.js';
 import { RandomStream, fillUniformRows } from '../../train/rng.js';
 import { NumericalError } from '../../errors.js';
-import { relativeTargets, normaliseInPlace } from '../ttfs/targets.js';
+import { relativeTargets } from '../ttfs/targets.js';
 import { layerTau, type StidiConfig } from './config.js';
 import { sampleShift, shiftImage } from './shift.js';
 import { lastInputEvent } from '../ttfs/encode.js';
@@ -264,7 +264,7 @@ export class StidiNetwork {
     relativeTargets(t, this.nClasses, label, cfg.gamma, cfg.tmax, cfg.noSpikeTarget, ws.target);
     d.fill(0);
     for (let j = 0; j < this.nClasses; j++) d[j] = ((ws.target[j] - t[j]) / cfg.tmax) * (t[j] / this.theta(last));
-    if (normaliseInPlace(d, Lo.cs) === 0) return false;
+    if (k.f32_l2_normalise(Wo.delta.offset, Lo.cs) === 0) return false;
     for (let l = last; l >= 0; l--) {
       const L = this.layers[l], W = ws.layers[l], tIn = this.inputTimes(ws, l);
       k.stidi_grad_f32(W.grad.offset, tIn.offset, L.cin, L.hin, L.win, L.k, L.hout, L.wout, L.cs, W.tOut.offset, W.delta.offset, layerTau(cfg, l), cfg.tmax);

@@ -35,8 +35,8 @@ export function normalisedError(t: ArrayLike<number>, target: Float64Array, n: n
   return norm;
 }
 
-/** In-place L2 normalisation of the first n entries (f64 accumulation, fixed order). The definition the kernel
- *  f32_l2_normalise (what the trainers call on wasm memory) is tested against; STiDi's output error uses it directly. */
+/** In-place L2 normalisation of the first n entries (f64 accumulation, fixed order): the definition the kernel
+ *  f32_l2_normalise (what the trainers call on wasm memory, every back-propagated error) is tested against. */
 export function normaliseInPlace(d: Float32Array, n: number): number {
   let ss = 0;
   for (let i = 0; i < n; i++) ss += d[i] * d[i];
