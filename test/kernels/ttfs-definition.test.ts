@@ -6,7 +6,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kernelEnv, pairedEnv, xorshift } from '../helpers.js';
 import { encodeLatencies, lastInputEvent, latencyTable } from '../../src/algorithms/ttfs/encode.js';
-import { normaliseInPlace } from '../../src/algorithms/ttfs/targets.js';
 import { padTo8 } from '../../src/wasm/arena.js';
 import { encodeCountsLength } from '../../src/wasm/kernels.js';
 
@@ -109,6 +108,17 @@ test('ttfs_encode_events (both variants): the host\'s latency coding (encodeLate
     }
   }
 });
+
+/** In-place L2 normalisation of the first n entries (f64 accumulation in index order, each quotient rounded to f32):
+ *  the definition f32_l2_normalise (what the trainers call on every back-propagated error) is held to; the host's
+ *  normaliseInPlace until the kernel replaced it. */
+function normaliseInPlace(d: Float32Array, n: number): number {
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += d[i] * d[i];
+  const norm = Math.sqrt(ss);
+  if (norm !== 0) for (let i = 0; i < n; i++) d[i] = d[i] / norm;
+  return norm;
+}
 
 test('f32_l2_normalise (both variants) gives normaliseInPlace\'s norm and floats, bit for bit', () => {
   const { fast, ref, arena } = pairedEnv();

@@ -34,13 +34,3 @@ export function normalisedError(t: ArrayLike<number>, target: Float64Array, n: n
   for (let k = 0; k < n; k++) out[k] = norm !== 0 ? (target[k] - t[k]) / tmax / norm : 0;
   return norm;
 }
-
-/** In-place L2 normalisation of the first n entries (f64 accumulation, fixed order): the definition the kernel
- *  f32_l2_normalise (what the trainers call on wasm memory, every back-propagated error) is tested against. */
-export function normaliseInPlace(d: Float32Array, n: number): number {
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += d[i] * d[i];
-  const norm = Math.sqrt(ss);
-  if (norm !== 0) for (let i = 0; i < n; i++) d[i] = d[i] / norm;
-  return norm;
-}
