@@ -1,4 +1,4 @@
-// Side-by-side timing of the BNN popcount kernels (bin_xnor_gemv, bin_andpopc_planes_gemv) of this build
+// Side-by-side timing of the BNN kernels (bin_xnor_gemv, bin_andpopc_planes_gemv, bin_ste_backprop) of this build
 // against the same exports of another build, in one process, on the same random inputs (the BNN shapes
 // of bench/kernels.ts). Both module instances share one memory.
 //   node --no-liftoff scripts/ab-binary-kernels.mjs <other build>/snnwasm.wasm [rounds=15]
@@ -34,11 +34,26 @@ const planesCase = (nIn, nOut) => {
   const o = { mine: a.alloc('i32', nOut), other: a.alloc('i32', nOut) };
   return ['bin_andpopc_planes_gemv', `${nIn}->${nOut}, 8 bit planes`, 8 * nIn * nOut, (kk, c) => kk.bin_andpopc_planes_gemv(w.offset, planes.get(kk).offset, nOut, words(nIn), c.offset), o];
 };
-const cases = [planesCase(784, 600), planesCase(784, 1000), xnorCase(600, 10), xnorCase(1000, 10), xnorCase(1024, 1024)];
+// the straight-through backprop (f32 latent weights, f64 sums): random signs with -0 and NaN weights among them,
+// and pre-activations inside and outside hardtanh's window
+const steCase = (nIn, nOut) => {
+  const cols = Math.ceil(nIn / 4) * 4 + 4;
+  const w = a.alloc('f32', nOut * cols), dz = a.alloc('f32', nOut), zb = a.alloc('f32', nIn);
+  const wv = a.view(w), dv = a.view(dz), zv = a.view(zb);
+  const u = () => (rnd() >>> 8) / 2 ** 24;
+  for (let i = 0; i < wv.length; i++) { const q = u(); wv[i] = q < 0.01 ? -0 : q < 0.015 ? NaN : q - 0.5; }
+  for (let j = 0; j < nOut; j++) dv[j] = (u() - 0.5) * 1e-2;
+  for (let i = 0; i < nIn; i++) zv[i] = (u() - 0.5) * 3;
+  const o = { mine: a.alloc('f32', nIn), other: a.alloc('f32', nIn) };
+  return ['bin_ste_backprop', `${nOut}x${nIn} (f32 bytes)`, -(nOut * cols * 4 + nIn * 8), (kk, c) => kk.bin_ste_backprop(w.offset, nOut, nIn, cols, dz.offset, zb.offset, c.offset), o];
+};
+const cases = [planesCase(784, 600), planesCase(784, 1000), xnorCase(600, 10), xnorCase(1000, 10), xnorCase(1024, 1024), steCase(600, 10), steCase(1000, 10), steCase(603, 10)];
 console.log('| kernel | case | this build µs | other build µs | this Gbit/s | other / this (paired median) | identical outputs |');
 console.log('|---|---|---|---|---|---|---|');
 for (const [name, label, bitsPerCall, call, res] of cases) {
   const r = comparePair(a, k, other, call, res, rounds);
-  console.log(`| \`${name}\` | ${label} | ${r.usThis.toFixed(3)} | ${r.usOther.toFixed(3)} | ${(bitsPerCall / r.usThis / 1e3).toFixed(1)} | ${r.ratio.toFixed(2)}× | ${r.same} |`);
+  // a negative count is bytes (the straight-through case): GB/s in the rate column
+  const rate = bitsPerCall < 0 ? `${(-bitsPerCall / r.usThis / 1e3).toFixed(1)} GB/s` : (bitsPerCall / r.usThis / 1e3).toFixed(1);
+  console.log(`| \`${name}\` | ${label} | ${r.usThis.toFixed(3)} | ${r.usOther.toFixed(3)} | ${rate} | ${r.ratio.toFixed(2)}× | ${r.same} |`);
 }
 console.log(`\ncommand: node --no-liftoff scripts/ab-binary-kernels.mjs ${otherPath} ${rounds}`);

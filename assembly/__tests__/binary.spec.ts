@@ -101,11 +101,11 @@ describe("binary kernels", () => {
 
   it("bin_ste_backprop: _simd == _ref == the definition (f64 sum over j, sign(-0) = +1, NaN weights -1, |zb| <= 1 window)", () => {
     seed(41);
-    const outs: i32[] = [1, 3, 10, 37], ins: i32[] = [1, 3, 4, 7, 64, 601];
+    const outs: i32[] = [1, 3, 10, 37], ins: i32[] = [1, 3, 4, 7, 13, 64, 601]; // every path: 8, 4, then 1 input at a time
     for (let a = 0; a < outs.length; a++) for (let b = 0; b < ins.length; b++) {
       const nOut = outs[a], nIn = ins[b], cols = ((nIn + 3) & ~3) + (b & 1) * 4;
       const w = randomMatrix(nOut, cols);
-      for (let k = 0; k < nOut * cols; k++) if (chance(2)) store<f32>(w + (<usize>k << 2), NaN);
+      for (let k = 0; k < nOut * cols; k++) if (chance(2)) store<f32>(w + (<usize>k << 2), NaN); else if (chance(3)) store<f32>(w + (<usize>k << 2), -0.0);
       const dz = alloc(nOut * 4), zb = alloc(nIn * 4);
       for (let j = 0; j < nOut; j++) store<f32>(dz + (<usize>j << 2), chance(20) ? (chance(50) ? <f32>0.0 : <f32>-0.0) : rndF32(-1, 1) * <f32>(1 << (j % 20)));
       for (let i = 0; i < nIn; i++) {
