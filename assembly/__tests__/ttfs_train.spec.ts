@@ -252,6 +252,13 @@ describe("ttfs_sign_counts_i16", () => {
       }
     }
   });
+  it("every count of active rows modulo the kernel's groups of eight (1 to 40 inputs)", () => {
+    seed(7);
+    for (let n = 1; n <= 40; n++) {
+      signCountsCase(new Layer(n, 13, n & 3, n % 3 == 2 ? 2 : 0, 1));
+      freeAll();
+    }
+  });
 });
 
 // ------------------------------------------------------------------------- row flags
