@@ -82,7 +82,33 @@ function updateCase(L: Layer, eta: f32, lambda: f32, withSgn: bool): void {
   expect<i32>(diff16(s4, s1, n)).toBe(-1, name + "ref without the sum: first differing i16 sign");
 }
 
+/** S's row sums in row order, where order changes the f64 result: four active rows of a 64-output layer whose sums
+ *  are 1, 3 2^-54, 2 and 3 2^-54 (neurons 0-3 with deltas 1, 1, 1, 3 2^-54 at times 10-40, every weight +0.5, the
+ *  rows at times 25, 35, 15, 35 reach the neurons after them). In row order 1 + 3 2^-54 rounds to 1 + 2^-52, + 2 ties
+ *  to 3, and the last sum is lost: S = 3. With the sums of each pair of rows swapped: 3 + 2^-51
+ *  (found by a search over such layers). */
+function checkRowOrderOfS(): void {
+  const nIn = 4, nOut = 64, stride = 64, tmax = 256;
+  const w1 = alloc(nIn * stride * 4), w2 = alloc(nIn * stride * 4), tIn = alloc(nIn * 4), tOut = alloc(stride * 4), delta = alloc(stride * 4);
+  for (let x = 0; x < nIn * stride; x++) { store<f32>(w1 + (<usize>x << 2), 0.5); store<f32>(w2 + (<usize>x << 2), 0.5); }
+  for (let j = 0; j < stride; j++) {
+    store<i32>(tOut + (<usize>j << 2), j < 4 ? 10 * (j + 1) : tmax);
+    store<f32>(delta + (<usize>j << 2), j < 3 ? <f32>1 : j == 3 ? <f32>(3 * Math.pow(2, -54)) : <f32>0);
+  }
+  store<i32>(tIn, 25); store<i32>(tIn + 4, 35); store<i32>(tIn + 8, 15); store<i32>(tIn + 12, 35);
+  const s1 = alloc(nIn * stride * 2), s2 = alloc(nIn * stride * 2);
+  const a = ttfs_update_f32_simd(w1, nIn, nOut, stride, tIn, tOut, delta, 1e-12, 0, s1, 1);
+  const b = ttfs_update_f32_ref(w2, nIn, nOut, stride, tIn, tOut, delta, 1e-12, 0, s2, 1);
+  expect<u64>(bits64(b)).toBe(bits64(3), "ref: S in row order");
+  expect<u64>(bits64(a)).toBe(bits64(b), "simd: S in row order");
+  freeAll();
+}
+
 describe("ttfs_update_f32", () => {
+  it("S adds the rows' sums in row order (a layer where the order shows)", () => {
+    checkRowOrderOfS();
+  });
+
   it("hand-computed ttfs_forward_f32 case", () => {
     checkHandForwardF32();
   });
