@@ -32,8 +32,6 @@ export function ttfs_update_f32_simd(
   // (inside this one, the extra path changed V8's code for the others: 0.72-0.95x on S4NN's output layer and BS4NN)
   if (wantSum == 0 && sgn == 0 && stride >= 64) { update_pairs(w, nIn, stride, tIn, tOut, delta, eta, decay, cut); return 0; }
   if (wantSum == 0 && sgn == 0 && stride == 16) { update16(w, nIn, tIn, tOut, delta, eta, decay, cut); return 0; }
-  // BS4NN's hidden layers (the scale sum and the sign rows, long rows): the rows two at a time as well
-  if (wantSum != 0 && sgn != 0 && stride >= 64) return update_pairs_sum(w, nIn, stride, tIn, tOut, delta, eta, decay, cut, sgn);
   const decayV = f32x4.splat(decay);
   const etaV = f32x4.splat(eta);
   let total: f64 = 0;
@@ -115,77 +113,6 @@ function update_pairs(w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, 
       update4_nosum(row + o, tOut + o, delta + o, tiV, etaV, decayV, doDecay);
     }
   }
-}
-
-// BS4NN's hidden-layer update (the scale sum S and the sign rows): as update_pairs, the rows that take it two at a
-// time, sharing each 8 lanes' loads of the output times and deltas and their eta * delta. Per row, the same
-// operations per weight as the general loop (masked_step, the sign from registers, d * sign masked, the lanes'
-// sums s0 + s1 into the row's accumulator) and the row sums added to S in row order: the same bits.
-function update_pairs_sum(w: usize, nIn: i32, stride: i32, tIn: usize, tOut: usize, delta: usize, eta: f32, decay: f32,
-  cut: i32, sgn: usize): f64 {
-  const etaV = f32x4.splat(eta), decayV = f32x4.splat(decay), doDecay = decay != 0;
-  let total: f64 = 0;
-  let pending = -1;
-  for (let i = 0; i < nIn; i++) {
-    const ti = load<i32>(tIn + (<usize>i << 2));
-    const row = w + ((<usize>i * <usize>stride) << 2);
-    if (ti >= cut) {
-      if (doDecay) decay_row(row, stride, decayV);
-      continue;
-    }
-    if (pending < 0) { pending = i; continue; }
-    const r1 = w + ((<usize>pending * <usize>stride) << 2);
-    const s1 = sgn + ((<usize>pending * <usize>stride) << 1), s2 = sgn + ((<usize>i * <usize>stride) << 1);
-    const t1V = i32x4.splat(load<i32>(tIn + (<usize>pending << 2))), t2V = i32x4.splat(ti);
-    let acc1 = f32x4.splat(0), acc2 = f32x4.splat(0);
-    for (let j = 0; j < stride; j += 8) {
-      const o = <usize>j << 2, h = <usize>j << 1;
-      const tv0 = v128.load(tOut + o), tv1 = v128.load(tOut + o, 16);
-      const d0 = v128.load(delta + o), d1 = v128.load(delta + o, 16);
-      const ed0 = f32x4.mul(etaV, d0), ed1 = f32x4.mul(etaV, d1);
-      const m10 = i32x4.lt_s(t1V, tv0), m11 = i32x4.lt_s(t1V, tv1);
-      const m20 = i32x4.lt_s(t2V, tv0), m21 = i32x4.lt_s(t2V, tv1);
-      // both rows loaded before either is stored (see pairStep)
-      let x10 = f32x4.sub(v128.load(r1 + o), v128.and(ed0, m10)), x11 = f32x4.sub(v128.load(r1 + o, 16), v128.and(ed1, m11));
-      let x20 = f32x4.sub(v128.load(row + o), v128.and(ed0, m20)), x21 = f32x4.sub(v128.load(row + o, 16), v128.and(ed1, m21));
-      if (doDecay) {
-        x10 = f32x4.sub(x10, f32x4.mul(decayV, x10)); x11 = f32x4.sub(x11, f32x4.mul(decayV, x11));
-        x20 = f32x4.sub(x20, f32x4.mul(decayV, x20)); x21 = f32x4.sub(x21, f32x4.mul(decayV, x21));
-      }
-      v128.store(r1 + o, x10); v128.store(r1 + o, x11, 16);
-      v128.store(row + o, x20); v128.store(row + o, x21, 16);
-      const g10 = sign_i32x4(x10), g11 = sign_i32x4(x11), g20 = sign_i32x4(x20), g21 = sign_i32x4(x21);
-      v128.store(s1 + h, i16x8.narrow_i32x4_s(g10, g11));
-      v128.store(s2 + h, i16x8.narrow_i32x4_s(g20, g21));
-      acc1 = f32x4.add(acc1, f32x4.add(v128.and(f32x4.mul(d0, f32x4.convert_i32x4_s(g10)), m10), v128.and(f32x4.mul(d1, f32x4.convert_i32x4_s(g11)), m11)));
-      acc2 = f32x4.add(acc2, f32x4.add(v128.and(f32x4.mul(d0, f32x4.convert_i32x4_s(g20)), m20), v128.and(f32x4.mul(d1, f32x4.convert_i32x4_s(g21)), m21)));
-    }
-    total += laneSum(acc1);
-    total += laneSum(acc2);
-    pending = -1;
-  }
-  if (pending >= 0) {
-    const r1 = w + ((<usize>pending * <usize>stride) << 2), s1 = sgn + ((<usize>pending * <usize>stride) << 1);
-    const t1V = i32x4.splat(load<i32>(tIn + (<usize>pending << 2)));
-    let acc = f32x4.splat(0);
-    for (let j = 0; j < stride; j += 8) {
-      const o = <usize>j << 2;
-      const m0 = i32x4.lt_s(t1V, v128.load(tOut + o)), m1 = i32x4.lt_s(t1V, v128.load(tOut + o, 16));
-      const d0 = v128.load(delta + o), d1 = v128.load(delta + o, 16);
-      const g0 = sign_i32x4(masked_step(r1 + o, m0, d0, etaV, decayV, doDecay));
-      const g1 = sign_i32x4(masked_step(r1 + o + 16, m1, d1, etaV, decayV, doDecay));
-      v128.store(s1 + (<usize>j << 1), i16x8.narrow_i32x4_s(g0, g1));
-      acc = f32x4.add(acc, f32x4.add(v128.and(f32x4.mul(d0, f32x4.convert_i32x4_s(g0)), m0), v128.and(f32x4.mul(d1, f32x4.convert_i32x4_s(g1)), m1)));
-    }
-    total += laneSum(acc);
-  }
-  return total;
-}
-
-/** A row's S: its four lane sums added in lane order, in f32, then widened (the general loop's order). */
-// @ts-ignore: decorator
-@inline function laneSum(acc: v128): f64 {
-  return <f64>(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
 }
 
 // S4NN's output layer (at most 16 outputs, no scale sum, no sign rows): the output times and eta * delta in registers
