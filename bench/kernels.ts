@@ -663,17 +663,16 @@ function binaryForward(P: Params, train: Dataset, test: Dataset, ctx: BenchConte
 
   // the online update of the hidden layer with BS4NN's scale sum S and the i16 sign rows the forward kernel reads
   // (the largest share of a BS4NN training step in a CPU profile), on a copy of the trained weights
-  const W0 = L0.nIn * L0.stride;
-  const wU = a.alloc('f32', W0), sgU = a.alloc('i16', W0);
+  const n = L0.nIn * L0.stride;
+  const wU = a.alloc('f32', n), sgU = a.alloc('i16', n);
   a.view(wU).set(a.view(L0.w));
   const eta0 = net.eta(0) / net.scale(0);
   const ucall = (kk: KernelSet) => loop(S, (i) => kk.ttfs_update_f32(wU.offset, L0.nIn, L0.nOut, L0.stride, tIn0.off(i), tH.off(i), dH.off(i), eta0, 0, sgU.offset, 1));
   const update: KernelCase = { kernel: 'ttfs_update_f32', label: 'BS4NN hidden layer, online (the scale sum S and the sign rows)', shape: '784×600', calls: S,
-    fast: ucall(k), ref: ucall(kr), work: { flops: activeRows * L0.stride * 4, bytes: activeRows * L0.stride * 10, traffic: 'update', wsBytes: W0 * 6 },
+    fast: ucall(k), ref: ucall(kr), work: { flops: activeRows * L0.stride * 4, bytes: activeRows * L0.stride * 10, traffic: 'update', wsBytes: n * 6 },
     note: `${fmt((100 * activeRows) / (S * 784))}% of rows take the masked update; bytes = each weight of those rows read and written, its i16 sign written` };
 
   // the minibatch apply path of a BS4NN layer: reduction, SGD step, sign refresh
-  const n = L0.nIn * L0.stride;
   const g = a.alloc('f32', n), g2 = a.alloc('f32', n), w = a.alloc('f32', n), sg = a.alloc('i16', n);
   a.view(w).set(a.view(L0.w));
   const gv = a.view(g), g2v = a.view(g2);

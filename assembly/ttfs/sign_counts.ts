@@ -25,8 +25,9 @@ export function ttfs_sign_counts_i16_simd(sgn: usize, nIn: i32, nOut: i32, strid
     v128.store(t16 + o, i16x8.narrow_i32x4_s(v128.load(t), v128.load(t, 16)));
   }
   // Active rows eight at a time: the counts are loaded and stored once per eight rows (one row per pass loaded,
-  // added and stored all `stride` counts for every row: 1.26-1.28x over that, 1.06-1.08x over four rows per
-  // pass, scripts/ab-update-kernels.mjs). A group short of eight repeats its first row in the places left, at the
+  // added and stored all `stride` counts for every row: 1.27x over that on a trained BS4NN's real times,
+  // scripts/ab-bs4nn-update.mjs; on a random layer 1.26-1.28x, and 1.06-1.08x over four rows per pass,
+  // scripts/ab-update-kernels.mjs). A group short of eight repeats its first row in the places left, at the
   // time 32767, whose mask is empty (no narrowed time exceeds it): they add zeros. Integer sums: any order. The
   // search is written out as nested tests: the same search as a helper per place, or a select per row pointer,
   // measured 0.89-0.92x this form.
